@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppEnv } from './app-env';
+import type { ServerContext } from './context';
+import { AppError } from './errors';
+import { originCheck, sessionMiddleware } from './auth/middleware';
+import { authRoutes } from './api/auth';
+import { proposalRoutes } from './api/proposals';
+import { partnerRoutes } from './api/partners';
+import { memberRoutes } from './api/members';
+import { invitationRoutes } from './api/invitations';
+import { sectionRoutes } from './api/sections';
+
+/** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp(ctx: ServerContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('ctx', ctx);
+    c.set('auth', null);
+    await next();
+  });
+
+  app.get('/healthz', async (c) => {
+    await ctx.db.query('select 1');
+    return c.json({ ok: true, backend: ctx.db.backend });
+  });
+
+  app.use('/api/*', originCheck(ctx));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: { code: 'payload_too_large', message: `Request body over ${MAX_BODY_BYTES} bytes` } }, 413),
+    }),
+  );
+  app.use('/api/*', sessionMiddleware(ctx));
+
+  app.route('/api', authRoutes());
+  app.route('/api', proposalRoutes());
+  app.route('/api', partnerRoutes());
+  app.route('/api', memberRoutes());
+  app.route('/api', invitationRoutes());
+  app.route('/api', sectionRoutes());
+  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'No such endpoint' } }, 404));
+
+  mountClient(app, ctx.config.staticDir);
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json({ error: { code: err.kind, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status);
+    }
+    if (err instanceof HTTPException) {
+      return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
+    }
+    console.error('unhandled error', c.req.method, c.req.path, err);
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+  });
+
+  return app;
+}
+
+/** Serves the built client, with index.html for every client route so deep links survive a reload. */
+function mountClient(app: Hono<AppEnv>, staticDir: string): void {
+  const indexPath = join(staticDir, 'index.html');
+  app.use('/assets/*', serveStatic({ root: staticDir }));
+  app.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/collab/')) return next();
+    const file = serveStatic({ root: staticDir });
+    if (c.req.path !== '/' && /\.[a-z0-9]+$/i.test(c.req.path)) return file(c, next);
+    if (!existsSync(indexPath)) return c.text('Client not built: run `npm run build`.', 503);
+    return c.html(readFileSync(indexPath, 'utf8'));
+  });
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Twinpad's configuration, parsed once from the environment. This is the only
+ * module that reads `process.env`; everything else receives a `Config`.
+ */
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+export const configSchema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+    REDIS_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+    PUBLIC_ORIGIN: z.preprocess(emptyToUndefined, z.string().url().optional()),
+    LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['silent', 'error', 'info', 'debug']).default('info')),
+    STATIC_DIR: z.preprocess(emptyToUndefined, z.string().default('./dist')),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    /** Explicit allowed Origin; when undefined, `http://localhost:<port>` (and 127.0.0.1) once bound. */
+    publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, ''),
+    logLevel: env.LOG_LEVEL,
+    staticDir: env.STATIC_DIR,
+  }));
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The variables config reads, for infra/.env.example drift checks. */
+export const configVariables = Object.keys(configSchema.in.shape) as (keyof z.input<typeof configSchema>)[];
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  return result.data;
+}
+
+/** Reads the real process environment. Call once, in main or a test harness. */
+export function configFromProcess(overrides: Record<string, string | undefined> = {}): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}

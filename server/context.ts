@@ -1,0 +1,17 @@
+import type { Config } from './config';
+import type { Sql } from './db/sql';
+import type { EventBus } from './events';
+
+export type Clock = () => Date;
+
+/** What every request handler, command and room may reach. Built once in server.ts. */
+export interface ServerContext {
+  readonly config: Config;
+  readonly db: Sql;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  /** Origins allowed for non-GET requests and WebSocket upgrades (known once the port is bound). */
+  allowedOrigins(): readonly string[];
+  /** The public base URL, for links such as invitations. */
+  publicOrigin(): string;
+}

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import postgres from 'postgres';
+
+/** A row as both drivers return it: column name to value. */
+export type Row = Record<string, unknown>;
+
+/**
+ * The one small database interface the rest of the server sees. Two
+ * implementations: postgres.js (DATABASE_URL) and embedded PGlite (DATA_DIR).
+ * Both return int8 as number, bytea as Uint8Array (postgres.js: Buffer, a subclass),
+ * timestamptz as Date and json(b) parsed.
+ */
+export interface Sql {
+  readonly backend: 'postgres' | 'pglite';
+  /** One parameterised statement (`$1`, `$2`, ...). */
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Runs `fn` in one transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const int8ToNumber = (v: string) => Number(v);
+
+// ---------------------------------------------------------------- PGlite
+
+type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
+
+class PGliteSql implements Sql {
+  readonly backend = 'pglite' as const;
+  constructor(
+    private readonly db: PGliteLike,
+    private readonly owner: PGlite | null,
+  ) {}
+
+  async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.db.query<T>(text, params as unknown[]);
+    return result.rows;
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.db.exec(text);
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    if (!this.owner) return fn(this);
+    return this.owner.transaction((tx) => fn(new PGliteSql(tx, null)));
+  }
+
+  async close(): Promise<void> {
+    if (this.owner && !this.owner.closed) await this.owner.close();
+  }
+}
+
+const pgliteOptions = { parsers: { [pgliteTypes.INT8]: int8ToNumber } };
+
+/** Opens (creating if needed) an embedded database in `dataDir`. */
+export async function openPGlite(dataDir: string): Promise<Sql> {
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, pgliteOptions);
+  return new PGliteSql(db, db);
+}
+
+/** Opens an in-memory database from a `dumpDataDir()` image (tests clone a migrated template). */
+export async function openPGliteFromDump(dump: Blob): Promise<Sql> {
+  const db = await PGlite.create({ ...pgliteOptions, loadDataDir: dump });
+  return new PGliteSql(db, db);
+}
+
+/** Exposes the underlying PGlite for dumping a template (tests only). */
+export async function dumpPGlite(sql: Sql): Promise<Blob> {
+  if (!(sql instanceof PGliteSql) || !sql['owner']) throw new Error('not a PGlite database');
+  return sql['owner'].dumpDataDir('none');
+}
+
+// ---------------------------------------------------------------- postgres.js
+
+type PostgresClient = postgres.Sql | postgres.TransactionSql;
+
+class PostgresSql implements Sql {
+  readonly backend = 'postgres' as const;
+  constructor(
+    private readonly client: PostgresClient,
+    private readonly root: postgres.Sql | null,
+  ) {}
+
+  async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    const rows = await this.client.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+    return rows as unknown as T[];
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.client.unsafe(text);
+  }
+
+  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    if (!this.root) return fn(this);
+    const result = await this.root.begin((tx) => fn(new PostgresSql(tx, null)));
+    return result as T;
+  }
+
+  async close(): Promise<void> {
+    if (this.root) await this.root.end({ timeout: 5 });
+  }
+}
+
+export interface PostgresOptions {
+  /** Put every unqualified table in this schema (tests isolate files this way). */
+  schema?: string;
+  max?: number;
+}
+
+export async function openPostgres(url: string, opts: PostgresOptions = {}): Promise<Sql> {
+  const client = postgres(url, {
+    max: opts.max ?? 10,
+    onnotice: () => {},
+    idle_timeout: 30,
+    types: {
+      int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: int8ToNumber },
+    },
+    ...(opts.schema ? { connection: { search_path: opts.schema } } : {}),
+  });
+  await client`select 1`;
+  return new PostgresSql(client, client);
+}
+
+/** Chooses the backend from config: a real server when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export async function openDatabase(config: { databaseUrl: string | undefined; dataDir: string }): Promise<Sql> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPGlite(config.dataDir);
+}

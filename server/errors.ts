@@ -1,0 +1,49 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { closeCode, type CloseCode } from '../shared/protocol';
+
+/**
+ * Every refusal the server makes is an AppError of one kind. `app.onError` maps
+ * it to an HTTP status and the `{ error: { code, message } }` body; the collab
+ * route maps it to a pre-upgrade status or a WebSocket close code.
+ */
+export const errorKinds = {
+  invalid_input: { status: 400, close: closeCode.protocolError },
+  unauthenticated: { status: 401, close: closeCode.sessionEnded },
+  forbidden: { status: 403, close: closeCode.editRefused },
+  not_found: { status: 404, close: closeCode.notFound },
+  conflict: { status: 409, close: closeCode.protocolError },
+  payload_too_large: { status: 413, close: closeCode.frameTooBig },
+  too_many_requests: { status: 429, close: closeCode.rateLimited },
+} as const satisfies Record<string, { status: ContentfulStatusCode; close: CloseCode }>;
+
+export type ErrorKind = keyof typeof errorKinds;
+
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  /** Extra response headers, such as Retry-After. */
+  readonly headers: Record<string, string>;
+  /** The offending field, for invalid_input. */
+  readonly field: string | undefined;
+
+  constructor(kind: ErrorKind, message: string, opts: { headers?: Record<string, string>; field?: string } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.kind = kind;
+    this.headers = opts.headers ?? {};
+    this.field = opts.field;
+  }
+
+  get status(): ContentfulStatusCode {
+    return errorKinds[this.kind].status;
+  }
+
+  get closeCode(): CloseCode {
+    return errorKinds[this.kind].close;
+  }
+}
+
+export const invalid = (message: string, field?: string) => new AppError('invalid_input', message, field === undefined ? {} : { field });
+export const unauthenticated = (message = 'Sign in to continue') => new AppError('unauthenticated', message);
+export const forbidden = (message = 'You are not allowed to do that') => new AppError('forbidden', message);
+export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
+export const conflict = (message: string) => new AppError('conflict', message);

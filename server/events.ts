@@ -1,0 +1,39 @@
+/**
+ * Domain events inside one process. Commands publish them after their
+ * transaction commits; rooms re-check socket rights, the event stream forwards
+ * them to browsers, and (with REDIS_URL) the fan-out relays them to other instances.
+ */
+export type DomainEvent =
+  /** A section's owner, status, flags or due date changed: its sockets re-check their rights. */
+  | { type: 'section.changed'; proposalId: string; sectionId: string }
+  /** A member joined, changed role or partner, or was removed: their sockets re-check. */
+  | { type: 'member.changed'; proposalId: string; userId: string }
+  /** A partner was added, renamed or removed. */
+  | { type: 'partner.changed'; proposalId: string; partnerId: string }
+  /** Every session of this user except `keepSessionId` ended (logout everywhere, password change). */
+  | { type: 'sessions.ended'; userId: string; keepSessionId: string | null }
+  /** One session ended (logout). */
+  | { type: 'session.ended'; userId: string; sessionId: string };
+
+export type DomainEventType = DomainEvent['type'];
+type Listener = (event: DomainEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  publish(event: DomainEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A failing listener must not stop the others or the command that published.
+        console.error('event listener failed', event.type, err);
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import type { Config } from './config';
+import type { ServerContext } from './context';
+import { migrate } from './db/migrate';
+import { openDatabase, type Sql } from './db/sql';
+import { EventBus } from './events';
+import { attachCollab } from './collab/ws-route';
+
+export interface RunningServer {
+  readonly ctx: ServerContext;
+  readonly port: number;
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** Flushes rooms, closes sockets with 1001, stops listening and (if it opened it) closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this database instead of opening one from config; the caller closes it. */
+  db?: Sql;
+}
+
+/** Opens the database, migrates, and serves the API, the rooms and the client on one port. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const ownsDb = !opts.db;
+  const db = opts.db ?? (await openDatabase(config));
+  await migrate(db);
+
+  let boundPort = config.port;
+  const localOrigins = () => [`http://localhost:${boundPort}`, `http://127.0.0.1:${boundPort}`];
+  const ctx: ServerContext = {
+    config,
+    db,
+    events: new EventBus(),
+    clock: () => new Date(),
+    allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
+    publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
+  };
+
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+  });
+  boundPort = (server.address() as AddressInfo).port;
+  const collab = attachCollab(server, ctx);
+
+  let closing: Promise<void> | null = null;
+  return {
+    ctx,
+    port: boundPort,
+    url: `http://127.0.0.1:${boundPort}`,
+    close() {
+      closing ??= (async () => {
+        await collab.shutdown();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (ownsDb) await db.close();
+      })();
+      return closing;
+    },
+  };
+}

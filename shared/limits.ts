@@ -1,0 +1,52 @@
+/**
+ * Every size, rate and length limit in Twinpad, defined once. The zod schemas,
+ * the WebSocket server (`maxPayload`), the rooms and the UI all read these.
+ */
+export const limits = {
+  /** Largest WebSocket frame accepted; a bigger one closes the socket with 1009. */
+  maxPayloadBytes: 2 * 1024 * 1024,
+  /** A section's encoded Yjs document may not grow past this. */
+  maxDocBytes: 5 * 1024 * 1024,
+  /** Token bucket per socket: sustained messages per second ... */
+  messagesPerSecond: 200,
+  /** ... and the burst a socket may send at once (fast typists, reconnect catch-up). */
+  messageBurst: 2000,
+  /** Largest awareness state one client may publish, in bytes of JSON. */
+  maxAwarenessStateBytes: 8 * 1024,
+  /** Awareness client IDs one socket may control (the one it announced first). */
+  maxAwarenessClientsPerSocket: 1,
+  /** Compact a section's update log past this many rows ... */
+  compactAfterRows: 500,
+  /** ... or past this many bytes. */
+  compactAfterBytes: 1024 * 1024,
+  /** Updates arriving within this window are committed together. */
+  groupCommitWindowMs: 2,
+  /** Open sockets re-check their rights within this time after a change. */
+  rightsRecheckMs: 1000,
+
+  titleMaxChars: 200,
+  nameMaxChars: 120,
+  emailMaxChars: 254,
+  passwordMinChars: 10,
+  passwordMaxChars: 256,
+  commentMaxChars: 10_000,
+  reasonMaxChars: 2_000,
+
+  /** Login throttle: failures for one account in the window ... */
+  loginFailuresPerAccount: 10,
+  loginAccountWindowMs: 15 * 60 * 1000,
+  /** ... and failures from one IP in the window. */
+  loginFailuresPerIp: 30,
+  loginIpWindowMs: 60 * 1000,
+
+  /** Session lifetime and the point at which it is renewed. */
+  sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,
+  sessionRenewWithinMs: 15 * 24 * 60 * 60 * 1000,
+  /** Invitation links expire after this. */
+  invitationLifetimeMs: 7 * 24 * 60 * 60 * 1000,
+
+  /** About this many characters make one page of an EU form. */
+  charsPerPage: 5000,
+} as const;
+
+export type Limits = typeof limits;
