@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { localeSchema } from '../../shared/schemas/common';
+import { catalogues, placeholders, translate, type MessageKey } from '../../shared/i18n';
+import { en } from '../../shared/i18n/en';
+
+const englishKeys = Object.keys(en).sort();
+
+describe('interface catalogues', () => {
+  it('I18N1: every supported locale has a catalogue', () => {
+    expect(Object.keys(catalogues).sort()).toEqual([...localeSchema.options].sort());
+  });
+
+  for (const locale of localeSchema.options) {
+    it(`I18N1: ${locale} has exactly the English keys, none empty`, () => {
+      const catalogue = catalogues[locale];
+      expect(Object.keys(catalogue).sort()).toEqual(englishKeys);
+      const empty = Object.entries(catalogue).filter(([, v]) => v.trim() === '').map(([k]) => k);
+      expect(empty).toEqual([]);
+    });
+
+    it(`I18N2: ${locale} keeps every placeholder of the English message`, () => {
+      const mismatched = englishKeys.filter((k) => {
+        const key = k as MessageKey;
+        return placeholders(catalogues[locale][key]).join(',') !== placeholders(en[key]).join(',');
+      });
+      expect(mismatched).toEqual([]);
+    });
+  }
+
+  it('I18N2: translate fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('it', 'lock.ownedBy', { partner: 'Comune di Bologna', country: 'IT' })).toBe(
+      'Di competenza di Comune di Bologna (IT): puoi leggere e commentare',
+    );
+    expect(translate('en', 'count.chars', {})).toBe('{count} characters');
+  });
+
+  it('I18N3: non-English catalogues are translated, not copied', () => {
+    for (const locale of ['it', 'sv', 'es', 'fi'] as const) {
+      const same = englishKeys.filter((k) => catalogues[locale][k as MessageKey] === en[k as MessageKey]);
+      // Brand names and a few international words (Email, Online, Partner) may coincide.
+      expect(same.length, `${locale}: ${same.join(', ')}`).toBeLessThan(englishKeys.length / 10);
+    }
+  });
+});
