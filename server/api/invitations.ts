@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { createInvitationSchema, idParamsSchema, tokenParamsSchema } from '../../shared/schemas/domain';
+import type { AppEnv } from '../app-env';
+import { requireAuth } from '../auth/middleware';
+import { acceptInvitation, createInvitation, findUsableInvitation, revokeInvitation } from '../commands/invitation-changes';
+import { listInvitations } from '../db/invitations';
+import { findPartnerById } from '../db/partners';
+import { findProposalById } from '../db/proposals';
+import { notFound } from '../errors';
+import { authorize, loadActor } from '../policy';
+import { presentInvitation } from '../presenters';
+import { jsonBody, params } from './validate';
+
+/** Invitation links: create, list and revoke (coordinator), preview and accept (invitee). */
+export function invitationRoutes(): Hono<AppEnv> {
+  const r = new Hono<AppEnv>();
+
+  r.post('/proposals/:id/invitations', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const input = await jsonBody(c, createInvitationSchema);
+    const ctx = c.get('ctx');
+    const { token, invitation } = await createInvitation(ctx, user.id, id, input);
+    return c.json({ id: invitation.id, token, url: `${ctx.publicOrigin()}/invite/${token}`, expiresAt: invitation.expiresAt.toISOString() }, 201);
+  });
+
+  r.get('/proposals/:id/invitations', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const ctx = c.get('ctx');
+    if (!(await findProposalById(ctx.db, id))) throw notFound('Proposal');
+    authorize(await loadActor(ctx.db, user.id, id), 'proposal.manage');
+    const now = ctx.clock();
+    return c.json({ invitations: (await listInvitations(ctx.db, id)).map((i) => presentInvitation(i, now)) });
+  });
+
+  r.delete('/invitations/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    await revokeInvitation(c.get('ctx'), user.id, id);
+    return c.body(null, 204);
+  });
+
+  // The preview needs no session: the token is the secret, and the invite page shows it before sign-up.
+  r.get('/invitations/:token', async (c) => {
+    const { token } = params(c, tokenParamsSchema);
+    const ctx = c.get('ctx');
+    const inv = await findUsableInvitation(ctx, token);
+    const [proposal, partner] = await Promise.all([findProposalById(ctx.db, inv.proposalId), findPartnerById(ctx.db, inv.partnerId)]);
+    if (!proposal || !partner) throw notFound('Invitation');
+    return c.json({
+      invitation: {
+        proposalTitle: proposal.title,
+        partner: { name: partner.name, town: partner.town, country: partner.country },
+        role: inv.role,
+        expiresAt: inv.expiresAt.toISOString(),
+      },
+    });
+  });
+
+  r.post('/invitations/:token/accept', async (c) => {
+    const { user } = requireAuth(c);
+    const { token } = params(c, tokenParamsSchema);
+    const proposalId = await acceptInvitation(c.get('ctx'), user.id, token);
+    return c.json({ proposalId });
+  });
+
+  return r;
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { idParamsSchema, updateSectionSchema } from '../../shared/schemas/domain';
+import type { AppEnv } from '../app-env';
+import { requireAuth } from '../auth/middleware';
+import { changeSection } from '../commands/update-section';
+import { findSectionById } from '../db/sections';
+import { notFound } from '../errors';
+import { loadActor } from '../policy';
+import { presentSection } from '../presenters';
+import { jsonBody, params } from './validate';
+
+/** One section: read it, and PATCH owner, due date, status, flags and checklist. */
+export function sectionRoutes(): Hono<AppEnv> {
+  const r = new Hono<AppEnv>();
+
+  r.get('/sections/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const ctx = c.get('ctx');
+    const section = await findSectionById(ctx.db, id);
+    if (!section) throw notFound('Section');
+    const actor = await loadActor(ctx.db, user.id, section.proposalId);
+    if (!actor.membership) throw notFound('Section');
+    return c.json({ section: presentSection(section, actor) });
+  });
+
+  r.patch('/sections/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const input = await jsonBody(c, updateSectionSchema);
+    const { section, actor } = await changeSection(c.get('ctx'), user.id, id, input);
+    return c.json({ section: presentSection(section, actor) });
+  });
+
+  return r;
+}

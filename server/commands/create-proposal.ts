@@ -1,0 +1,68 @@
+import type { CreateProposalInput } from '../../shared/schemas/domain';
+import { defaultTemplateId, findTemplate } from '../../shared/templates';
+import type { ServerContext } from '../context';
+import { recordAudit } from '../db/audit';
+import { insertMember } from '../db/members';
+import { insertPartner } from '../db/partners';
+import { insertProposal } from '../db/proposals';
+import { insertSection } from '../db/sections';
+import { invalid } from '../errors';
+
+export type CommandContext = Pick<ServerContext, 'db' | 'events' | 'clock'>;
+
+/**
+ * Creates a proposal from a call template in one transaction: the proposal, its
+ * lead partner, the caller as coordinator of that partner, and the template's
+ * sections in order, each owned by the lead.
+ */
+export async function createProposal(ctx: CommandContext, userId: string, input: CreateProposalInput): Promise<string> {
+  const templateId = input.templateId ?? defaultTemplateId;
+  const template = findTemplate(templateId);
+  if (!template) throw invalid(`templateId: no template "${templateId}"`, 'templateId');
+  if (input.theme !== undefined && !template.themes.some((t) => t.id === input.theme)) {
+    throw invalid(`theme: must be one of ${template.themes.map((t) => t.id).join(', ')}`, 'theme');
+  }
+
+  return ctx.db.transaction(async (tx) => {
+    const proposal = await insertProposal(tx, {
+      title: input.title,
+      templateId,
+      theme: input.theme ?? null,
+      deadline: input.deadline ?? null,
+      language: input.language ?? 'en',
+      createdBy: userId,
+    });
+    const lead = await insertPartner(tx, {
+      proposalId: proposal.id,
+      name: input.leadPartner.name,
+      town: input.leadPartner.town,
+      country: input.leadPartner.country,
+      kind: input.leadPartner.kind ?? 'municipality',
+      isLead: true,
+    });
+    await insertMember(tx, { proposalId: proposal.id, userId, partnerId: lead.id, role: 'coordinator' });
+    let position = 0;
+    for (const s of template.sections) {
+      await insertSection(tx, {
+        proposalId: proposal.id,
+        key: s.key,
+        position: position++,
+        number: s.number,
+        title: s.title,
+        criterion: s.criterion,
+        guidance: s.guidance,
+        requiredItems: s.requiredItems ?? [],
+        minChars: s.minChars,
+        maxChars: s.maxChars,
+        ownerPartnerId: lead.id,
+      });
+    }
+    await recordAudit(tx, {
+      proposalId: proposal.id,
+      actorId: userId,
+      action: 'proposal.created',
+      data: { title: proposal.title, templateId, leadPartnerId: lead.id },
+    });
+    return proposal.id;
+  });
+}

@@ -1,0 +1,97 @@
+import type { UpdateSectionInput } from '../../shared/schemas/domain';
+import { findTransition } from '../../shared/workflow';
+import { recordAudit, type AuditInput } from '../db/audit';
+import { findPartnerById } from '../db/partners';
+import { touchProposal } from '../db/proposals';
+import { lockSection, updateSection, type SectionRow, type SectionUpdate } from '../db/sections';
+import { conflict, invalid, notFound } from '../errors';
+import { actionsForSectionChange, authorize, loadActor, type Actor } from '../policy';
+import type { CommandContext } from './create-proposal';
+
+/**
+ * One PATCH of a section: owner, due date, status, flags and checklist, in one
+ * transaction on the locked row. Permission is checked before the workflow, so a
+ * forbidden invalid move is 403 and an allowed invalid one 409. Each changed
+ * field writes its own audit event.
+ */
+export async function changeSection(
+  ctx: CommandContext,
+  userId: string,
+  sectionId: string,
+  input: UpdateSectionInput,
+): Promise<{ section: SectionRow; actor: Actor }> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const before = await lockSection(tx, sectionId);
+    if (!before) throw notFound('Section');
+    const actor = await loadActor(tx, userId, before.proposalId);
+    if (!actor.membership) throw notFound('Section');
+    for (const action of actionsForSectionChange(before, input)) authorize(actor, action, before);
+
+    const next: SectionUpdate = {
+      ownerPartnerId: before.ownerPartnerId,
+      status: before.status,
+      dueDate: before.dueDate,
+      blockedReason: before.blockedReason,
+      notApplicableReason: before.notApplicableReason,
+      changesRequestedReason: before.changesRequestedReason,
+      checklist: before.checklist,
+    };
+    const audits: Omit<AuditInput, 'proposalId' | 'sectionId' | 'actorId'>[] = [];
+
+    if (input.ownerPartnerId !== undefined && input.ownerPartnerId !== before.ownerPartnerId) {
+      const partner = await findPartnerById(tx, input.ownerPartnerId);
+      if (!partner || partner.proposalId !== before.proposalId) throw notFound('Partner');
+      next.ownerPartnerId = partner.id;
+      audits.push({ action: 'section.owner_changed', data: { from: before.ownerPartnerId, to: partner.id } });
+    }
+    if (input.dueDate !== undefined && input.dueDate !== before.dueDate) {
+      next.dueDate = input.dueDate;
+      audits.push({ action: 'section.due_date_changed', data: { from: before.dueDate, to: input.dueDate } });
+    }
+    if (input.reason !== undefined && input.status !== 'changes_requested') {
+      throw invalid('reason: only with status "changes_requested"', 'reason');
+    }
+    if (input.status !== undefined && input.status !== before.status) {
+      const step = findTransition(before.status, input.status);
+      if (!step) throw conflict(`A section cannot move from ${before.status} to ${input.status}`);
+      if (step.needsReason && input.reason === undefined) throw invalid('reason: required when requesting changes', 'reason');
+      next.status = input.status;
+      next.changesRequestedReason = input.status === 'changes_requested' ? (input.reason ?? null) : null;
+      audits.push({
+        action: input.status === 'approved' ? 'section.approved' : 'section.status_changed',
+        data: { from: before.status, to: input.status, ...(input.reason !== undefined ? { reason: input.reason } : {}) },
+      });
+    }
+    if (input.blocked !== undefined) {
+      const reason = input.blocked?.reason ?? null;
+      if (reason !== before.blockedReason) {
+        next.blockedReason = reason;
+        audits.push(reason === null ? { action: 'section.unblocked', data: {} } : { action: 'section.blocked', data: { reason } });
+      }
+    }
+    if (input.notApplicable !== undefined) {
+      const justification = input.notApplicable?.justification ?? null;
+      if (justification !== before.notApplicableReason) {
+        next.notApplicableReason = justification;
+        audits.push(justification === null ? { action: 'section.applicable', data: {} } : { action: 'section.not_applicable', data: { justification } });
+      }
+    }
+    if (input.checklist !== undefined) {
+      const checklist = [...new Set(input.checklist)].sort((a, b) => a - b);
+      const bad = checklist.find((i) => i >= before.guidance.length);
+      if (bad !== undefined) throw invalid(`checklist: no guidance prompt ${bad} (the section has ${before.guidance.length})`, 'checklist');
+      if (JSON.stringify(checklist) !== JSON.stringify(before.checklist)) {
+        next.checklist = checklist;
+        audits.push({ action: 'section.checklist_changed', data: { from: before.checklist, to: checklist } });
+      }
+    }
+
+    if (audits.length === 0) return { section: before, actor, changed: false };
+    const section = await updateSection(tx, sectionId, next);
+    for (const a of audits) await recordAudit(tx, { ...a, proposalId: before.proposalId, sectionId, actorId: userId });
+    await touchProposal(tx, before.proposalId);
+    return { section, actor, changed: true };
+  });
+  if (result.changed) ctx.events.publish({ type: 'section.changed', proposalId: result.section.proposalId, sectionId });
+  return { section: result.section, actor: result.actor };
+}

@@ -1,0 +1,59 @@
+import type { Role } from '../../shared/schemas/common';
+import type { Sql } from './sql';
+
+export interface InvitationRow {
+  id: string;
+  proposalId: string;
+  partnerId: string;
+  role: Role;
+  createdBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  acceptedBy: string | null;
+  revokedAt: Date | null;
+}
+
+const columns = `id, proposal_id as "proposalId", partner_id as "partnerId", role, created_by as "createdBy",
+  created_at as "createdAt", expires_at as "expiresAt", accepted_at as "acceptedAt", accepted_by as "acceptedBy", revoked_at as "revokedAt"`;
+
+export async function insertInvitation(
+  db: Sql,
+  i: { proposalId: string; partnerId: string; role: Role; tokenHash: string; createdBy: string; expiresAt: Date },
+): Promise<InvitationRow> {
+  const [row] = await db.query<InvitationRow & Record<string, unknown>>(
+    `insert into invitations (proposal_id, partner_id, role, token_hash, created_by, expires_at)
+     values ($1, $2, $3, $4, $5, $6) returning ${columns}`,
+    [i.proposalId, i.partnerId, i.role, i.tokenHash, i.createdBy, i.expiresAt],
+  );
+  if (!row) throw new Error('insert invitation returned nothing');
+  return row;
+}
+
+export async function findInvitationById(db: Sql, id: string): Promise<InvitationRow | null> {
+  const [row] = await db.query<InvitationRow & Record<string, unknown>>(`select ${columns} from invitations where id = $1`, [id]);
+  return row ?? null;
+}
+
+export async function findInvitationByHash(db: Sql, tokenHash: string, lock = false): Promise<InvitationRow | null> {
+  const [row] = await db.query<InvitationRow & Record<string, unknown>>(
+    `select ${columns} from invitations where token_hash = $1${lock ? ' for update' : ''}`,
+    [tokenHash],
+  );
+  return row ?? null;
+}
+
+export async function listInvitations(db: Sql, proposalId: string): Promise<InvitationRow[]> {
+  return db.query<InvitationRow & Record<string, unknown>>(
+    `select ${columns} from invitations where proposal_id = $1 order by created_at desc, id`,
+    [proposalId],
+  );
+}
+
+export async function markInvitationAccepted(db: Sql, id: string, userId: string, at: Date): Promise<void> {
+  await db.query(`update invitations set accepted_at = $2, accepted_by = $3 where id = $1`, [id, at, userId]);
+}
+
+export async function markInvitationRevoked(db: Sql, id: string, at: Date): Promise<void> {
+  await db.query(`update invitations set revoked_at = $2 where id = $1`, [id, at]);
+}

@@ -1,0 +1,52 @@
+import type { Role } from '../../shared/schemas/common';
+import type { Sql } from './sql';
+
+export interface ProposalRow {
+  id: string;
+  title: string;
+  templateId: string;
+  theme: string | null;
+  deadline: string | null;
+  language: string;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProposalSummaryRow extends ProposalRow {
+  role: Role;
+}
+
+const columns = `p.id, p.title, p.template_id as "templateId", p.theme, to_char(p.deadline, 'YYYY-MM-DD') as deadline,
+  p.language, p.created_by as "createdBy", p.created_at as "createdAt", p.updated_at as "updatedAt"`;
+
+export async function insertProposal(
+  db: Sql,
+  p: { title: string; templateId: string; theme: string | null; deadline: string | null; language: string; createdBy: string },
+): Promise<ProposalRow> {
+  const [row] = await db.query<ProposalRow & Record<string, unknown>>(
+    `insert into proposals as p (title, template_id, theme, deadline, language, created_by)
+     values ($1, $2, $3, $4::date, $5, $6) returning ${columns}`,
+    [p.title, p.templateId, p.theme, p.deadline, p.language, p.createdBy],
+  );
+  if (!row) throw new Error('insert proposal returned nothing');
+  return row;
+}
+
+export async function findProposalById(db: Sql, id: string): Promise<ProposalRow | null> {
+  const [row] = await db.query<ProposalRow & Record<string, unknown>>(`select ${columns} from proposals p where p.id = $1`, [id]);
+  return row ?? null;
+}
+
+/** The proposals `userId` belongs to, newest first, with the caller's role. */
+export async function listProposalsForUser(db: Sql, userId: string): Promise<ProposalSummaryRow[]> {
+  return db.query<ProposalSummaryRow & Record<string, unknown>>(
+    `select ${columns}, m.role from proposals p join members m on m.proposal_id = p.id
+     where m.user_id = $1 order by p.created_at desc, p.id`,
+    [userId],
+  );
+}
+
+export async function touchProposal(db: Sql, id: string): Promise<void> {
+  await db.query('update proposals set updated_at = now() where id = $1', [id]);
+}

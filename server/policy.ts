@@ -1,0 +1,163 @@
+import type { Role, SectionStatus } from '../shared/schemas/common';
+import type { ProposalAbilities, SectionAbilities, UpdateSectionInput } from '../shared/schemas/domain';
+import { actionForStatusChange, isLocked, nextStatuses } from '../shared/workflow';
+import { findMembership } from './db/members';
+import type { Sql } from './db/sql';
+import { forbidden, notFound } from './errors';
+
+/**
+ * EVERY permission decision of Twinpad, for REST and WebSocket alike
+ * (design section 2, "Who may do what"). Routers and the collab route ask
+ * `can()`; responses carry `abilitiesFor()` so the UI shows what is enforced here.
+ */
+
+export type Action =
+  /** Read the proposal, every section, the members and the activity feed. */
+  | 'proposal.read'
+  /** Assign owners and due dates, add/rename/remove partners, invite, change roles. */
+  | 'proposal.manage'
+  /** Export the proposal as a document. */
+  | 'proposal.export'
+  /** Edit a section's text (and tick its guidance prompts). */
+  | 'section.edit'
+  /** Comment and reply anywhere. */
+  | 'comment.create'
+  /** Resolve or reopen a comment thread. */
+  | 'thread.resolve'
+  /** Submit a section for review (or withdraw it). */
+  | 'section.submit'
+  /** Start review, approve, request changes, finalise. */
+  | 'section.review'
+  /** Reopen an approved or final section. */
+  | 'section.reopen'
+  /** Set or clear the blocked and not-applicable flags. */
+  | 'section.flag';
+
+export const actions = [
+  'proposal.read',
+  'proposal.manage',
+  'proposal.export',
+  'section.edit',
+  'comment.create',
+  'thread.resolve',
+  'section.submit',
+  'section.review',
+  'section.reopen',
+  'section.flag',
+] as const satisfies readonly Action[];
+
+export interface Actor {
+  userId: string;
+  /** Null for a non-member: every proposal resource answers 404. */
+  membership: { role: Role; partnerId: string } | null;
+}
+
+export interface SectionSubject {
+  ownerPartnerId: string;
+  status: SectionStatus;
+}
+
+export interface ThreadSubject {
+  authorId: string;
+  section: SectionSubject;
+}
+
+export type Subject = SectionSubject | ThreadSubject | undefined;
+
+const isThread = (s: Subject): s is ThreadSubject => s !== undefined && 'authorId' in s;
+const isSection = (s: Subject): s is SectionSubject => s !== undefined && 'status' in s;
+
+/** Whether `actor` may take `action` on `subject` (a section, or a thread for `thread.resolve`). */
+export function can(actor: Actor, action: Action, subject?: Subject): boolean {
+  const m = actor.membership;
+  if (!m) return false;
+  const coordinator = m.role === 'coordinator';
+  const editor = m.role === 'editor';
+  const ownsSection = (s: SectionSubject) => s.ownerPartnerId === m.partnerId;
+
+  switch (action) {
+    case 'proposal.read':
+    case 'comment.create':
+    case 'proposal.export':
+      return true;
+    case 'proposal.manage':
+    case 'section.review':
+    case 'section.reopen':
+      return coordinator;
+    case 'section.edit': {
+      if (!isSection(subject) || isLocked(subject.status)) return false;
+      return coordinator || (editor && ownsSection(subject));
+    }
+    case 'section.submit':
+      if (!isSection(subject)) return false;
+      return coordinator || (editor && ownsSection(subject));
+    case 'section.flag':
+      if (!isSection(subject)) return false;
+      return coordinator || (editor && ownsSection(subject) && !isLocked(subject.status));
+    case 'thread.resolve': {
+      if (!isThread(subject)) return false;
+      if (coordinator || subject.authorId === actor.userId) return true;
+      return editor && ownsSection(subject.section);
+    }
+  }
+}
+
+/** Throws 404 for a non-member (the proposal stays invisible) and 403 for a member who may not. */
+export function authorize(actor: Actor, action: Action, subject?: Subject): void {
+  if (!actor.membership) throw notFound('Proposal');
+  if (!can(actor, action, subject)) throw forbidden();
+}
+
+/** Throws 404 unless `actor` is a member: the first check on every proposal resource. */
+export function requireMember(actor: Actor, what = 'Proposal'): asserts actor is Actor & { membership: NonNullable<Actor['membership']> } {
+  if (!actor.membership) throw notFound(what);
+}
+
+/**
+ * The actions a section PATCH needs, in the order they are checked. Status
+ * changes need the workflow action of the step (checked before the step's
+ * validity, so forbidden beats invalid).
+ */
+export function actionsForSectionChange(section: SectionSubject, change: UpdateSectionInput): Action[] {
+  const needed: Action[] = [];
+  if (change.ownerPartnerId !== undefined || change.dueDate !== undefined) needed.push('proposal.manage');
+  if (change.blocked !== undefined || change.notApplicable !== undefined) needed.push('section.flag');
+  if (change.checklist !== undefined) needed.push('section.edit');
+  if (change.status !== undefined && change.status !== section.status) needed.push(actionForStatusChange(section.status, change.status));
+  return needed;
+}
+
+export function proposalAbilities(actor: Actor): ProposalAbilities {
+  return {
+    read: can(actor, 'proposal.read'),
+    manage: can(actor, 'proposal.manage'),
+    comment: can(actor, 'comment.create'),
+    export: can(actor, 'proposal.export'),
+    review: can(actor, 'section.review'),
+  };
+}
+
+export function sectionAbilities(actor: Actor, section: SectionSubject): SectionAbilities {
+  return {
+    edit: can(actor, 'section.edit', section),
+    comment: can(actor, 'comment.create', section),
+    submit: can(actor, 'section.submit', section),
+    review: can(actor, 'section.review', section),
+    reopen: can(actor, 'section.reopen', section),
+    flag: can(actor, 'section.flag', section),
+    assign: can(actor, 'proposal.manage', section),
+    transitions: nextStatuses(section.status).filter((to) => can(actor, actionForStatusChange(section.status, to), section)),
+  };
+}
+
+/** The booleans the UI needs: for a proposal, or for one section. */
+export function abilitiesFor(actor: Actor): ProposalAbilities;
+export function abilitiesFor(actor: Actor, section: SectionSubject): SectionAbilities;
+export function abilitiesFor(actor: Actor, section?: SectionSubject): ProposalAbilities | SectionAbilities {
+  return section ? sectionAbilities(actor, section) : proposalAbilities(actor);
+}
+
+/** The caller's standing in a proposal. */
+export async function loadActor(db: Sql, userId: string, proposalId: string): Promise<Actor> {
+  return { userId, membership: await findMembership(db, proposalId, userId) };
+}

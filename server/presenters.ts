@@ -1,0 +1,131 @@
+import { completeness, emptyStats, rollUpProposal } from '../shared/completeness';
+import type {
+  AuditEvent,
+  Invitation,
+  Member,
+  Partner,
+  Proposal,
+  ProposalSummary,
+  Section,
+} from '../shared/schemas/domain';
+import { findTemplate } from '../shared/templates';
+import type { AuditRow } from './db/audit';
+import type { InvitationRow } from './db/invitations';
+import type { MemberRow } from './db/members';
+import type { PartnerRow } from './db/partners';
+import type { ProposalRow, ProposalSummaryRow } from './db/proposals';
+import type { SectionRow } from './db/sections';
+import { abilitiesFor, type Actor } from './policy';
+
+/** Row → JSON allowlists. Nothing leaves the server except through these. */
+
+export function presentPartner(p: PartnerRow): Partner {
+  return { id: p.id, name: p.name, town: p.town, country: p.country, kind: p.kind, isLead: p.isLead };
+}
+
+export function presentMember(m: MemberRow): Member {
+  return { userId: m.userId, name: m.name, email: m.email, role: m.role, partnerId: m.partnerId };
+}
+
+/** Section text lives in the collab rooms; until it is read from there, its stats are empty. */
+export function presentSection(s: SectionRow, actor: Actor, openThreads = 0): Section {
+  const spec = { minChars: s.minChars, maxChars: s.maxChars, guidance: s.guidance, requiredItems: s.requiredItems };
+  const stats = { ...emptyStats, checked: s.checklist };
+  const state = { status: s.status, notApplicable: s.notApplicableReason !== null, blockedReason: s.blockedReason };
+  return {
+    id: s.id,
+    proposalId: s.proposalId,
+    key: s.key,
+    number: s.number,
+    position: s.position,
+    title: s.title,
+    criterion: s.criterion,
+    guidance: s.guidance,
+    checklist: s.checklist,
+    requiredItems: s.requiredItems,
+    ownerPartnerId: s.ownerPartnerId,
+    status: s.status,
+    blockedReason: s.blockedReason,
+    notApplicableReason: s.notApplicableReason,
+    changesRequestedReason: s.changesRequestedReason,
+    minChars: s.minChars,
+    maxChars: s.maxChars,
+    dueDate: s.dueDate,
+    completeness: completeness(spec, stats, state, openThreads),
+    abilities: abilitiesFor(actor, { ownerPartnerId: s.ownerPartnerId, status: s.status }),
+  };
+}
+
+export function presentProposal(
+  p: ProposalRow,
+  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[] },
+  actor: Actor,
+): Proposal {
+  const template = findTemplate(p.templateId);
+  const sections = parts.sections.map((s) => presentSection(s, actor));
+  const rules = template?.rules ?? { minPartners: 0, minCountries: 0, pageLimit: 0 };
+  const rollUp = rollUpProposal(
+    sections.map((s) => ({ criterion: s.criterion, score: s.completeness.score, chars: 0 })),
+    rules.pageLimit,
+  );
+  const label = (id: string) => template?.criteria.find((c) => c.id === id)?.label ?? id;
+  return {
+    id: p.id,
+    title: p.title,
+    templateId: p.templateId,
+    theme: p.theme,
+    deadline: p.deadline,
+    language: p.language,
+    partners: parts.partners.map(presentPartner),
+    members: parts.members.map(presentMember),
+    sections,
+    completeness: { ...rollUp, byCriterion: rollUp.byCriterion.map((c) => ({ ...c, label: label(c.criterion) })) },
+    callRules: { ...rules },
+    themes: (template?.themes ?? []).map((t) => ({ id: t.id, label: t.label })),
+    abilities: abilitiesFor(actor),
+  };
+}
+
+export function presentProposalSummary(p: ProposalSummaryRow): ProposalSummary {
+  return {
+    id: p.id,
+    title: p.title,
+    templateId: p.templateId,
+    theme: p.theme,
+    deadline: p.deadline,
+    language: p.language,
+    role: p.role,
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+export function invitationState(i: InvitationRow, now: Date): Invitation['state'] {
+  if (i.acceptedAt) return 'accepted';
+  if (i.revokedAt) return 'revoked';
+  if (i.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'pending';
+}
+
+export function presentInvitation(i: InvitationRow, now: Date): Invitation {
+  return {
+    id: i.id,
+    partnerId: i.partnerId,
+    role: i.role,
+    state: invitationState(i, now),
+    createdAt: i.createdAt.toISOString(),
+    expiresAt: i.expiresAt.toISOString(),
+    acceptedBy: i.acceptedBy,
+  };
+}
+
+export function presentAuditEvent(a: AuditRow): AuditEvent {
+  return {
+    id: a.id,
+    action: a.action,
+    actorId: a.actorId,
+    actorName: a.actorName,
+    sectionId: a.sectionId,
+    data: a.data,
+    createdAt: a.createdAt.toISOString(),
+  };
+}

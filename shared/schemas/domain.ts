@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { limits } from '../limits';
+import { countrySchema, idSchema, roleSchema, sectionStatusSchema } from './common';
+
+/**
+ * Requests and responses of the domain API: proposals, partners, members,
+ * invitations, sections, audit events and templates.
+ */
+
+// ---------------------------------------------------------------- building blocks
+
+/** Trimmed, non-empty text of at most `max` characters, with no NUL or other control characters. */
+export const textSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+/** A calendar date `YYYY-MM-DD` between 2000 and 2100. */
+export const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    const year = Number(s.slice(0, 4));
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && year >= 2000 && year <= 2100;
+  }, 'must be a real date between 2000 and 2100');
+
+export const partnerKindSchema = z.enum(['municipality', 'ngo', 'association', 'school', 'university', 'public_body', 'business', 'other']);
+export type PartnerKind = z.infer<typeof partnerKindSchema>;
+
+/** A proposal's language: ISO 639-1, lower case. */
+export const languageSchema = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 language code');
+
+/** Invitation tokens: 160 random bits, base32 lower case without padding. */
+export const invitationTokenSchema = z.string().regex(/^[a-z2-7]{32}$/, 'must be an invitation token');
+
+// ---------------------------------------------------------------- params and queries
+
+export const idParamsSchema = z.object({ id: idSchema });
+export const memberParamsSchema = z.object({ proposalId: idSchema, userId: idSchema });
+export const tokenParamsSchema = z.object({ token: invitationTokenSchema });
+
+export const auditQuerySchema = z.object({
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+// ---------------------------------------------------------------- request bodies
+
+export const partnerInputSchema = z.strictObject({
+  name: textSchema(limits.nameMaxChars),
+  town: textSchema(limits.nameMaxChars),
+  country: countrySchema,
+  kind: partnerKindSchema.optional(),
+});
+export type PartnerInput = z.infer<typeof partnerInputSchema>;
+
+export const createProposalSchema = z.strictObject({
+  title: textSchema(limits.titleMaxChars),
+  leadPartner: partnerInputSchema,
+  templateId: z.string().max(100).optional(),
+  theme: z.string().max(100).optional(),
+  deadline: dateSchema.optional(),
+  language: languageSchema.optional(),
+});
+export type CreateProposalInput = z.infer<typeof createProposalSchema>;
+
+export const updatePartnerSchema = partnerInputSchema
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'must change at least one field');
+export type UpdatePartnerInput = z.infer<typeof updatePartnerSchema>;
+
+export const createInvitationSchema = z.strictObject({ partnerId: idSchema, role: roleSchema });
+export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
+
+export const updateMemberSchema = z
+  .strictObject({ role: roleSchema.optional(), partnerId: idSchema.optional() })
+  .refine((v) => v.role !== undefined || v.partnerId !== undefined, 'must change role or partnerId');
+export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
+
+export const updateSectionSchema = z
+  .strictObject({
+    ownerPartnerId: idSchema.optional(),
+    status: sectionStatusSchema.optional(),
+    dueDate: dateSchema.nullable().optional(),
+    blocked: z.strictObject({ reason: textSchema(limits.reasonMaxChars) }).nullable().optional(),
+    notApplicable: z.strictObject({ justification: textSchema(limits.reasonMaxChars) }).nullable().optional(),
+    /** Why changes are requested (with status `changes_requested`). */
+    reason: textSchema(limits.reasonMaxChars).optional(),
+    /** Indices of the guidance prompts the owner has covered. */
+    checklist: z.array(z.number().int().min(0).max(99)).max(100).optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'must change at least one field');
+export type UpdateSectionInput = z.infer<typeof updateSectionSchema>;
+
+// ---------------------------------------------------------------- responses
+
+export const partnerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  town: z.string(),
+  country: z.string(),
+  kind: z.string(),
+  isLead: z.boolean(),
+});
+export type Partner = z.infer<typeof partnerSchema>;
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  partnerId: z.string(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const missingItemSchema = z.object({ item: z.string(), reason: z.string() });
+export const completenessSchema = z.object({ score: z.number(), missing: z.array(missingItemSchema) });
+
+export const sectionAbilitiesSchema = z.object({
+  edit: z.boolean(),
+  comment: z.boolean(),
+  submit: z.boolean(),
+  review: z.boolean(),
+  reopen: z.boolean(),
+  flag: z.boolean(),
+  assign: z.boolean(),
+  /** Statuses this caller may move the section to now. */
+  transitions: z.array(sectionStatusSchema),
+});
+export type SectionAbilities = z.infer<typeof sectionAbilitiesSchema>;
+
+export const sectionSchema = z.object({
+  id: z.string(),
+  proposalId: z.string(),
+  key: z.string(),
+  number: z.string(),
+  position: z.number(),
+  title: z.string(),
+  criterion: z.string(),
+  guidance: z.array(z.string()),
+  checklist: z.array(z.number()),
+  requiredItems: z.array(z.object({ key: z.string(), label: z.string() })),
+  ownerPartnerId: z.string(),
+  status: sectionStatusSchema,
+  blockedReason: z.string().nullable(),
+  notApplicableReason: z.string().nullable(),
+  changesRequestedReason: z.string().nullable(),
+  minChars: z.number(),
+  maxChars: z.number(),
+  dueDate: z.string().nullable(),
+  completeness: completenessSchema,
+  abilities: sectionAbilitiesSchema,
+});
+export type Section = z.infer<typeof sectionSchema>;
+
+export const proposalAbilitiesSchema = z.object({
+  read: z.boolean(),
+  manage: z.boolean(),
+  comment: z.boolean(),
+  export: z.boolean(),
+  review: z.boolean(),
+});
+export type ProposalAbilities = z.infer<typeof proposalAbilitiesSchema>;
+
+export const callRulesSchema = z.object({ minPartners: z.number(), minCountries: z.number(), pageLimit: z.number() });
+
+export const proposalRollUpSchema = z.object({
+  score: z.number(),
+  byCriterion: z.array(z.object({ criterion: z.string(), label: z.string(), score: z.number(), sections: z.number() })),
+  pages: z.object({ estimate: z.number(), limit: z.number(), over: z.boolean() }),
+});
+
+export const proposalSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  templateId: z.string(),
+  theme: z.string().nullable(),
+  deadline: z.string().nullable(),
+  language: z.string(),
+  partners: z.array(partnerSchema),
+  members: z.array(memberSchema),
+  sections: z.array(sectionSchema),
+  completeness: proposalRollUpSchema,
+  callRules: callRulesSchema,
+  themes: z.array(z.object({ id: z.string(), label: z.string() })),
+  abilities: proposalAbilitiesSchema,
+});
+export type Proposal = z.infer<typeof proposalSchema>;
+export const proposalResponseSchema = z.object({ proposal: proposalSchema });
+
+export const proposalSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  templateId: z.string(),
+  theme: z.string().nullable(),
+  deadline: z.string().nullable(),
+  language: z.string(),
+  role: roleSchema,
+  createdAt: z.string(),
+});
+export type ProposalSummary = z.infer<typeof proposalSummarySchema>;
+export const proposalListSchema = z.object({ proposals: z.array(proposalSummarySchema) });
+
+export const partnerResponseSchema = z.object({ partner: partnerSchema });
+export const memberResponseSchema = z.object({ member: memberSchema });
+export const sectionResponseSchema = z.object({ section: sectionSchema });
+
+export const invitationCreatedSchema = z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() });
+export type InvitationCreated = z.infer<typeof invitationCreatedSchema>;
+
+export const invitationStateSchema = z.enum(['pending', 'accepted', 'revoked', 'expired']);
+export const invitationSchema = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  role: roleSchema,
+  state: invitationStateSchema,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  acceptedBy: z.string().nullable(),
+});
+export type Invitation = z.infer<typeof invitationSchema>;
+export const invitationListSchema = z.object({ invitations: z.array(invitationSchema) });
+
+export const invitationPreviewSchema = z.object({
+  invitation: z.object({
+    proposalTitle: z.string(),
+    partner: z.object({ name: z.string(), town: z.string(), country: z.string() }),
+    role: roleSchema,
+    expiresAt: z.string(),
+  }),
+});
+export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
+export const invitationAcceptedSchema = z.object({ proposalId: z.string() });
+
+export const auditEventSchema = z.object({
+  id: z.number(),
+  action: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  sectionId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export const auditPageSchema = z.object({ events: z.array(auditEventSchema), nextBefore: z.number().nullable() });
+
+export const templateSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  sections: z.number(),
+  themes: z.array(z.object({ id: z.string(), label: z.string() })),
+});
+export const templateListSchema = z.object({ templates: z.array(templateSummarySchema) });
