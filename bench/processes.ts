@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** A server process under measurement: its URL, and its CPU and memory read from /proc. */
+export interface ServerProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly pid: number;
+  rssBytes(): number;
+  /** CPU seconds (user + system) used so far. */
+  cpuSeconds(): number;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function procStats(pid: number) {
+  return {
+    rss(): number {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+      return Number(kb ?? 0) * 1024;
+    },
+    cpu(): number {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of /proc/PID/stat (11 and 12 after the name).
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
+  };
+}
+
+function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} did not start`);
+  const stats = procStats(pid);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    url,
+    pid,
+    rssBytes: stats.rss,
+    cpuSeconds: stats.cpu,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${buffer}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const m = pattern.exec(buffer);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(m);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (buffer += c.toString()));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready: ${buffer}`)));
+  });
+}
+
+export interface TwinpadEnv {
+  dataDir?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+/** Starts Twinpad as its own process (the way `npm start` runs it) and waits until it listens. */
+export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      ...(env.dataDir ? { DATA_DIR: env.dataDir } : {}),
+      ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+      ...(env.redisUrl ? { REDIS_URL: env.redisUrl } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const m = await waitForLine(child, /listening on http:\/\/[^:]+:(\d+)/, 60_000);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return wrap(name, `http://127.0.0.1:${m[1]}`, child);
+}
+
+/** Starts the reference in-memory y-websocket 2 server (bin/server.cjs) in its own process. */
+export async function startReference(): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`${root}node_modules/y-websocket-v2/bin/server.cjs`], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, /running at/, 20_000);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return wrap('reference', `http://127.0.0.1:${port}`, child);
+}

@@ -1,0 +1,47 @@
+import type { CapacityStep, RateResult } from './scenarios';
+
+export interface BackendReport {
+  backend: 'pglite' | 'postgres';
+  rates: { twinpad: RateResult; reference: RateResult }[];
+  capacity: { twinpad: CapacityStep[]; reference: CapacityStep[] };
+  cold: { updates: number; twinpadAfterRestartMs: number; twinpadReloadMedianMs: number; referenceInMemoryMs: number }[];
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? (Math.round(n * 100) / 100).toFixed(2) : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : 'n/a');
+
+function row(cells: (string | number)[]): string {
+  const widths = [30, 12, 12, 9, 22];
+  return cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join(' ');
+}
+
+/** Prints Twinpad against the baseline with the ratios and the targets. */
+export function printReport(reports: BackendReport[]): void {
+  for (const r of reports) {
+    console.log(`\n=== Twinpad (${r.backend}) vs reference in-memory y-websocket server ===`);
+    console.log(row(['metric (ms unless noted)', 'twinpad', 'reference', 'ratio', 'target']));
+    for (const { twinpad: t, reference: b } of r.rates) {
+      const target = (metric: string) =>
+        t.scenario === 'workshop' && metric === 'first p99' ? '<= 1.2x' : (t.scenario === 'pair' || t.scenario === 'rooms') && metric === 'all p50' ? '<= 1.5x' : '';
+      console.log(row([`${t.scenario} all p50`, fmt(t.all.p50), fmt(b.all.p50), ratio(t.all.p50, b.all.p50), target('all p50')]));
+      console.log(row([`${t.scenario} all p95`, fmt(t.all.p95), fmt(b.all.p95), ratio(t.all.p95, b.all.p95), '']));
+      console.log(row([`${t.scenario} all p99`, fmt(t.all.p99), fmt(b.all.p99), ratio(t.all.p99, b.all.p99), '']));
+      console.log(row([`${t.scenario} first p50`, fmt(t.first.p50), fmt(b.first.p50), ratio(t.first.p50, b.first.p50), '']));
+      console.log(row([`${t.scenario} first p99`, fmt(t.first.p99), fmt(b.first.p99), ratio(t.first.p99, b.first.p99), target('first p99')]));
+      console.log(row([`${t.scenario} edits sent / lost`, `${t.editsSent}/${t.editsLost}`, `${b.editsSent}/${b.editsLost}`, '', 'lost = 0']));
+      console.log(row([`${t.scenario} server CPU %`, t.cpuPercent, b.cpuPercent, ratio(t.cpuPercent, b.cpuPercent), '']));
+      console.log(row([`${t.scenario} server RSS MiB`, t.rssMiB, b.rssMiB, ratio(t.rssMiB, b.rssMiB), '']));
+    }
+    for (const [i, t] of r.capacity.twinpad.entries()) {
+      const b = r.capacity.reference[i];
+      const last = i === r.capacity.twinpad.length - 1;
+      console.log(row([`capacity ${t.connections} KiB/conn`, t.kibPerConnection, b?.kibPerConnection ?? 'n/a', ratio(t.kibPerConnection, b?.kibPerConnection ?? 0), last ? '<= 20 KiB' : '']));
+      console.log(row([`capacity ${t.connections} probe p99`, fmt(t.probe.p99), fmt(b?.probe.p99 ?? Number.NaN), ratio(t.probe.p99, b?.probe.p99 ?? 0), last ? '<= 50 ms' : '']));
+    }
+    for (const c of r.cold) {
+      console.log(row([`cold load ${c.updates} updates`, fmt(c.twinpadAfterRestartMs), fmt(c.referenceInMemoryMs), ratio(c.twinpadAfterRestartMs, c.referenceInMemoryMs), c.updates >= 50_000 ? '< 30 ms' : '']));
+      console.log(row([`room reload ${c.updates} (median)`, fmt(c.twinpadReloadMedianMs), '', '', '']));
+    }
+  }
+  console.log('\n(reference cold load is an in-memory load: it keeps nothing across a restart)');
+}

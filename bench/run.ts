@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: Twinpad against the reference in-memory y-websocket server,
+ * in the same run, on the same machine. Prints a table and writes JSON to bench/results/.
+ *
+ *   npm run bench                 # full run (PGlite; then Postgres when DATABASE_URL is set)
+ *   npm run bench -- --quick      # shorter scenarios, for a smoke run
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configFromProcess } from '../server/config';
+import { openPostgres } from '../server/db/sql';
+import { referenceTarget, seedTwinpad, twinpadTarget, type Target } from './clients';
+import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } from './processes';
+import { runCapacity, runRate, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
+import { printReport, type BackendReport } from './report';
+
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 4_000 : 15_000;
+const rateSpecs: RateSpec[] = [
+  { scenario: 'pair', sections: 1, clientsPerSection: 2, editsPerSecond: 20, durationMs: seconds },
+  { scenario: 'workshop', sections: 1, clientsPerSection: 50, editsPerSecond: 2, durationMs: seconds },
+  { scenario: 'rooms', sections: 100, clientsPerSection: 3, editsPerSecond: 1, durationMs: seconds },
+];
+const capacitySteps = quick ? [100, 200] : [250, 500, 1000, 2000];
+const probeMs = quick ? 2_000 : 16_000;
+const coldSizes = quick ? [2_000] : [10_000, 50_000];
+
+interface Pair {
+  twinpad: Target;
+  reference: Target;
+}
+
+async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; reference: RateResult }[]> {
+  const out: { twinpad: RateResult; reference: RateResult }[] = [];
+  for (const spec of rateSpecs) {
+    console.log(`  ${spec.scenario}: ${spec.sections} section(s) x ${spec.clientsPerSection} clients x ${spec.editsPerSecond} edits/s`);
+    const reference = await runRate(pair.reference, spec);
+    const twinpad = await runRate(pair.twinpad, spec);
+    out.push({ twinpad, reference });
+  }
+  return out;
+}
+
+async function capacity(pair: Pair): Promise<{ twinpad: CapacityStep[]; reference: CapacityStep[] }> {
+  console.log(`  capacity: ramp to ${capacitySteps.at(-1)} idle connections over 20 sections`);
+  const reference = await runCapacity(pair.reference, capacitySteps, probeMs);
+  const twinpad = await runCapacity(pair.twinpad, capacitySteps, probeMs);
+  return { twinpad, reference };
+}
+
+interface ColdLoad {
+  updates: number;
+  twinpadAfterRestartMs: number;
+  twinpadReloadMedianMs: number;
+  referenceInMemoryMs: number;
+}
+
+async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<ColdLoad[]> {
+  const results: ColdLoad[] = [];
+  let twinpad = pair.twinpad;
+  for (const [i, updates] of coldSizes.entries()) {
+    console.log(`  cold load: ${updates} single-keystroke updates`);
+    const writers = Math.max(1, Math.round(updates / 1250));
+    const section = twinpad.sections[30 + i]!;
+    await typeKeystrokes(twinpad, section, updates, writers);
+    await typeKeystrokes(pair.reference, pair.reference.sections[30 + i]!, updates, writers);
+    const total = Math.ceil(updates / writers) * writers;
+    twinpad = await restart();
+    const afterRestart = await timeFreshLoad(twinpad, section, total);
+    const reloads: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      await new Promise((res) => setTimeout(res, 300)); // let the room unload between loads
+      reloads.push(await timeFreshLoad(twinpad, section, total));
+    }
+    reloads.sort((a, b) => a - b);
+    const referenceMs = await timeFreshLoad(pair.reference, pair.reference.sections[30 + i]!, total);
+    results.push({
+      updates: total,
+      twinpadAfterRestartMs: Math.round(afterRestart * 10) / 10,
+      twinpadReloadMedianMs: Math.round(reloads[2]! * 10) / 10,
+      referenceInMemoryMs: Math.round(referenceMs * 10) / 10,
+    });
+  }
+  pair.twinpad = twinpad;
+  return results;
+}
+
+async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Promise<BackendReport> {
+  console.log(`\nTwinpad on ${backend} vs reference y-websocket server`);
+  let twinpadServer: ServerProcess = await startTwinpad('twinpad', env);
+  const reference = await startReference();
+  try {
+    const seed = await seedTwinpad(twinpadServer, 100);
+    const pair: Pair = {
+      twinpad: twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie),
+      reference: referenceTarget(reference, seed.sections),
+    };
+    const port = Number(new URL(twinpadServer.url).port);
+    const restart = async () => {
+      await twinpadServer.stop('SIGTERM');
+      twinpadServer = await startTwinpad('twinpad', env, port);
+      return twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie);
+    };
+    const rates = await rateScenarios(pair);
+    const cap = await capacity(pair);
+    const cold = await coldLoads(pair, restart);
+    return { backend, rates, capacity: cap, cold };
+  } finally {
+    await twinpadServer.stop();
+    await reference.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configFromProcess();
+  const started = Date.now();
+  const reports: BackendReport[] = [];
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
+  try {
+    reports.push(await benchBackend('pglite', { dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  if (config.databaseUrl) {
+    const dbName = `twinpad_bench_${Date.now().toString(36)}`;
+    const admin = await openPostgres(config.databaseUrl, { max: 1 });
+    await admin.exec(`create database ${dbName}`);
+    const url = new URL(config.databaseUrl);
+    url.pathname = `/${dbName}`;
+    try {
+      reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }));
+    } finally {
+      await admin.exec(`drop database if exists ${dbName} with (force)`);
+      await admin.close();
+    }
+  }
+
+  printReport(reports);
+  const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ quick, durationSeconds: (Date.now() - started) / 1000, reports }, null, 2));
+  console.log(`\nwrote ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
