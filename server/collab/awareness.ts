@@ -1,0 +1,112 @@
+import { limits } from '../../shared/limits';
+import { closeCode } from '../../shared/protocol';
+import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessUpdate, type AwarenessEntry } from './protocol';
+import type { Refusal, RoomPeer } from './room-types';
+
+/** Relay delay for a state that changed (cursor moved, name set) ... */
+const CHANGED_RELAY_MS = 20;
+/** ... and for a plain renewal (clients renew every 15 s and time out after 30 s). */
+const RENEWAL_RELAY_MS = 1000;
+
+interface StoredState {
+  clock: number;
+  json: string;
+  owner: RoomPeer;
+}
+
+/**
+ * A room's awareness: one state per socket, for the client ID that socket
+ * announced first, with `user` stamped by the server. Relays are coalesced per
+ * room into one encoded update per tick, so a renewal storm costs one frame per
+ * socket per second instead of one per renewal.
+ */
+export class RoomAwareness {
+  private readonly states = new Map<number, StoredState>();
+  private readonly outgoing = new Map<number, AwarenessEntry>();
+  private timer: NodeJS.Timeout | null = null;
+  private dueAt = Infinity;
+
+  constructor(private readonly broadcast: (frame: Uint8Array) => void) {}
+
+  /** Applies one socket's awareness update, or says why it is refused. */
+  apply(peer: RoomPeer, update: Uint8Array): Refusal | null {
+    const entries = decodeAwarenessUpdate(update);
+    if (entries.length !== 1) return { code: closeCode.protocolError, reason: 'awareness: one client state per socket' };
+    const [entry] = entries as [AwarenessEntry];
+    if (peer.awarenessClientId === null) {
+      if (this.states.has(entry.clientId)) return { code: closeCode.protocolError, reason: 'awareness: client id taken' };
+      peer.awarenessClientId = entry.clientId;
+    } else if (peer.awarenessClientId !== entry.clientId) {
+      return { code: closeCode.protocolError, reason: 'awareness: client id not owned by this socket' };
+    }
+    if (entry.json.length > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
+    let state: unknown;
+    try {
+      state = JSON.parse(entry.json);
+    } catch {
+      return { code: closeCode.protocolError, reason: 'awareness: state is not JSON' };
+    }
+    if (state === null) {
+      this.remove(peer);
+      return null;
+    }
+    if (typeof state !== 'object' || Array.isArray(state)) return { code: closeCode.protocolError, reason: 'awareness: state is not an object' };
+    const json = JSON.stringify({ ...(state as Record<string, unknown>), user: peer.stamp });
+    if (Buffer.byteLength(json) > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
+    const prev = this.states.get(entry.clientId);
+    const changed = prev?.json !== json;
+    const clock = Math.max(entry.clock, (prev?.clock ?? -1) + 1);
+    this.states.set(entry.clientId, { clock, json, owner: peer });
+    this.queue({ clientId: entry.clientId, clock, json }, changed ? CHANGED_RELAY_MS : RENEWAL_RELAY_MS);
+    return null;
+  }
+
+  /** Removes the socket's state (on close) and tells everyone. */
+  remove(peer: RoomPeer): void {
+    const id = peer.awarenessClientId;
+    if (id === null) return;
+    const prev = this.states.get(id);
+    if (!prev || prev.owner !== peer) return;
+    this.states.delete(id);
+    this.queue({ clientId: id, clock: prev.clock + 1, json: 'null' }, 0);
+  }
+
+  /** Every current state as one awareness frame, or null when there are none. */
+  snapshotFrame(): Uint8Array | null {
+    if (this.states.size === 0) return null;
+    const entries: AwarenessEntry[] = [];
+    for (const [clientId, s] of this.states) entries.push({ clientId, clock: s.clock, json: s.json });
+    return encodeAwareness(encodeAwarenessUpdate(entries));
+  }
+
+  /** Sends whatever is queued now (shutdown, tests). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dueAt = Infinity;
+    if (this.outgoing.size === 0) return;
+    const frame = encodeAwareness(encodeAwarenessUpdate(this.outgoing.values()));
+    this.outgoing.clear();
+    this.broadcast(frame);
+  }
+
+  destroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.outgoing.clear();
+    this.states.clear();
+  }
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  private queue(entry: AwarenessEntry, delayMs: number): void {
+    this.outgoing.set(entry.clientId, entry);
+    const due = Date.now() + delayMs;
+    if (due >= this.dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.dueAt = due;
+    this.timer = setTimeout(() => this.flush(), delayMs);
+  }
+}

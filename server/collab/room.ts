@@ -1,0 +1,306 @@
+import * as Y from 'yjs';
+import { limits } from '../../shared/limits';
+import { closeCode, permissionDeniedReason } from '../../shared/protocol';
+import type { LoadedDoc } from '../db/doc-updates';
+import { RoomAwareness } from './awareness';
+import type { Publish } from './fanout';
+import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
+import type { Refusal, RoomPeer } from './room-types';
+
+/** What a room needs from storage; the room itself knows no SQL. */
+export interface RoomStorage {
+  load(docId: string): Promise<LoadedDoc>;
+  /** Resolves with the row's seq once the update is committed. */
+  append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
+  compact(docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
+}
+
+export interface RoomDeps {
+  storage: RoomStorage;
+  publish: Publish;
+  /** Called once the room has unloaded, so the registry forgets it. */
+  onUnloaded(room: Room): void;
+  /** Errors the room survives (failed compaction, failed commit). */
+  log(message: string, err: unknown): void;
+}
+
+/** Where a change to the room's doc came from. */
+export type TxOrigin =
+  | { kind: 'socket'; peer: RoomPeer }
+  | { kind: 'fanout'; instanceId: string }
+  | { kind: 'server' };
+
+type RoomState =
+  | { kind: 'loading'; promise: Promise<void> }
+  | { kind: 'ready' }
+  /** Empty and idle, waiting for a compaction to finish; a new socket revives it. */
+  | { kind: 'unloading' }
+  | { kind: 'unloaded' };
+
+interface Outgoing {
+  /** Sent once this many of the room's updates have committed. */
+  needs: number;
+  deliver(): void;
+}
+
+/**
+ * One section's live document. Persist, then broadcast: an accepted update is
+ * applied to the room doc, appended to the log (group commit), and only after
+ * the commit resolves is anything derived from it (relays, sync replies) sent
+ * to any socket, in order. Knows neither transport nor SQL.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly peers = new Set<RoomPeer>();
+  readonly awareness: RoomAwareness;
+  private state: RoomState;
+  private issued = 0;
+  private committed = 0;
+  private readonly outbox: Outgoing[] = [];
+  /** Highest committed seq of this doc; rows up to it are in `doc`. */
+  private lastSeq = 0;
+  private logRows = 0;
+  private logBytes = 0;
+  /** Upper bound of the encoded doc size (snapshot + every delta since). */
+  docBytes = 0;
+  private compacting: Promise<void> | null = null;
+
+  constructor(
+    readonly docId: string,
+    private readonly deps: RoomDeps,
+  ) {
+    this.awareness = new RoomAwareness((frame) => this.sendToAll(frame, null));
+    this.doc.on('update', (delta: Uint8Array, origin: unknown) => this.onDocUpdate(delta, origin as TxOrigin));
+    const loading = this.load().catch((err: unknown) => {
+      this.deps.log(`room ${this.docId}: load failed`, err);
+      for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'load failed');
+      this.peers.clear();
+      this.unload();
+      throw err;
+    });
+    loading.catch(() => {}); // joiners see the rejection through whenReady()
+    this.state = { kind: 'loading', promise: loading };
+  }
+
+  /** Resolves once the doc is loaded; concurrent joiners share this one promise. */
+  whenReady(): Promise<void> {
+    const s = this.state;
+    switch (s.kind) {
+      case 'loading':
+        return s.promise;
+      case 'ready':
+        return Promise.resolve();
+      case 'unloading':
+      case 'unloaded':
+        return Promise.reject(new Error('room unloaded'));
+    }
+  }
+
+  get stateKind(): RoomState['kind'] {
+    return this.state.kind;
+  }
+
+  /** Updates accepted but not yet committed. */
+  get pending(): number {
+    return this.issued - this.committed;
+  }
+
+  private async load(): Promise<void> {
+    const loaded = await this.deps.storage.load(this.docId);
+    const origin: TxOrigin = { kind: 'server' };
+    Y.transact(this.doc, () => {
+      if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
+      for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
+    }, origin);
+    this.lastSeq = loaded.lastSeq;
+    this.logRows = loaded.updates.length;
+    this.logBytes = loaded.updateBytes;
+    this.docBytes = (loaded.snapshot?.byteLength ?? 0) + loaded.updateBytes;
+    if (this.state.kind === 'loading') this.state = { kind: 'ready' };
+    this.maybeUnload();
+  }
+
+  /** Counts a socket in (so the room stays loaded); call `start` once `whenReady` resolves. */
+  attach(peer: RoomPeer): void {
+    this.peers.add(peer);
+    if (this.state.kind === 'unloading') this.state = { kind: 'ready' };
+  }
+
+  /** Sends an attached socket the server's sync step 1 and everyone's awareness. */
+  start(peer: RoomPeer): void {
+    if (!this.peers.has(peer)) return;
+    peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const aw = this.awareness.snapshotFrame();
+    if (aw) peer.socket.send(aw);
+  }
+
+  /** Removes a socket and its awareness state; unloads when empty and idle. */
+  leave(peer: RoomPeer): void {
+    if (!this.peers.delete(peer)) return;
+    this.awareness.remove(peer);
+    this.maybeUnload();
+  }
+
+  /** Sync step 1 from a socket: reply with what it lacks, once that is committed. */
+  syncStep1(peer: RoomPeer, stateVector: Uint8Array): Refusal | null {
+    let reply: Uint8Array;
+    try {
+      reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    } catch {
+      return { code: closeCode.protocolError, reason: 'malformed state vector' };
+    }
+    this.enqueue(this.issued, () => this.sendTo(peer, reply));
+    return null;
+  }
+
+  /** A sync step 2 or update from a socket. */
+  applyUpdate(peer: RoomPeer, update: Uint8Array): Refusal | null {
+    const info = inspectUpdate(this.doc, update);
+    if (!info.hasContent) return null;
+    switch (peer.access) {
+      case 'read-only':
+        return { code: closeCode.editRefused, reason: permissionDeniedReason, permissionDenied: true };
+      case 'read-write':
+        break;
+    }
+    if (this.docBytes + update.byteLength > limits.maxDocBytes) {
+      return { code: closeCode.documentTooLarge, reason: 'the section is too large' };
+    }
+    const origin: TxOrigin = { kind: 'socket', peer };
+    Y.applyUpdate(this.doc, update, origin);
+    return null;
+  }
+
+  /** Applies an update another instance committed (no store, relay to everyone). */
+  applyFanout(update: Uint8Array, instanceId: string): void {
+    Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin);
+  }
+
+  private onDocUpdate(delta: Uint8Array, origin: TxOrigin): void {
+    switch (origin.kind) {
+      case 'server':
+        return;
+      case 'fanout':
+        this.enqueue(this.issued, () => this.sendToAll(encodeUpdate(delta), null));
+        return;
+      case 'socket':
+        this.persistThenBroadcast(delta, origin.peer);
+        return;
+      default: {
+        const never: never = origin;
+        throw new Error(`unknown origin ${String(never)}`);
+      }
+    }
+  }
+
+  private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer): void {
+    const ticket = ++this.issued;
+    this.docBytes += delta.byteLength;
+    const frame = encodeUpdate(delta);
+    this.enqueue(ticket, () => this.sendToAll(frame, sender));
+    this.deps.storage.append(this.docId, delta, sender.userId).then(
+      (seq) => {
+        this.committed = Math.max(this.committed, ticket);
+        this.lastSeq = Math.max(this.lastSeq, seq);
+        this.logRows++;
+        this.logBytes += delta.byteLength;
+        this.deps.publish({ docId: this.docId, update: delta });
+        this.drain();
+        this.maybeCompact();
+        this.maybeUnload();
+      },
+      (err) => this.fail(err),
+    );
+  }
+
+  /** A commit failed: the doc holds content that is not stored. Drop the room; clients resend on reconnect. */
+  private fail(err: unknown): void {
+    if (this.state.kind === 'unloaded') return;
+    this.deps.log(`room ${this.docId}: commit failed, closing the room`, err);
+    for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'storage failed');
+    this.peers.clear();
+    this.outbox.length = 0;
+    this.unload();
+  }
+
+  private enqueue(needs: number, deliver: () => void): void {
+    if (this.outbox.length === 0 && needs <= this.committed) deliver();
+    else this.outbox.push({ needs, deliver });
+  }
+
+  private drain(): void {
+    while (this.outbox.length > 0 && this.outbox[0]!.needs <= this.committed) this.outbox.shift()!.deliver();
+  }
+
+  private sendTo(peer: RoomPeer, frame: Uint8Array): void {
+    if (this.peers.has(peer)) peer.socket.send(frame);
+  }
+
+  private sendToAll(frame: Uint8Array, except: RoomPeer | null): void {
+    for (const peer of this.peers) if (peer !== except) peer.socket.send(frame);
+  }
+
+  private maybeCompact(): void {
+    if (this.compacting) return;
+    if (this.logRows <= limits.compactAfterRows && this.logBytes <= limits.compactAfterBytes) return;
+    // Every row up to lastSeq is in the doc; the doc may also hold newer, not yet committed
+    // content, which is harmless in a snapshot (updates are idempotent).
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const uptoSeq = this.lastSeq;
+    const rows = this.logRows;
+    const bytes = this.logBytes;
+    this.compacting = this.deps.storage.compact(this.docId, state, uptoSeq).then(
+      (done) => {
+        if (done) {
+          this.logRows -= rows;
+          this.logBytes -= bytes;
+          this.docBytes = state.byteLength + this.logBytes;
+        }
+      },
+      (err) => this.deps.log(`room ${this.docId}: compaction failed`, err),
+    ).finally(() => {
+      this.compacting = null;
+      this.maybeUnload();
+    });
+  }
+
+  /** Waits until every accepted update is committed and no compaction runs. */
+  async settle(): Promise<void> {
+    while (this.pending > 0 || this.compacting) {
+      if (this.compacting) await this.compacting;
+      if (this.pending > 0) await new Promise<void>((resolve) => this.enqueue(this.issued, resolve));
+    }
+  }
+
+  private maybeUnload(): void {
+    const s = this.state;
+    switch (s.kind) {
+      case 'loading':
+      case 'unloaded':
+        return;
+      case 'ready':
+      case 'unloading':
+        if (this.peers.size > 0 || this.pending > 0) return;
+        // Never mid-write: with a compaction in flight, wait for it (its finally calls back).
+        if (this.compacting) this.state = { kind: 'unloading' };
+        else this.unload();
+        return;
+    }
+  }
+
+  private unload(): void {
+    if (this.state.kind === 'unloaded') return;
+    this.state = { kind: 'unloaded' };
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.deps.onUnloaded(this);
+  }
+
+  /** Shutdown: flush awareness, close every socket with `code`, and unload. */
+  closeAll(code: number, reason: string): void {
+    this.awareness.flush();
+    for (const peer of [...this.peers]) peer.socket.close(code, reason);
+    this.peers.clear();
+    this.unload();
+  }
+}

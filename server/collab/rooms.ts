@@ -1,0 +1,72 @@
+import type { Persistence } from './persistence';
+import type { Publish } from './fanout';
+import { Room } from './room';
+import type { Connection } from './connection';
+
+/**
+ * Every loaded room of this process, and every open connection by section and
+ * by user (for rights re-checks and ended sessions). A room is created on
+ * first join and forgotten when it unloads.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  private readonly connections = new Set<Connection>();
+
+  constructor(
+    private readonly storage: Persistence,
+    private readonly publish: Publish,
+    private readonly log: (message: string, err: unknown) => void,
+  ) {}
+
+  /** The room of `docId`, loading it on first use (one load, however many joiners). */
+  room(docId: string): Room {
+    const existing = this.rooms.get(docId);
+    if (existing && existing.stateKind !== 'unloaded') return existing;
+    const room = new Room(docId, {
+      storage: this.storage,
+      publish: this.publish,
+      log: this.log,
+      onUnloaded: (r) => {
+        if (this.rooms.get(docId) === r) this.rooms.delete(docId);
+      },
+    });
+    this.rooms.set(docId, room);
+    return room;
+  }
+
+  /** The loaded room of `docId`, if any (tests, diagnostics). */
+  peek(docId: string): Room | undefined {
+    return this.rooms.get(docId);
+  }
+
+  track(conn: Connection): void {
+    this.connections.add(conn);
+  }
+
+  untrack(conn: Connection): void {
+    this.connections.delete(conn);
+  }
+
+  /** Open connections matching `pred`. */
+  select(pred: (c: Connection) => boolean): Connection[] {
+    return [...this.connections].filter((c) => !c.isClosed && pred(c));
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Flushes every room's pending commits, then closes every socket with `code`. */
+  async shutdown(code: number, reason: string): Promise<void> {
+    const rooms = [...this.rooms.values()];
+    await Promise.all(rooms.map((r) => r.settle().catch(() => {})));
+    for (const conn of [...this.connections]) conn.close(code, reason);
+    for (const room of rooms) room.closeAll(code, reason);
+    this.connections.clear();
+    this.rooms.clear();
+  }
+}

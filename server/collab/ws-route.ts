@@ -1,0 +1,227 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { limits } from '../../shared/limits';
+import { closeCode } from '../../shared/protocol';
+import { authenticate, isAllowedOrigin } from '../auth/middleware';
+import type { ServerContext } from '../context';
+import { AppError } from '../errors';
+import type { DomainEvent } from '../events';
+import { findPartnerById } from '../db/partners';
+import { findSectionById } from '../db/sections';
+import { can, loadActor } from '../policy';
+import { Connection } from './connection';
+import { noopPublish, type Publish } from './fanout';
+import { GroupCommitter } from './persistence';
+import { RoomRegistry } from './rooms';
+import type { Access, UserStamp } from './room-types';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Dead sockets (no pong) are dropped after one interval: one timer for the whole server. */
+const HEARTBEAT_MS = 30_000;
+
+export interface CollabHandle {
+  shutdown(): Promise<void>;
+  /** The rooms and connections (tests and diagnostics). */
+  readonly registry: RoomRegistry;
+  readonly persistence: GroupCommitter;
+}
+
+export interface CollabOptions {
+  publish?: Publish;
+}
+
+class Refused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Serves `GET /collab/:sectionId` as a y-websocket endpoint on `server`.
+ * Origin, session, section and membership are checked BEFORE the upgrade; a
+ * refusal is a plain HTTP response and never becomes a socket.
+ */
+export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOptions = {}): CollabHandle {
+  const log = (message: string, err: unknown) => {
+    if (ctx.config.logLevel !== 'silent') console.error(message, err);
+  };
+  const persistence = new GroupCommitter(ctx.db);
+  const registry = new RoomRegistry(persistence, opts.publish ?? noopPublish, log);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
+  const alive = new WeakSet<WebSocket>();
+  let accepting = true;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith('/collab/')) return refuse(socket, 404, 'Not found');
+    socket.on('error', () => socket.destroy());
+    if (!accepting) return refuse(socket, 503, 'Shutting down');
+    admit(req, path.slice('/collab/'.length)).then(
+      (info) => {
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => connect(ws, info));
+      },
+      (err: unknown) => {
+        if (err instanceof Refused) return refuse(socket, err.status, err.message);
+        if (err instanceof AppError) return refuse(socket, err.status, err.message);
+        log('collab upgrade failed', err);
+        refuse(socket, 500, 'Internal error');
+      },
+    );
+  };
+
+  /** Origin, session, section, membership: each refusal is an HTTP status. */
+  async function admit(req: IncomingMessage, rawId: string) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(ctx, origin)) throw new Refused(403, 'Cross-origin upgrade refused');
+    const auth = await authenticate(ctx, { cookie: req.headers.cookie, origin });
+    if (!auth) throw new Refused(401, 'Sign in to continue');
+    let sectionId: string;
+    try {
+      sectionId = decodeURIComponent(rawId);
+    } catch {
+      throw new Refused(404, 'Section not found');
+    }
+    if (!UUID.test(sectionId)) throw new Refused(404, 'Section not found');
+    const section = await findSectionById(ctx.db, sectionId);
+    if (!section) throw new Refused(404, 'Section not found');
+    const actor = await loadActor(ctx.db, auth.user.id, section.proposalId);
+    if (!actor.membership || !can(actor, 'proposal.read')) throw new Refused(403, 'Not a member of this proposal');
+    const partner = await findPartnerById(ctx.db, actor.membership.partnerId);
+    const stamp: UserStamp = {
+      id: auth.user.id,
+      name: auth.user.name,
+      color: auth.user.color,
+      partnerId: partner?.id ?? null,
+      partnerName: partner?.name ?? null,
+      country: partner?.country ?? null,
+    };
+    const access: Access = can(actor, 'section.edit', section) ? 'read-write' : 'read-only';
+    return { userId: auth.user.id, sessionId: auth.session.id, proposalId: section.proposalId, sectionId, stamp, access };
+  }
+
+  function connect(ws: WebSocket, info: Awaited<ReturnType<typeof admit>>): void {
+    const conn = new Connection(
+      {
+        send: (frame) => {
+          if (ws.readyState === ws.OPEN) ws.send(frame);
+        },
+        close: (code, reason) => ws.close(code, reason),
+      },
+      info,
+      registry.room(info.sectionId),
+    );
+    registry.track(conn);
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return conn.close(closeCode.protocolError, 'text frames are not part of the protocol');
+      conn.receive(toBytes(data));
+    });
+    ws.on('error', () => {
+      /* ws closes the socket itself (1009 for an oversize frame); 'close' follows */
+    });
+    ws.on('close', () => {
+      conn.closedBySocket();
+      registry.untrack(conn);
+    });
+    void conn.open();
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const unsubscribe = ctx.events.subscribe((event) => {
+    recheck(event).catch((err: unknown) => log('collab rights re-check failed', err));
+  });
+
+  /** Rights change live: affected sockets are downgraded (closed with 4001), closed, or upgraded in place. */
+  async function recheck(event: DomainEvent): Promise<void> {
+    switch (event.type) {
+      case 'section.changed':
+        return recheckConnections(registry.select((c) => c.sectionId === event.sectionId));
+      case 'member.changed':
+        return recheckConnections(registry.select((c) => c.userId === event.userId && c.proposalId === event.proposalId));
+      case 'sessions.ended':
+        for (const c of registry.select((c) => c.userId === event.userId && c.sessionId !== event.keepSessionId)) {
+          c.close(closeCode.sessionEnded, 'session ended');
+        }
+        return;
+      case 'session.ended':
+        for (const c of registry.select((c) => c.sessionId === event.sessionId)) c.close(closeCode.sessionEnded, 'session ended');
+        return;
+      case 'partner.changed':
+        return;
+      default: {
+        const never: never = event;
+        throw new Error(`unknown event ${String(never)}`);
+      }
+    }
+  }
+
+  async function recheckConnections(conns: Connection[]): Promise<void> {
+    for (const conn of conns) {
+      const section = await findSectionById(ctx.db, conn.sectionId);
+      if (!section) {
+        conn.close(closeCode.notFound, 'section not found');
+        continue;
+      }
+      const actor = await loadActor(ctx.db, conn.userId, section.proposalId);
+      if (!can(actor, 'proposal.read')) {
+        conn.close(closeCode.notFound, 'no access to this proposal');
+        continue;
+      }
+      const access: Access = can(actor, 'section.edit', section) ? 'read-write' : 'read-only';
+      if (access === conn.access) continue;
+      if (access === 'read-only') conn.close(closeCode.rightsChanged, 'rights changed');
+      else conn.access = access;
+    }
+  }
+
+  server.on('upgrade', onUpgrade);
+
+  return {
+    registry,
+    persistence,
+    async shutdown() {
+      if (!accepting) return;
+      accepting = false;
+      clearInterval(heartbeat);
+      unsubscribe();
+      await registry.shutdown(closeCode.goingAway, 'server going away');
+      await persistence.flush();
+      for (const ws of wss.clients) ws.terminate();
+      server.off('upgrade', onUpgrade);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Answers a refused upgrade with a plain HTTP response and drops the socket. */
+function refuse(socket: Duplex, status: number, message: string): void {
+  if (socket.destroyed) return;
+  const body = `${message}\n`;
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,114 @@
+import type { Sql } from './sql';
+
+/**
+ * A section's Yjs document is stored as an append-only log (`doc_updates`) plus
+ * at most one merged snapshot (`doc_snapshots`). A load reads the snapshot and
+ * every later row in ONE statement, so it never sees half of a compaction.
+ */
+
+export interface NewDocUpdate {
+  docId: string;
+  update: Uint8Array;
+  userId: string | null;
+}
+
+export interface LoadedDoc {
+  /** The merged state up to `snapshotSeq`, or null when the doc was never compacted. */
+  snapshot: Uint8Array | null;
+  snapshotSeq: number;
+  /** Every update after the snapshot, in seq order. */
+  updates: Uint8Array[];
+  /** The highest seq the load covers (snapshot or row); 0 for an empty doc. */
+  lastSeq: number;
+  /** Bytes of the rows after the snapshot (for the compaction trigger). */
+  updateBytes: number;
+}
+
+/** Postgres caps a statement at 65,535 parameters; three per row. */
+const MAX_ROWS_PER_INSERT = 1000;
+
+/**
+ * Appends updates (for any docs) in one transaction and returns their seqs in
+ * input order. This is the group commit: one round trip for a whole batch.
+ */
+export async function appendDocUpdates(db: Sql, rows: readonly NewDocUpdate[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const seqs: number[] = [];
+    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      const values = chunk.map((r, i) => {
+        params.push(r.docId, r.update, r.userId);
+        return `($${i * 3 + 1}::uuid, $${i * 3 + 2}::bytea, $${i * 3 + 3}::uuid)`;
+      });
+      const inserted = await tx.query<{ seq: number }>(
+        `insert into doc_updates (doc_id, update, user_id) values ${values.join(', ')} returning seq`,
+        params,
+      );
+      // Identity values are assigned in VALUES order; sort defensively, RETURNING order is not promised.
+      seqs.push(...inserted.map((r) => r.seq).sort((a, b) => a - b));
+    }
+    return seqs;
+  });
+}
+
+type LoadRow = { kind: 's' | 'u'; seq: number; data: Uint8Array };
+
+/** Snapshot plus every later update, read by one statement (one MVCC snapshot). */
+export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
+  const rows = await db.query<LoadRow>(
+    `with s as (select state, upto_seq from doc_snapshots where doc_id = $1)
+     select 's' as kind, upto_seq as seq, state as data from s
+     union all
+     select 'u' as kind, u.seq, u.update as data from doc_updates u
+      where u.doc_id = $1 and u.seq > coalesce((select upto_seq from s), 0)
+     order by kind, seq`,
+    [docId],
+  );
+  let snapshot: Uint8Array | null = null;
+  let snapshotSeq = 0;
+  const updates: Uint8Array[] = [];
+  let lastSeq = 0;
+  let updateBytes = 0;
+  for (const row of rows) {
+    if (row.kind === 's') {
+      snapshot = row.data;
+      snapshotSeq = row.seq;
+    } else {
+      updates.push(row.data);
+      updateBytes += row.data.byteLength;
+    }
+    lastSeq = Math.max(lastSeq, row.seq);
+  }
+  return { snapshot, snapshotSeq, updates, lastSeq, updateBytes };
+}
+
+/**
+ * Replaces every row up to `uptoSeq` with `state`, atomically. `state` must be
+ * the merge of the previous snapshot and every row up to `uptoSeq`. A stale
+ * compaction (a newer snapshot exists) changes nothing.
+ */
+export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const written = await tx.query<{ upto_seq: number }>(
+      `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
+       on conflict (doc_id) do update set state = excluded.state, upto_seq = excluded.upto_seq, updated_at = now()
+         where doc_snapshots.upto_seq < excluded.upto_seq
+       returning upto_seq`,
+      [docId, state, uptoSeq],
+    );
+    if (written.length === 0) return false;
+    await tx.query(`delete from doc_updates where doc_id = $1 and seq <= $2`, [docId, uptoSeq]);
+    return true;
+  });
+}
+
+/** Row count and bytes of a doc's log (tests and diagnostics). */
+export async function docLogStats(db: Sql, docId: string): Promise<{ rows: number; bytes: number }> {
+  const [r] = await db.query<{ rows: number; bytes: number }>(
+    `select count(*)::int8 as rows, coalesce(sum(octet_length(update)), 0)::int8 as bytes from doc_updates where doc_id = $1`,
+    [docId],
+  );
+  return { rows: r?.rows ?? 0, bytes: r?.bytes ?? 0 };
+}
