@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { SectionStatus } from '../../shared/schemas/common';
+import { sectionStatuses } from '../../shared/workflow';
+import { abilitiesFor, actions, actionsForSectionChange, can, type Action, type Actor } from '../../server/policy';
+
+/**
+ * Design section 2, "Who may do what", written out cell by cell, independently
+ * of the implementation. Each actor kind is seen from one section owned by OWN.
+ */
+const OWN = 'partner-own';
+const OTHER = 'partner-other';
+const ME = 'user-me';
+const SOMEONE = 'user-someone';
+
+type ActorKind = 'coordinator' | 'editor-own' | 'editor-other' | 'reviewer' | 'non-member';
+const actorKinds: ActorKind[] = ['coordinator', 'editor-own', 'editor-other', 'reviewer', 'non-member'];
+
+const actorOf: Record<ActorKind, Actor> = {
+  coordinator: { userId: ME, membership: { role: 'coordinator', partnerId: OTHER } },
+  'editor-own': { userId: ME, membership: { role: 'editor', partnerId: OWN } },
+  'editor-other': { userId: ME, membership: { role: 'editor', partnerId: OTHER } },
+  reviewer: { userId: ME, membership: { role: 'reviewer', partnerId: OWN } },
+  'non-member': { userId: ME, membership: null },
+};
+
+const unlocked = (s: SectionStatus) => s !== 'approved' && s !== 'final';
+const always = () => true;
+const never = () => false;
+
+/** action → actor kind → (status) → allowed, straight from the design table. */
+const table: Record<Exclude<Action, 'thread.resolve'>, Record<ActorKind, (s: SectionStatus) => boolean>> = {
+  // read the proposal and every section: every member; non-member 404
+  'proposal.read': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  // export is a read of the whole proposal
+  'proposal.export': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  // edit a section's text: coordinator every unlocked section; editor unlocked sections of their partner
+  'section.edit': { coordinator: unlocked, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'non-member': never },
+  // comment, reply: every member
+  'comment.create': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  // assign owners, due dates; add partners; invite: coordinator only
+  'proposal.manage': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
+  // submit own section for review: coordinator, owner partner
+  'section.submit': { coordinator: always, 'editor-own': always, 'editor-other': never, reviewer: never, 'non-member': never },
+  // approve / request changes / reopen: coordinator only
+  'section.review': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
+  'section.reopen': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
+  // blocked / not applicable: the coordinator, or the owner partner while unlocked
+  'section.flag': { coordinator: always, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'non-member': never },
+};
+
+const cells = Object.entries(table).flatMap(([action, byActor]) =>
+  actorKinds.flatMap((kind) => sectionStatuses.map((status) => ({ action: action as Action, kind, status, expected: byActor[kind](status) }))),
+);
+
+describe('policy: design section 2 table', () => {
+  it('POL1: the table names every action of the policy', () => {
+    expect([...Object.keys(table), 'thread.resolve'].sort()).toEqual([...actions].sort());
+  });
+
+  it.each(cells)('POL1: $kind × $action × $status → $expected', ({ action, kind, status, expected }) => {
+    expect(can(actorOf[kind], action, { ownerPartnerId: OWN, status })).toBe(expected);
+  });
+
+  // resolve a thread: coordinator yes; editor if author or owner of the section; reviewer if author
+  const resolveExpected: Record<ActorKind, { author: boolean; notAuthor: boolean }> = {
+    coordinator: { author: true, notAuthor: true },
+    'editor-own': { author: true, notAuthor: true },
+    'editor-other': { author: true, notAuthor: false },
+    reviewer: { author: true, notAuthor: false },
+    'non-member': { author: false, notAuthor: false },
+  };
+  const resolveCells = actorKinds.flatMap((kind) =>
+    sectionStatuses.flatMap((status) => [
+      { kind, status, author: true, expected: resolveExpected[kind].author },
+      { kind, status, author: false, expected: resolveExpected[kind].notAuthor },
+    ]),
+  );
+  it.each(resolveCells)('POL1: $kind × thread.resolve (author: $author) × $status → $expected', ({ kind, status, author, expected }) => {
+    const subject = { authorId: author ? ME : SOMEONE, section: { ownerPartnerId: OWN, status } };
+    expect(can(actorOf[kind], 'thread.resolve', subject)).toBe(expected);
+  });
+
+  it('POL1: section actions without a section subject are refused', () => {
+    for (const kind of actorKinds) {
+      for (const action of ['section.edit', 'section.submit', 'section.flag', 'thread.resolve'] as const) {
+        expect(can(actorOf[kind], action)).toBe(false);
+      }
+    }
+  });
+});
+
+describe('policy: abilities and section changes', () => {
+  it.each(actorKinds.flatMap((kind) => sectionStatuses.map((status) => ({ kind, status }))))(
+    'POL4: abilitiesFor($kind, $status) matches can()',
+    ({ kind, status }) => {
+      const actor = actorOf[kind];
+      const section = { ownerPartnerId: OWN, status };
+      const a = abilitiesFor(actor, section);
+      expect(a.edit).toBe(can(actor, 'section.edit', section));
+      expect(a.submit).toBe(can(actor, 'section.submit', section));
+      expect(a.review).toBe(can(actor, 'section.review', section));
+      expect(a.reopen).toBe(can(actor, 'section.reopen', section));
+      expect(a.flag).toBe(can(actor, 'section.flag', section));
+      expect(a.assign).toBe(can(actor, 'proposal.manage', section));
+      const p = abilitiesFor(actor);
+      expect(p).toEqual({
+        read: can(actor, 'proposal.read'),
+        manage: can(actor, 'proposal.manage'),
+        comment: can(actor, 'comment.create'),
+        export: can(actor, 'proposal.export'),
+        review: can(actor, 'section.review'),
+      });
+    },
+  );
+
+  it('POL4: a reviewer gets no transitions; an owner editor may submit a draft; the coordinator may reopen', () => {
+    expect(abilitiesFor(actorOf.reviewer, { ownerPartnerId: OWN, status: 'drafting' }).transitions).toEqual([]);
+    expect(abilitiesFor(actorOf['editor-own'], { ownerPartnerId: OWN, status: 'drafting' }).transitions).toEqual(['ready_for_review']);
+    expect(abilitiesFor(actorOf['editor-own'], { ownerPartnerId: OWN, status: 'approved' }).transitions).toEqual([]);
+    expect(abilitiesFor(actorOf.coordinator, { ownerPartnerId: OWN, status: 'approved' }).transitions.sort()).toEqual(['drafting', 'final']);
+  });
+
+  it('POL5: owner and due date need proposal.manage; flags need section.flag; checklist needs section.edit', () => {
+    const s = { ownerPartnerId: OWN, status: 'drafting' as const };
+    expect(actionsForSectionChange(s, { ownerPartnerId: OTHER })).toEqual(['proposal.manage']);
+    expect(actionsForSectionChange(s, { dueDate: null })).toEqual(['proposal.manage']);
+    expect(actionsForSectionChange(s, { blocked: { reason: 'waiting for data' } })).toEqual(['section.flag']);
+    expect(actionsForSectionChange(s, { checklist: [0] })).toEqual(['section.edit']);
+    expect(actionsForSectionChange(s, { status: 'ready_for_review' })).toEqual(['section.submit']);
+    expect(actionsForSectionChange(s, { status: 'drafting' })).toEqual([]);
+  });
+
+  it('POL3: a forbidden invalid move still needs the coordinator action (so it is 403, not 409)', () => {
+    // drafting → approved is not a workflow step; it still needs section.review, which an editor lacks.
+    const s = { ownerPartnerId: OWN, status: 'drafting' as const };
+    const needed = actionsForSectionChange(s, { status: 'approved' });
+    expect(needed).toEqual(['section.review']);
+    expect(needed.every((a) => can(actorOf['editor-own'], a, s))).toBe(false);
+  });
+});
