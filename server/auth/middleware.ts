@@ -94,7 +94,7 @@ function cookieSecure(ctx: ServerContext): boolean {
 /** Sends the session cookie: HttpOnly, SameSite=Lax, Path=/, living as long as the session. */
 export function setSessionCookie(c: Context<AppEnv>, token: string, session: Session): void {
   const ctx = c.get('ctx');
-  const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - ctx.clock().getTime()) / 1000));
+  const maxAge = Math.max(0, Math.round((session.expiresAt.getTime() - ctx.clock().getTime()) / 1000));
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',

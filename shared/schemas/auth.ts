@@ -42,7 +42,7 @@ export type User = z.infer<typeof userSchema>;
 export const userResponseSchema = z.object({ user: userSchema });
 export type UserResponse = z.infer<typeof userResponseSchema>;
 
-export const signupRequestSchema = z.strictObject({
+export const signupRequestSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
   name: userNameSchema,
@@ -50,7 +50,7 @@ export const signupRequestSchema = z.strictObject({
 });
 export type SignupRequest = z.infer<typeof signupRequestSchema>;
 
-export const loginRequestSchema = z.strictObject({
+export const loginRequestSchema = z.object({
   email: emailSchema,
   password: givenPasswordSchema,
 });
