@@ -28,36 +28,41 @@ export class RoomAwareness {
 
   constructor(private readonly broadcast: (frame: Uint8Array) => void) {}
 
-  /** Applies one socket's awareness update, or says why it is refused. */
+  /**
+   * Applies one socket's awareness update, or says why it is refused. The stock
+   * client re-sends every state it hears about, so entries for client IDs the
+   * socket does not own are refused by never being stored or relayed.
+   */
   apply(peer: RoomPeer, update: Uint8Array): Refusal | null {
-    const entries = decodeAwarenessUpdate(update);
-    if (entries.length !== 1) return { code: closeCode.protocolError, reason: 'awareness: one client state per socket' };
-    const [entry] = entries as [AwarenessEntry];
-    if (peer.awarenessClientId === null) {
-      if (this.states.has(entry.clientId)) return { code: closeCode.protocolError, reason: 'awareness: client id taken' };
-      peer.awarenessClientId = entry.clientId;
-    } else if (peer.awarenessClientId !== entry.clientId) {
-      return { code: closeCode.protocolError, reason: 'awareness: client id not owned by this socket' };
+    for (const entry of decodeAwarenessUpdate(update)) {
+      if (peer.awarenessClientId === null && !this.states.has(entry.clientId)) peer.awarenessClientId = entry.clientId;
+      if (entry.clientId !== peer.awarenessClientId) continue;
+      const refusal = this.applyOwn(peer, entry);
+      if (refusal) return refusal;
     }
-    if (entry.json.length > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
+    return null;
+  }
+
+  private applyOwn(peer: RoomPeer, entry: AwarenessEntry): Refusal | null {
+    if (Buffer.byteLength(entry.json) > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
     let state: unknown;
     try {
       state = JSON.parse(entry.json);
     } catch {
       return { code: closeCode.protocolError, reason: 'awareness: state is not JSON' };
     }
+    const prev = this.states.get(entry.clientId);
+    // Older or echoed states change nothing (y-protocols clock rule).
+    if (prev && entry.clock <= prev.clock) return null;
     if (state === null) {
-      this.remove(peer);
+      if (prev) this.remove(peer);
       return null;
     }
     if (typeof state !== 'object' || Array.isArray(state)) return { code: closeCode.protocolError, reason: 'awareness: state is not an object' };
     const json = JSON.stringify({ ...(state as Record<string, unknown>), user: peer.stamp });
-    if (Buffer.byteLength(json) > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
-    const prev = this.states.get(entry.clientId);
     const changed = prev?.json !== json;
-    const clock = Math.max(entry.clock, (prev?.clock ?? -1) + 1);
-    this.states.set(entry.clientId, { clock, json, owner: peer });
-    this.queue({ clientId: entry.clientId, clock, json }, changed ? CHANGED_RELAY_MS : RENEWAL_RELAY_MS);
+    this.states.set(entry.clientId, { clock: entry.clock, json, owner: peer });
+    this.queue({ clientId: entry.clientId, clock: entry.clock, json }, changed ? CHANGED_RELAY_MS : RENEWAL_RELAY_MS);
     return null;
   }
 

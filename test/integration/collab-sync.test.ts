@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { closeCode, messageType } from '../../shared/protocol';
+import { loadDoc } from '../../server/db/doc-updates';
+import { startTestServer, type TestServer } from '../helpers/server';
+import {
+  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, textUpdate,
+  typeParagraph, updateFrame, upgradeStatus, waitFor, type CollabWorld, type StockClient,
+} from '../helpers/yclient';
+
+let server: TestServer;
+let world: CollabWorld;
+const clients: StockClient[] = [];
+const track = (c: StockClient) => (clients.push(c), c);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  world = await buildWorld(server.url);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server?.stop();
+});
+
+async function storedText(sectionId: string): Promise<string> {
+  const loaded = await loadDoc(server.database.db, sectionId);
+  const doc = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(doc, u);
+  const text = fragmentText(doc);
+  doc.destroy();
+  return text;
+}
+
+describe('collab: sync through the server', () => {
+  it('COL1: two stock clients converge, and the text is in doc_updates', async () => {
+    const section = world.sectionIds[0]!;
+    const a = track(stockClient(server.url, section, world.coordinator));
+    const b = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'both synced');
+    typeParagraph(a, 'Hello from Bologna');
+    typeParagraph(b, 'Hej från Luleå');
+    await waitFor(() => fragmentText(a.doc) === fragmentText(b.doc) && a.text.length === 2, 5000, 'convergence');
+    expect(fragmentText(a.doc)).toContain('Hello from Bologna');
+    expect(await storedText(section)).toBe(fragmentText(a.doc));
+    // A late joiner gets everything through sync step 2.
+    const c = track(stockClient(server.url, section, world.reviewer));
+    await waitFor(() => fragmentText(c.doc) === fragmentText(a.doc), 5000, 'late joiner');
+  });
+
+  it('COL2: upgrades are refused as plain HTTP before any socket exists', async () => {
+    const section = world.sectionIds[0]!;
+    expect(await upgradeStatus(server.url, section, undefined, server.url)).toBe(401);
+    expect(await upgradeStatus(server.url, section, 'twinpad_session=forged', server.url)).toBe(401);
+    expect(await upgradeStatus(server.url, section, world.coordinator.cookie, 'https://evil.example')).toBe(403);
+    expect(await upgradeStatus(server.url, section, world.outsider.cookie, server.url)).toBe(403);
+    expect(await upgradeStatus(server.url, '6f1c7a52-0000-4000-8000-000000000000', world.coordinator.cookie, server.url)).toBe(404);
+    expect(await upgradeStatus(server.url, 'not-a-uuid', world.coordinator.cookie, server.url)).toBe(404);
+    // No Origin (a non-browser client) is allowed; the server's own Origin too.
+    expect(await upgradeStatus(server.url, section, world.coordinator.cookie, undefined)).toBe(101);
+    expect(await upgradeStatus(server.url, section, world.coordinator.cookie, server.url)).toBe(101);
+    expect(server.ctx.db).toBeDefined();
+  });
+
+  it('COL3: a reviewer gets sync step 1, step 2 and awareness on a read-only socket', async () => {
+    const section = world.sectionIds[1]!;
+    const writer = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => writer.provider.synced);
+    writer.provider.awareness.setLocalStateField('cursor', { at: 1 });
+    typeParagraph(writer, 'Work package 1');
+    const raw = await rawClient(server.url, section, world.reviewer.cookie);
+    raw.send(step1Frame(Y.encodeStateVector(new Y.Doc())));
+    await waitFor(() => raw.frames.some((f) => frameKind(f).sub === 1) && raw.frames.some((f) => frameKind(f).type === messageType.awareness), 5000, 'step 2 and awareness');
+    expect(frameKind(raw.frames[0]!)).toEqual({ type: messageType.sync, sub: 0 });
+    // An empty sync step 2 (nothing to contribute) is fine for a read-only socket.
+    raw.send(step2Frame(Y.encodeStateAsUpdate(new Y.Doc())));
+    raw.send(awarenessFrame(4242, 1, { cursor: null }));
+    await waitFor(() => (writer.provider.awareness.getStates().get(4242) !== undefined), 5000, 'reviewer awareness relayed');
+    expect(raw.closed).toBeNull();
+    raw.close();
+  });
+
+  it('COL4: a read-only socket that sends an update or a content step 2 gets permission-denied and 4403; nothing is stored or relayed', async () => {
+    const section = world.sectionIds[2]!;
+    const writer = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => writer.provider.synced);
+    for (const send of [updateFrame, step2Frame]) {
+      const raw = await rawClient(server.url, section, world.reviewer.cookie);
+      raw.send(send(textUpdate('hostile text')));
+      await waitFor(() => raw.closed !== null, 5000, 'close');
+      expect(raw.closed?.code).toBe(closeCode.editRefused);
+      expect(raw.frames.some((f) => frameKind(f).type === messageType.auth)).toBe(true);
+    }
+    // The stock client too: it edits locally, is refused, and does not reconnect (4403 is final).
+    const reviewer = track(stockClient(server.url, section, world.reviewer));
+    await waitFor(() => reviewer.provider.synced);
+    typeParagraph(reviewer, 'reviewer tries to write');
+    await waitFor(() => reviewer.closes.some((c) => c.code === closeCode.editRefused), 5000, 'stock client refused');
+    expect(reviewer.denied.length).toBeGreaterThan(0);
+    typeParagraph(writer, 'owner text');
+    await waitFor(async () => (await storedText(section)).includes('owner text'), 5000, 'owner text stored');
+    expect(await storedText(section)).not.toContain('hostile');
+    expect(await storedText(section)).not.toContain('reviewer tries');
+    expect(fragmentText(writer.doc)).not.toContain('hostile');
+    expect(fragmentText(writer.doc)).not.toContain('reviewer tries');
+  });
+});
