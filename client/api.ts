@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import {
+  errorBodySchema,
+  invitationAcceptedSchema,
+  invitationCreatedSchema,
+  invitationListSchema,
+  invitationPreviewSchema,
+  memberResponseSchema,
+  partnerResponseSchema,
+  proposalListSchema,
+  proposalResponseSchema,
+  sectionResponseSchema,
+  userResponseSchema,
+  type CreateInvitationInput,
+  type CreateProposalInput,
+  type LoginRequest,
+  type PartnerInput,
+  type SignupRequest,
+  type UpdateMeRequest,
+  type UpdateMemberInput,
+  type UpdateSectionInput,
+} from '../shared/schemas';
+
+/** An API refusal: the server's `{error:{code,message,field?}}` with its status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** Typed fetch: same-origin, cookie session, JSON in, response parsed with the shared schema. */
+async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.infer<S>> {
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : 'Network error');
+  }
+  if (!res.ok) {
+    const parsed = errorBodySchema.safeParse(await res.json().catch(() => null));
+    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.field);
+    throw new ApiError(res.status, 'http_error', res.statusText || `HTTP ${res.status}`);
+  }
+  if (schema === null || res.status === 204) return undefined as z.infer<S>;
+  return schema.parse(await res.json());
+}
+
+export const api = {
+  signup: (body: SignupRequest) => call('POST', '/auth/signup', userResponseSchema, body),
+  login: (body: LoginRequest) => call('POST', '/auth/login', userResponseSchema, body),
+  logout: () => call('POST', '/auth/logout', null, {}),
+  me: () => call('GET', '/me', userResponseSchema),
+  updateMe: (body: UpdateMeRequest) => call('PATCH', '/me', userResponseSchema, body),
+
+  proposals: () => call('GET', '/proposals', proposalListSchema),
+  proposal: (id: string) => call('GET', `/proposals/${encodeURIComponent(id)}`, proposalResponseSchema),
+  createProposal: (body: CreateProposalInput) => call('POST', '/proposals', proposalResponseSchema, body),
+
+  addPartner: (proposalId: string, body: PartnerInput) =>
+    call('POST', `/proposals/${encodeURIComponent(proposalId)}/partners`, partnerResponseSchema, body),
+  invitations: (proposalId: string) => call('GET', `/proposals/${encodeURIComponent(proposalId)}/invitations`, invitationListSchema),
+  createInvitation: (proposalId: string, body: CreateInvitationInput) =>
+    call('POST', `/proposals/${encodeURIComponent(proposalId)}/invitations`, invitationCreatedSchema, body),
+  previewInvitation: (token: string) => call('GET', `/invitations/${encodeURIComponent(token)}`, invitationPreviewSchema),
+  acceptInvitation: (token: string) => call('POST', `/invitations/${encodeURIComponent(token)}/accept`, invitationAcceptedSchema, {}),
+
+  updateMember: (proposalId: string, userId: string, body: UpdateMemberInput) =>
+    call('PATCH', `/members/${encodeURIComponent(proposalId)}/${encodeURIComponent(userId)}`, memberResponseSchema, body),
+  updateSection: (sectionId: string, body: UpdateSectionInput) =>
+    call('PATCH', `/sections/${encodeURIComponent(sectionId)}`, sectionResponseSchema, body),
+};

@@ -1,0 +1,79 @@
+import { useEffect, useRef } from 'react';
+import { EditorContent, useEditor, type Editor } from '@tiptap/react';
+import type { SectionConnection } from '../collab/provider';
+import { useT } from '../i18n';
+import { editorExtensions } from './extensions';
+import { Toolbar } from './Toolbar';
+
+export interface SectionEditorProps {
+  conn: SectionConnection;
+  /** The connection's document generation; a new one (after a dropped local copy) remounts the editor. */
+  generation: number;
+  readOnly: boolean;
+  label: string;
+  user: { name: string; color: string };
+  /** Characters with spaces, as EU forms count them, on every change. */
+  onChars(chars: number): void;
+}
+
+/** Characters with spaces, as EU forms count them (paragraph breaks are not characters). */
+export function countChars(editor: Editor): number {
+  return editor.state.doc.textContent.length;
+}
+
+export function SectionEditor({ conn, generation, readOnly, label, user, onChars }: SectionEditorProps) {
+  const t = useT();
+  const onCharsRef = useRef(onChars);
+  onCharsRef.current = onChars;
+  const editorRef = useRef<Editor | null>(null);
+
+  const promptLink = () => {
+    const editor = editorRef.current;
+    if (!editor || !editor.isEditable) return;
+    const previous = (editor.getAttributes('link').href as string | undefined) ?? '';
+    const href = window.prompt(t('toolbar.linkPrompt'), previous);
+    if (href === null) return;
+    if (href.trim() === '') editor.chain().focus().extendMarkRange('link').unsetLink().run();
+    else editor.chain().focus().extendMarkRange('link').setLink({ href: href.trim() }).run();
+  };
+  const promptLinkRef = useRef(promptLink);
+  promptLinkRef.current = promptLink;
+
+  const editor = useEditor(
+    {
+      extensions: editorExtensions({ doc: conn.doc, provider: conn.provider, user, onLinkShortcut: () => promptLinkRef.current() }),
+      editable: !readOnly,
+      editorProps: {
+        attributes: {
+          class: 'editor__content',
+          role: 'textbox',
+          'aria-multiline': 'true',
+          'aria-label': label,
+          'data-testid': 'section-editor',
+        },
+      },
+      onCreate: ({ editor: e }) => onCharsRef.current(countChars(e)),
+      onUpdate: ({ editor: e }) => onCharsRef.current(countChars(e)),
+    },
+    [conn, generation],
+  );
+  editorRef.current = editor;
+
+  useEffect(() => {
+    if (!editor) return;
+    editor.setEditable(!readOnly);
+    editor.view.dom.setAttribute('aria-readonly', String(readOnly));
+  }, [editor, readOnly]);
+
+  useEffect(() => {
+    if (editor) editor.view.dom.setAttribute('aria-label', label);
+  }, [editor, label]);
+
+  if (!editor) return null;
+  return (
+    <div className={readOnly ? 'editor editor--readonly' : 'editor'}>
+      <Toolbar editor={editor} disabled={readOnly} onLink={promptLink} />
+      <EditorContent editor={editor} />
+    </div>
+  );
+}

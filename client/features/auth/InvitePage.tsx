@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../../api';
+import { useI18n } from '../../i18n';
+import { Link, navigate } from '../../router';
+import type { InvitationPreview } from '../../../shared/schemas';
+import { flagOf } from '../partners/flag';
+import { useSession } from './session';
+
+type Preview = { status: 'loading' } | { status: 'ready'; invitation: InvitationPreview['invitation'] } | { status: 'unavailable' } | { status: 'invalid' };
+
+export function InvitePage({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { state } = useSession();
+  const [preview, setPreview] = useState<Preview>({ status: 'loading' });
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const signedIn = state.status === 'signed-in';
+  const here = `/invite/${encodeURIComponent(token)}`;
+
+  useEffect(() => {
+    let live = true;
+    api.previewInvitation(token).then(
+      ({ invitation }) => live && setPreview({ status: 'ready', invitation }),
+      (err: unknown) => {
+        if (!live) return;
+        // Without a session the preview may be refused; the link can still be accepted after signing in.
+        if (err instanceof ApiError && err.status === 401) setPreview({ status: 'unavailable' });
+        else setPreview({ status: 'invalid' });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [token, signedIn]);
+
+  async function accept() {
+    setBusy(true);
+    setError(null);
+    try {
+      const { proposalId } = await api.acceptInvitation(token);
+      navigate(`/proposals/${encodeURIComponent(proposalId)}`, { replace: true });
+    } catch (err) {
+      setError(err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 400) ? t('invite.invalid') : t('common.error', { message: String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" className="auth-page">
+      <h1>{t('invite.title')}</h1>
+      <div className="card">
+        {preview.status === 'loading' && <p>{t('common.loading')}</p>}
+        {preview.status === 'invalid' && <p role="alert">{t('invite.invalid')}</p>}
+        {preview.status === 'ready' && (
+          <p data-testid="invite-preview">
+            {t('invite.body', {
+              proposal: preview.invitation.proposalTitle,
+              role: t(`role.${preview.invitation.role}`),
+              partner: `${flagOf(preview.invitation.partner.country)} ${preview.invitation.partner.name}`,
+              country: preview.invitation.partner.country,
+            })}
+          </p>
+        )}
+        {error && (
+          <p className="form__error" role="alert">
+            {error}
+          </p>
+        )}
+        {preview.status !== 'invalid' &&
+          (signedIn ? (
+            <button type="button" className="button button--primary" onClick={accept} disabled={busy}>
+              {t('invite.accept')}
+            </button>
+          ) : (
+            <div className="actions">
+              <Link className="button button--primary" href={`/signup?next=${encodeURIComponent(here)}`}>
+                {t('invite.signUpFirst')}
+              </Link>
+              <Link className="button" href={`/login?next=${encodeURIComponent(here)}`}>
+                {t('invite.signInFirst')}
+              </Link>
+            </div>
+          ))}
+      </div>
+    </main>
+  );
+}

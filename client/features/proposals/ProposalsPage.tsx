@@ -1,0 +1,109 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../../api';
+import { useI18n } from '../../i18n';
+import { Link, navigate } from '../../router';
+import { createProposalSchema, type ProposalSummary } from '../../../shared/schemas';
+import { apiErrors, Field, fieldErrors, type FieldErrors } from '../forms/Field';
+
+export function ProposalsPage() {
+  const { t, date } = useI18n();
+  const [proposals, setProposals] = useState<ProposalSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.proposals().then(
+      (r) => live && setProposals(r.proposals),
+      (err: unknown) => live && setLoadError(apiErrors(err, t).form),
+    );
+    return () => {
+      live = false;
+    };
+  }, [t]);
+
+  return (
+    <main id="main" className="page">
+      <h1>{t('proposals.title')}</h1>
+      <div className="proposals">
+        <section aria-labelledby="proposal-list-heading" className="proposals__list">
+          <h2 id="proposal-list-heading" className="visually-hidden">
+            {t('proposals.title')}
+          </h2>
+          {loadError && <p role="alert">{loadError}</p>}
+          {proposals === null && !loadError && <p>{t('common.loading')}</p>}
+          {proposals?.length === 0 && <p>{t('proposals.empty')}</p>}
+          <ul className="card-list">
+            {proposals?.map((p) => (
+              <li key={p.id} className="card">
+                <Link href={`/proposals/${encodeURIComponent(p.id)}`} className="card__title">
+                  {p.title}
+                </Link>
+                <p className="muted">
+                  {t('proposals.yourRole', { role: t(`role.${p.role}`) })} ·{' '}
+                  {p.deadline ? t('proposals.deadline', { date: date(p.deadline) }) : t('proposals.noDeadline')}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+        <CreateProposalForm />
+      </div>
+    </main>
+  );
+}
+
+function CreateProposalForm() {
+  const { t } = useI18n();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const s = (k: string) => String(data.get(k) ?? '');
+    const parsed = createProposalSchema.safeParse({
+      title: s('title'),
+      leadPartner: { name: s('partnerName'), town: s('town'), country: s('country') },
+    });
+    setFormError(null);
+    if (!parsed.success) {
+      return setErrors(fieldErrors(parsed.error, t, { 'leadPartner.country': t('field.invalidCountry') }));
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const { proposal } = await api.createProposal(parsed.data);
+      navigate(`/proposals/${encodeURIComponent(proposal.id)}`);
+    } catch (err) {
+      const { fields, form } = apiErrors(err, t);
+      setErrors(fields);
+      setFormError(form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="create-heading" className="card proposals__create">
+      <h2 id="create-heading">{t('proposals.createTitle')}</h2>
+      <form className="form" onSubmit={submit} noValidate>
+        <Field name="title" label={t('proposals.titleLabel')} error={errors.title} required />
+        <fieldset>
+          <legend>{t('proposals.leadPartner')}</legend>
+          <Field name="partnerName" label={t('proposals.partnerName')} error={errors['leadPartner.name']} required />
+          <Field name="town" label={t('proposals.town')} error={errors['leadPartner.town']} required />
+          <Field name="country" label={t('proposals.country')} error={errors['leadPartner.country']} maxLength={2} required />
+        </fieldset>
+        {formError && (
+          <p className="form__error" role="alert">
+            {formError}
+          </p>
+        )}
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('proposals.create')}
+        </button>
+      </form>
+    </section>
+  );
+}

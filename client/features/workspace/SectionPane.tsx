@@ -1,0 +1,179 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCollab } from '../../collab/context';
+import { api } from '../../api';
+import type { SectionConnection } from '../../collab/provider';
+import { SectionEditor } from '../../editor/SectionEditor';
+import { useI18n } from '../../i18n';
+import type { Proposal, Section, User } from '../../../shared/schemas';
+import { ConnectionPill } from '../connection/ConnectionPill';
+import { flagOf } from '../partners/flag';
+import { Avatars } from '../presence/Avatars';
+import { lockMessage } from './lock';
+
+export interface SectionPaneProps {
+  proposal: Proposal;
+  section: Section;
+  user: User;
+  onChars(sectionId: string, chars: number): void;
+  onSectionChanged(section: Section): void;
+  /** The server changed or refused our rights: refetch the proposal's abilities. */
+  onRightsChanged(): void;
+}
+
+export function SectionPane(props: SectionPaneProps) {
+  const collab = useCollab();
+  const { section, onRightsChanged } = props;
+  const [conn, setConn] = useState<SectionConnection | null>(null);
+
+  useEffect(() => {
+    const c = collab.acquire(section.id, !section.abilities.edit);
+    setConn(c);
+    return () => collab.release(c);
+    // Rights changes are applied below without reconnecting.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [collab, section.id]);
+
+  useEffect(() => {
+    conn?.setReadOnly(!section.abilities.edit);
+  }, [conn, section.abilities.edit]);
+
+  useEffect(() => {
+    if (!conn) return;
+    conn.onRightsChanged = onRightsChanged;
+    return () => {
+      conn.onRightsChanged = null;
+    };
+  }, [conn, onRightsChanged]);
+
+  if (!conn || conn.sectionId !== section.id) return null;
+  return <ConnectedSection {...props} conn={conn} />;
+}
+
+function ConnectedSection({ proposal, section, user, conn, onChars, onSectionChanged, onRightsChanged }: SectionPaneProps & { conn: SectionConnection }) {
+  const { t, number, date } = useI18n();
+  const status = useSyncExternalStore(conn.subscribe, conn.getStatus);
+  const [chars, setChars] = useState(0);
+  const owner = proposal.partners.find((p) => p.id === section.ownerPartnerId);
+  const lock = lockMessage(proposal, section, user.id, t);
+  const readOnly = status.readOnly || !section.abilities.edit || status.closed !== null;
+
+  useEffect(() => {
+    if (status.notice === 'refused') onRightsChanged();
+  }, [status.notice, onRightsChanged]);
+
+  const handleChars = (n: number) => {
+    setChars(n);
+    onChars(section.id, n);
+  };
+
+  const over = chars > section.maxChars;
+  const under = chars < section.minChars;
+
+  return (
+    <div className="section">
+      <div className="section__main">
+        <header className="section__header">
+          <div>
+            <h1 className="section__title">
+              <span className="section__number">{section.number}</span> {section.title}
+            </h1>
+            <p className="muted section__meta">
+              {owner && (
+                <span>
+                  <span aria-hidden="true">{flagOf(owner.country)}</span> {t('workspace.owner', { partner: `${owner.name} (${owner.country})` })}
+                </span>
+              )}
+              <span className={`chip chip--${section.status}`}>{t(`status.${section.status}`)}</span>
+              {section.dueDate && <span>{t('workspace.due', { date: date(section.dueDate) })}</span>}
+            </p>
+          </div>
+          <div className="section__status">
+            <Avatars key={status.generation} awareness={conn.provider.awareness} selfUserId={user.id} />
+            <ConnectionPill status={status} />
+          </div>
+        </header>
+
+        {status.notice === 'refused' && (
+          <p className="banner banner--warning" role="alert" data-testid="refused-banner">
+            {t('lock.refused')}
+          </p>
+        )}
+        {status.notice === 'too-large' && (
+          <p className="banner banner--warning" role="alert">
+            {t('lock.tooLarge')}
+          </p>
+        )}
+        {status.closed && (
+          <p className="banner banner--error" role="alert">
+            {t('lock.closed', { code: status.closed.code })}
+          </p>
+        )}
+        {readOnly && lock && (
+          <p className="banner banner--lock" data-testid="lock-banner">
+            <span aria-hidden="true">🔒 </span>
+            {lock}
+          </p>
+        )}
+
+        <SectionEditor
+          key={`${section.id}:${status.generation}`}
+          conn={conn}
+          generation={status.generation}
+          readOnly={readOnly}
+          label={t('workspace.editorLabel', { number: section.number, title: section.title })}
+          user={{ name: user.name, color: user.color }}
+          onChars={handleChars}
+        />
+
+        <p className={`char-count${over ? ' char-count--over' : under ? ' char-count--under' : ''}`} data-testid="char-count" data-chars={chars}>
+          {t('count.budget', { count: number(chars), min: number(section.minChars), max: number(section.maxChars) })}
+          {' · '}
+          {over
+            ? t('count.over', { count: number(chars - section.maxChars) })
+            : under
+              ? t('count.under', { count: number(section.minChars - chars) })
+              : t('count.ok')}
+        </p>
+      </div>
+      <Guidance section={section} onSectionChanged={onSectionChanged} />
+    </div>
+  );
+}
+
+function Guidance({ section, onSectionChanged }: { section: Section; onSectionChanged(s: Section): void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const checked = new Set(section.checklist);
+
+  async function toggle(i: number) {
+    const next = new Set(checked);
+    if (next.has(i)) next.delete(i);
+    else next.add(i);
+    setBusy(true);
+    try {
+      const res = await api.updateSection(section.id, { checklist: [...next].sort((a, b) => a - b) });
+      onSectionChanged(res.section);
+    } catch {
+      /* the checkbox stays as the server has it */
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <aside className="guidance" aria-labelledby="guidance-heading">
+      <h2 id="guidance-heading">{t('workspace.guidance')}</h2>
+      <p className="muted">{t('workspace.guidanceHint')}</p>
+      <ul className="guidance__list">
+        {section.guidance.map((prompt, i) => (
+          <li key={i}>
+            <label className="guidance__item">
+              <input type="checkbox" checked={checked.has(i)} disabled={busy || !section.abilities.edit} onChange={() => void toggle(i)} />
+              <span>{prompt}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { PresenceWatch } from '../../collab/presence';
+import { collabUrl } from '../../collab/registry';
+import { useI18n } from '../../i18n';
+import { Link, navigate } from '../../router';
+import { completeness } from '../../../shared/completeness';
+import type { Proposal, Section } from '../../../shared/schemas';
+import { useUser } from '../auth/session';
+import { ApiError } from '../../api';
+import { Sidebar } from './Sidebar';
+import { SectionPane } from './SectionPane';
+import { useProposal } from './use-proposal';
+
+const noCounts: ReadonlyMap<string, number> = new Map();
+
+/** Who is in which section, for the sidebar markers. */
+function usePresenceCounts(sectionIds: readonly string[]): ReadonlyMap<string, number> {
+  const key = sectionIds.join(',');
+  const [watch, setWatch] = useState<PresenceWatch | null>(null);
+  useEffect(() => {
+    if (!key) return;
+    const w = new PresenceWatch(collabUrl(), key.split(','));
+    setWatch(w);
+    return () => {
+      w.destroy();
+      setWatch(null);
+    };
+  }, [key]);
+  const subscribe = useCallback((l: () => void) => (watch ? watch.subscribe(l) : () => undefined), [watch]);
+  return useSyncExternalStore(subscribe, () => (watch ? watch.getCounts() : noCounts));
+}
+
+export default function WorkspacePage({ proposalId, sectionId }: { proposalId: string; sectionId: string | null }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const { state, reload, replace } = useProposal(proposalId);
+  const [chars, setChars] = useState<ReadonlyMap<string, number>>(new Map());
+  const proposal = state.status === 'ready' ? state.proposal : null;
+  const presence = usePresenceCounts(proposal?.sections.map((s) => s.id) ?? []);
+
+  const onChars = useCallback((id: string, n: number) => {
+    setChars((prev) => (prev.get(id) === n ? prev : new Map(prev).set(id, n)));
+  }, []);
+
+  const onSectionChanged = useCallback(
+    (section: Section) => {
+      if (!proposal) return;
+      replace({ ...proposal, sections: proposal.sections.map((s) => (s.id === section.id ? section : s)) });
+    },
+    [proposal, replace],
+  );
+
+  const liveScores = useMemo(() => {
+    const scores = new Map<string, number>();
+    if (!proposal) return scores;
+    for (const s of proposal.sections) {
+      const n = chars.get(s.id);
+      if (n === undefined) continue;
+      const open = s.completeness.missing.some((m) => m.item === 'threads') ? 1 : 0;
+      scores.set(s.id, completeness(s, { chars: n, checked: s.checklist, itemsPresent: [] }, s.status, open).score);
+    }
+    return scores;
+  }, [proposal, chars]);
+
+  if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
+  if (state.status === 'error') {
+    const notFound = state.error instanceof ApiError && state.error.status === 404;
+    return (
+      <main id="main" className="page">
+        <h1>{notFound ? t('common.notFound') : t('common.error', { message: state.error.message })}</h1>
+        <Link href="/proposals">{t('common.goHome')}</Link>
+      </main>
+    );
+  }
+  const p: Proposal = state.proposal;
+  const section = sectionId ? p.sections.find((s) => s.id === sectionId) : undefined;
+
+  return (
+    <div className="workspace">
+      <div className="workspace__side">
+        <p className="workspace__proposal">
+          <strong>{p.title}</strong>
+        </p>
+        <Link href={`/proposals/${encodeURIComponent(p.id)}/partners`} className="button button--small">
+          {t('workspace.partnersLink')}
+        </Link>
+        <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
+      </div>
+      <main id="main" className="workspace__main">
+        {section ? (
+          <SectionPane proposal={p} section={section} user={user} onChars={onChars} onSectionChanged={onSectionChanged} onRightsChanged={reload} />
+        ) : (
+          <div className="workspace__empty">
+            <h1>{p.title}</h1>
+            <p>{sectionId ? t('workspace.sectionNotFound') : t('workspace.chooseSection')}</p>
+            {p.sections[0] && (
+              <button type="button" className="button" onClick={() => navigate(`/proposals/${encodeURIComponent(p.id)}/sections/${encodeURIComponent(p.sections[0]?.id ?? '')}`)}>
+                {p.sections[0].number} {p.sections[0].title}
+              </button>
+            )}
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

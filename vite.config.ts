@@ -1,0 +1,33 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** The server `npm run dev` starts beside Vite (scripts/dev.mjs). */
+const apiTarget = 'http://127.0.0.1:3001';
+
+export default defineConfig({
+  root: 'client',
+  plugins: [react()],
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    // React + Tiptap + Yjs is large; the editor chunk only loads on the workspace route.
+    chunkSizeWarningLimit: 700,
+    rolldownOptions: {
+      output: {
+        // A named vendor chunk for the first screen; Tiptap and Yjs stay in the lazily loaded workspace chunk.
+        advancedChunks: {
+          groups: [{ name: 'vendor', test: /node_modules[\\/](react|react-dom|scheduler|zod)[\\/]/ }],
+        },
+      },
+    },
+  },
+  server: {
+    port: 3000,
+    strictPort: true,
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: false },
+      '/healthz': { target: apiTarget },
+      '/collab': { target: apiTarget.replace(/^http/, 'ws'), ws: true },
+    },
+  },
+});
