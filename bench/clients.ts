@@ -83,7 +83,11 @@ export interface BenchClient {
 
 export type OnRemoteEdit = (receiver: number, sender: number, seq: number, latencyMs: number) => void;
 
-export function connectClient(target: Target, section: string, index: number, onRemote?: OnRemoteEdit): BenchClient {
+/**
+ * Connects one client. Edits sent before `since` (performance.now() time), such as
+ * those of an earlier scenario in the same section, arrive with the first sync and are ignored.
+ */
+export function connectClient(target: Target, section: string, index: number, onRemote?: OnRemoteEdit, since = performance.now()): BenchClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(target.server.url.replace(/^http/, 'ws') + '/collab', section, doc, {
     WebSocketPolyfill: target.socketClass as unknown as typeof globalThis.WebSocket,
@@ -109,7 +113,7 @@ export function connectClient(target: Target, section: string, index: number, on
       if (!delta.insert || !Array.isArray(delta.insert)) continue;
       for (const item of delta.insert as [number, number, number][]) {
         const [sender, seq, sentAt] = item;
-        if (sender === index) continue;
+        if (sender === index || sentAt < since) continue;
         client.received++;
         onRemote?.(index, sender, seq, now - sentAt);
       }

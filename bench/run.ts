@@ -17,6 +17,8 @@ import { runCapacity, runRate, timeFreshLoad, typeKeystrokes, type CapacityStep,
 import { printReport, type BackendReport } from './report';
 
 const quick = process.argv.includes('--quick');
+// Each stock y-websocket provider adds a process 'exit' listener in Node.
+process.setMaxListeners(0);
 const seconds = quick ? 4_000 : 15_000;
 const rateSpecs: RateSpec[] = [
   { scenario: 'pair', sections: 1, clientsPerSection: 2, editsPerSecond: 20, durationMs: seconds },
