@@ -26,7 +26,7 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
     { label: 'toolbar.subheading', text: 'H3', shortcut: `${mod}Alt+3`, active: (e) => e.isActive('heading', { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
     { label: 'toolbar.bulletList', text: '•', shortcut: `${mod}Shift+8`, active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
     { label: 'toolbar.orderedList', text: '1.', shortcut: `${mod}Shift+7`, active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
-    { label: 'toolbar.link', text: '🔗', shortcut: `${mod}K`, active: (e) => e.isActive('link'), run: () => onLink() },
+    { label: 'toolbar.link', text: 'URL', shortcut: `${mod}K`, active: (e) => e.isActive('link'), run: () => onLink() },
     'sep',
     { label: 'toolbar.table', text: '▦', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
     { label: 'toolbar.addRow', text: '+≡', enabled: (e) => e.isActive('table'), run: (e) => e.chain().focus().addRowAfter().run() },

@@ -5,7 +5,6 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import type * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { flagOf } from '../features/partners/flag';
 
 /** What the server stamps on each awareness state (design: Rooms, Awareness). */
 export interface CaretUser {
@@ -24,7 +23,7 @@ export function renderCaret(user: CaretUser): HTMLElement {
   const label = document.createElement('span');
   label.className = 'collab-caret__label';
   label.style.backgroundColor = user.color ?? '#444';
-  label.textContent = user.country ? `${user.name ?? '?'} ${flagOf(user.country)}` : (user.name ?? '?');
+  label.textContent = user.country ? `${user.name ?? '?'} · ${user.country}` : (user.name ?? '?');
   if (user.country) label.title = `${user.name ?? ''} · ${user.partnerName ?? ''} (${user.country})`;
   caret.append(label);
   return caret;

@@ -137,6 +137,7 @@ export const en = {
   'partners.kind.other': 'Other',
   'partners.add': 'Add partner',
   'partners.members': 'People',
+  'partners.person': 'Name',
   'partners.memberOf': 'Partner',
   'partners.role': 'Role',
   'partners.roleChanged': 'Role changed',

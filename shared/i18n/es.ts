@@ -135,6 +135,7 @@ export const es: Catalogue = {
   'partners.kind.other': 'Otro',
   'partners.add': 'Añadir socio',
   'partners.members': 'Personas',
+  'partners.person': 'Nombre',
   'partners.memberOf': 'Socio',
   'partners.role': 'Rol',
   'partners.roleChanged': 'Rol cambiado',

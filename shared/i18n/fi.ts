@@ -135,6 +135,7 @@ export const fi: Catalogue = {
   'partners.kind.other': 'Muu',
   'partners.add': 'Lisää kumppani',
   'partners.members': 'Henkilöt',
+  'partners.person': 'Nimi',
   'partners.memberOf': 'Kumppani',
   'partners.role': 'Rooli',
   'partners.roleChanged': 'Rooli vaihdettu',

@@ -135,6 +135,7 @@ export const it: Catalogue = {
   'partners.kind.other': 'Altro',
   'partners.add': 'Aggiungi partner',
   'partners.members': 'Persone',
+  'partners.person': 'Nome',
   'partners.memberOf': 'Partner',
   'partners.role': 'Ruolo',
   'partners.roleChanged': 'Ruolo cambiato',

@@ -135,6 +135,7 @@ export const sv: Catalogue = {
   'partners.kind.other': 'Annan',
   'partners.add': 'Lägg till partner',
   'partners.members': 'Personer',
+  'partners.person': 'Namn',
   'partners.memberOf': 'Partner',
   'partners.role': 'Roll',
   'partners.roleChanged': 'Rollen ändrad',

@@ -3,7 +3,6 @@ import { api, ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import type { InvitationPreview } from '../../../shared/schemas';
-import { flagOf } from '../partners/flag';
 import { useSession } from './session';
 
 type Preview = { status: 'loading' } | { status: 'ready'; invitation: InvitationPreview['invitation'] } | { status: 'unavailable' } | { status: 'invalid' };
@@ -57,7 +56,7 @@ export function InvitePage({ token }: { token: string }) {
             {t('invite.body', {
               proposal: preview.invitation.proposalTitle,
               role: t(`role.${preview.invitation.role}`),
-              partner: `${flagOf(preview.invitation.partner.country)} ${preview.invitation.partner.name}`,
+              partner: preview.invitation.partner.name,
               country: preview.invitation.partner.country,
             })}
           </p>

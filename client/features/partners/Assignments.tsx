@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import type { Proposal, UpdateSectionInput } from '../../../shared/schemas';
 import { apiErrors } from '../forms/Field';
-import { flagOf } from './flag';
+import { Flag } from './Flag';
 
 /** Section owners and due dates; coordinators change them here. */
 export function Assignments({ proposal, manage, onChanged }: { proposal: Proposal; manage: boolean; onChanged(): void }) {
@@ -51,13 +51,13 @@ export function Assignments({ proposal, manage, onChanged }: { proposal: Proposa
                     <select aria-label={`${t('partners.owner')}: ${s.number} ${s.title}`} value={s.ownerPartnerId} onChange={(e) => void change(s.id, { ownerPartnerId: e.target.value })}>
                       {proposal.partners.map((p) => (
                         <option key={p.id} value={p.id}>
-                          {flagOf(p.country)} {p.name}
+                          {p.name} ({p.country})
                         </option>
                       ))}
                     </select>
                   ) : (
                     <>
-                      {flagOf(owner?.country ?? '')} {owner?.name}
+                      {owner && <Flag country={owner.country} />} {owner?.name}
                     </>
                   )}
                 </td>

@@ -5,7 +5,7 @@ import { Link } from '../../router';
 import { partnerInputSchema, roleSchema, type Invitation, type Proposal, type Role } from '../../../shared/schemas';
 import { apiErrors, Field, fieldErrors, type FieldErrors } from '../forms/Field';
 import { useProposal } from '../workspace/use-proposal';
-import { flagOf } from './flag';
+import { Flag } from './Flag';
 import { Assignments } from './Assignments';
 
 export default function PartnersPage({ proposalId }: { proposalId: string }) {
@@ -72,7 +72,7 @@ function PartnerList({ proposal, manage, onChanged }: { proposal: Proposal; mana
       <ul className="partner-list" data-testid="partner-list">
         {proposal.partners.map((p) => (
           <li key={p.id}>
-            <span aria-hidden="true">{flagOf(p.country)}</span> <strong>{p.name}</strong>, {p.town} ({p.country})
+            <Flag country={p.country} /> <strong>{p.name}</strong>, {p.town}
             {p.isLead && <span className="chip chip--lead">{t('partners.lead')}</span>}
           </li>
         ))}
@@ -130,7 +130,7 @@ function Members({ proposal, manage, onChanged }: { proposal: Proposal; manage: 
       <table className="table" data-testid="members">
         <thead>
           <tr>
-            <th scope="col">{t('auth.name')}</th>
+            <th scope="col">{t('partners.person')}</th>
             <th scope="col">{t('partners.memberOf')}</th>
             <th scope="col">{t('partners.role')}</th>
           </tr>
@@ -150,13 +150,13 @@ function Members({ proposal, manage, onChanged }: { proposal: Proposal; manage: 
                     <select aria-label={`${t('partners.memberOf')}: ${m.name}`} value={m.partnerId} onChange={(e) => void change(m.userId, { partnerId: e.target.value })}>
                       {proposal.partners.map((p) => (
                         <option key={p.id} value={p.id}>
-                          {flagOf(p.country)} {p.name}
+                          {p.name} ({p.country})
                         </option>
                       ))}
                     </select>
                   ) : (
                     <>
-                      {flagOf(partner?.country ?? '')} {partner?.name}
+                      {partner && <Flag country={partner.country} />} {partner?.name}
                     </>
                   )}
                 </td>
@@ -239,7 +239,7 @@ function Invitations({ proposal }: { proposal: Proposal }) {
           <select id="invite-partner" value={partnerId} onChange={(e) => setPartnerId(e.target.value)}>
             {proposal.partners.map((p) => (
               <option key={p.id} value={p.id}>
-                {flagOf(p.country)} {p.name}
+                {p.name} ({p.country})
               </option>
             ))}
           </select>
@@ -285,7 +285,7 @@ function Invitations({ proposal }: { proposal: Proposal }) {
         <ul className="muted invite-list">
           {list.map((i) => (
             <li key={i.id}>
-              {flagOf(partners.get(i.partnerId)?.country ?? '')} {partners.get(i.partnerId)?.name} · {t(`role.${i.role}`)} · {date(i.expiresAt)}
+              {partners.get(i.partnerId)?.name} ({partners.get(i.partnerId)?.country}) · {t(`role.${i.role}`)} · {date(i.expiresAt)}
             </li>
           ))}
         </ul>

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { presentUsers, type PresentUser } from '../../collab/presence';
 import { useT } from '../../i18n';
-import { flagOf } from '../partners/flag';
 
 function initials(name: string): string {
   return name
@@ -33,7 +32,7 @@ export function Avatars({ awareness, selfUserId }: { awareness: Awareness; selfU
             <span aria-hidden="true">{initials(p.name)}</span>
             {p.country && (
               <span className="avatar__flag" aria-hidden="true">
-                {flagOf(p.country)}
+                {p.country}
               </span>
             )}
           </li>

@@ -6,7 +6,7 @@ import { SectionEditor } from '../../editor/SectionEditor';
 import { useI18n } from '../../i18n';
 import type { Proposal, Section, User } from '../../../shared/schemas';
 import { ConnectionPill } from '../connection/ConnectionPill';
-import { flagOf } from '../partners/flag';
+import { Flag } from '../partners/Flag';
 import { Avatars } from '../presence/Avatars';
 import { lockMessage } from './lock';
 
@@ -80,7 +80,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
             <p className="muted section__meta">
               {owner && (
                 <span>
-                  <span aria-hidden="true">{flagOf(owner.country)}</span> {t('workspace.owner', { partner: `${owner.name} (${owner.country})` })}
+                  <Flag country={owner.country} /> {t('workspace.owner', { partner: `${owner.name} (${owner.country})` })}
                 </span>
               )}
               <span className={`chip chip--${section.status}`}>{t(`status.${section.status}`)}</span>

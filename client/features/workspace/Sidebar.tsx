@@ -1,7 +1,7 @@
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import type { Proposal } from '../../../shared/schemas';
-import { flagOf } from '../partners/flag';
+import { Flag } from '../partners/Flag';
 
 export interface SidebarProps {
   proposal: Proposal;
@@ -45,7 +45,7 @@ export function Sidebar({ proposal, currentId, liveScores, presence }: SidebarPr
                 <span className="sidebar__meta">
                   {owner && (
                     <span className="sidebar__owner">
-                      <span aria-hidden="true">{flagOf(owner.country)}</span> {owner.name}
+                      <Flag country={owner.country} /> {owner.name}
                     </span>
                   )}
                   <span className={`chip chip--${s.status}`}>{t(`status.${s.status}`)}</span>

@@ -2,6 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../../api';
 import type { Proposal } from '../../../shared/schemas';
 
+const POLL_MS = 5000;
+const streamEvents = ['message', 'section.changed', 'member.changed', 'partner.changed'] as const;
+
 export type ProposalState = { status: 'loading' } | { status: 'ready'; proposal: Proposal } | { status: 'error'; error: ApiError | Error };
 
 /** Loads a proposal and reloads it on demand (rights changed) and when the window regains focus. */
@@ -25,6 +28,33 @@ export function useProposal(id: string): { state: ProposalState; reload: () => v
     window.addEventListener('focus', onFocus);
     return () => window.removeEventListener('focus', onFocus);
   }, []);
+
+  // Owners, roles and statuses change under us: follow the proposal's event stream,
+  // or poll while the page is visible when the stream is not available.
+  useEffect(() => {
+    let timer: ReturnType<typeof setInterval> | null = null;
+    const refresh = () => setTick((n) => n + 1);
+    const poll = () => {
+      timer ??= setInterval(() => {
+        if (document.visibilityState === 'visible') refresh();
+      }, POLL_MS);
+    };
+    if (typeof EventSource === 'undefined') {
+      poll();
+      return () => {
+        if (timer) clearInterval(timer);
+      };
+    }
+    const source = new EventSource(`/api/proposals/${encodeURIComponent(id)}/events`);
+    for (const type of streamEvents) source.addEventListener(type, refresh);
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) poll();
+    };
+    return () => {
+      source.close();
+      if (timer) clearInterval(timer);
+    };
+  }, [id]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const replace = useCallback((proposal: Proposal) => setState({ status: 'ready', proposal }), []);

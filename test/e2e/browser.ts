@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import * as Y from 'yjs';
+import type { ApiClient } from '../helpers/http';
+import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
+
+/**
+ * End-to-end plumbing: Debian's Chromium through playwright-core, browser
+ * contexts signed in with a session cookie from the API, and a Node reader of
+ * a section's document to check what the server really has.
+ */
+
+export const artifactsDir = join(process.cwd(), 'test/e2e/artifacts');
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh browser context (its own cookies, IndexedDB and BroadcastChannel) signed in as `client`. */
+export async function signedInContext(browser: Browser, baseUrl: string, client: ApiClient | null): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 720 } });
+  if (client?.cookie) {
+    const eq = client.cookie.indexOf('=');
+    await context.addCookies([{ name: client.cookie.slice(0, eq), value: client.cookie.slice(eq + 1), url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+  }
+  return context;
+}
+
+/** Fails the test on uncaught page errors (collected, checked by the caller). */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+export function sectionUrl(proposalId: string, sectionId: string): string {
+  return `/proposals/${proposalId}/sections/${sectionId}`;
+}
+
+/** The editor of the open section. */
+export function editorOf(page: Page) {
+  return page.getByTestId('section-editor');
+}
+
+/** Plain text of the open section, from Tiptap's document (caret labels excluded). */
+export async function editorText(page: Page): Promise<string> {
+  return editorOf(page).evaluate((el) => {
+    const clone = el.cloneNode(true) as HTMLElement;
+    clone.querySelectorAll('.collab-caret').forEach((c) => c.remove());
+    return clone.innerText;
+  });
+}
+
+/** Text of a Y.XmlFragment (all text nodes, paragraphs joined by newlines). */
+export function fragmentText(fragment: Y.XmlFragment): string {
+  const parts: string[] = [];
+  const walk = (node: Y.XmlElement | Y.XmlText | Y.XmlFragment): string => {
+    if (node instanceof Y.XmlText) return node.toString().replace(/<[^>]+>/g, '');
+    return node.toArray().map((child) => walk(child as Y.XmlElement | Y.XmlText)).join('');
+  };
+  for (const child of fragment.toArray()) parts.push(walk(child as Y.XmlElement | Y.XmlText));
+  return parts.join('\n');
+}
+
+/** A stock y-websocket client in Node, reading what the server holds for a section. */
+export async function serverReader(baseUrl: string, sectionId: string, client: ApiClient): Promise<StockClient & { textNow(): string }> {
+  const reader = stockClient(baseUrl, sectionId, { cookie: client.cookie });
+  // A silent reader: no awareness state, so it shows up in nobody's presence.
+  reader.provider.awareness.setLocalState(null);
+  await waitFor(() => reader.provider.synced, 10_000, 'reader synced');
+  return Object.assign(reader, { textNow: () => fragmentText(reader.text) });
+}
+
+export { waitFor };
