@@ -16,7 +16,11 @@ export function useProposal(id: string): { state: ProposalState; reload: () => v
     let live = true;
     api.proposal(id).then(
       ({ proposal }) => live && setState({ status: 'ready', proposal }),
-      (err: unknown) => live && setState({ status: 'error', error: err instanceof Error ? err : new Error(String(err)) }),
+      (err: unknown) => {
+        if (!live) return;
+        // A failed refresh (offline, server restarting) keeps the proposal we have.
+        setState((prev) => (prev.status === 'ready' ? prev : { status: 'error', error: err instanceof Error ? err : new Error(String(err)) }));
+      },
     );
     return () => {
       live = false;
