@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { limits } from '../../shared/limits';
+import { closeCode } from '../../shared/protocol';
+import { loadDoc } from '../../server/db/doc-updates';
+import { startTestServer, type TestServer } from '../helpers/server';
+import {
+  awarenessFrame, buildWorld, fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor,
+  type CollabWorld, type StockClient,
+} from '../helpers/yclient';
+
+let server: TestServer;
+let world: CollabWorld;
+let bystanders: [StockClient, StockClient];
+let probe = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  world = await buildWorld(server.url);
+  // Two clients in ANOTHER room, which must keep syncing whatever the hostile socket does.
+  const other = world.sectionIds[5]!;
+  bystanders = [stockClient(server.url, other, world.coordinator), stockClient(server.url, other, world.coordinator)];
+  await waitFor(() => bystanders.every((c) => c.provider.synced), 5000, 'bystanders synced');
+});
+afterAll(async () => {
+  for (const c of bystanders ?? []) c.destroy();
+  await server?.stop();
+});
+
+/** The other room still syncs: a paragraph typed by one bystander reaches the other. */
+async function otherRoomStillSyncs(): Promise<void> {
+  const text = `probe ${probe++}`;
+  typeParagraph(bystanders[0], text);
+  await waitFor(() => fragmentText(bystanders[1].doc).includes(text), 5000, 'other room syncs');
+}
+
+/** Sends `frame` on a fresh socket of the target section and returns its close code. */
+async function closeCodeFor(frame: Uint8Array | ((send: (f: Uint8Array) => void) => void), section = world.sectionIds[0]!): Promise<number> {
+  const raw = await rawClient(server.url, section, world.coordinator.cookie);
+  if (typeof frame === 'function') frame((f) => raw.send(f));
+  else raw.send(frame);
+  await waitFor(() => raw.closed !== null, 10_000, 'socket closed');
+  return raw.closed!.code;
+}
+
+const bytes = (...b: number[]) => new Uint8Array(b);
+const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+
+describe('collab: hostile frames', () => {
+  it('SEC1: garbage, an unknown message type, an unknown sync type and a truncated varint close with 4400; other rooms carry on', async () => {
+    expect(await closeCodeFor(bytes(0xff, 0xff))).toBe(closeCode.protocolError);
+    expect(await closeCodeFor(bytes(9, 1, 2))).toBe(closeCode.protocolError);
+    expect(await closeCodeFor(bytes(0, 7, 0))).toBe(closeCode.protocolError);
+    expect(await closeCodeFor(bytes(0x80))).toBe(closeCode.protocolError);
+    expect(await closeCodeFor(bytes(0, 2, 0x85, 0x80))).toBe(closeCode.protocolError);
+    expect(await closeCodeFor(new Uint8Array(0))).toBe(closeCode.protocolError);
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC5: crafted Yjs updates (zero-length, yjs#479 garbage, #498, #687 run-length and huge-clock patterns) are refused without hanging', async () => {
+    const crafted = [
+      new Uint8Array(0), // #498: zero-length update
+      new Uint8Array(Buffer.from('garbagedoc', 'base64')), // #479
+      bytes(1, 1, 0xe7, 0x07, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x1f, 0), // GC of 2^33 length
+      bytes(1, 1, 1, 0, 10, 0xff, 0xff, 0xff, 0xff, 0x0f, 0), // a skip struct
+      bytes(0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3), // claims 2^32 clients
+      bytes(1, 1, 5, 100, 0, 5, 0), // a gap: clocks the server never saw
+    ];
+    const started = Date.now();
+    for (const u of crafted) expect(await closeCodeFor(updateFrame(u))).toBe(closeCode.protocolError);
+    // yjs#687's run-length payload is a v2 update; as v1 (all we accept) it is empty: nothing stored.
+    const raw = await rawClient(server.url, world.sectionIds[0]!, world.coordinator.cookie);
+    raw.send(updateFrame(hex('00010000000001000100010200001602000001fdffffffff7f0000')));
+    raw.send(bytes(0x80)); // then a truncated varint: the socket was still being served
+    await waitFor(() => raw.closed !== null);
+    expect(raw.closed?.code).toBe(closeCode.protocolError);
+    expect(await server.database.db.query(`select 1 from doc_updates where doc_id = $1`, [world.sectionIds[0]])).toHaveLength(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC2: a frame over 2 MiB closes with 1009', async () => {
+    const big = new Uint8Array(limits.maxPayloadBytes + 1024);
+    expect(await closeCodeFor(big)).toBe(closeCode.frameTooBig);
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC3: a document may not grow past 5 MiB; the offending update is refused with 4413', async () => {
+    const section = world.sectionIds[3]!;
+    const writer = stockClient(server.url, section, world.coordinator);
+    try {
+      await waitFor(() => writer.provider.synced);
+      // 1.5 MiB chunks (under maxPayload) until the doc would pass 5 MiB.
+      const chunk = 'x'.repeat(1.5 * 1024 * 1024);
+      for (let i = 0; i < 3; i++) writer.doc.getText('filler').insert(0, chunk);
+      // Past 1 MiB the log compacts, so count characters in the stored doc, not rows.
+      const stored = async () => {
+        const loaded = await loadDoc(server.database.db, section);
+        const doc = new Y.Doc();
+        for (const u of [...(loaded.snapshot ? [loaded.snapshot] : []), ...loaded.updates]) Y.applyUpdate(doc, u);
+        const chunks = doc.getText('filler').length / chunk.length;
+        doc.destroy();
+        return chunks;
+      };
+      await waitFor(async () => (await stored()) >= 3, 20_000, '3 chunks stored');
+      writer.doc.getText('filler').insert(0, chunk);
+      await waitFor(() => writer.closes.some((c) => c.code === closeCode.documentTooLarge), 20_000, 'refused with 4413');
+      expect(await stored()).toBe(3);
+    } finally {
+      writer.destroy();
+    }
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC4: a socket that floods messages is rate limited, then closed with 4008', async () => {
+    const sv = (() => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
+      return encoding.toUint8Array(e);
+    })();
+    const code = await closeCodeFor((send) => {
+      for (let i = 0; i < limits.messageBurst + 500; i++) send(sv);
+    });
+    expect(code).toBe(closeCode.rateLimited);
+    await otherRoomStillSyncs();
+  });
+
+  it('COL5: awareness for a foreign client id is never relayed; states over 8 KiB close the socket', async () => {
+    const section = world.sectionIds[4]!;
+    const watcher = stockClient(server.url, section, world.coordinator);
+    try {
+      await waitFor(() => watcher.provider.synced);
+      const victimId = watcher.doc.clientID;
+      const raw = await rawClient(server.url, section, world.reviewer.cookie);
+      raw.send(awarenessFrame(777, 1, { cursor: 1 }));
+      raw.send(awarenessFrame(victimId, 99, { user: { name: 'Spoofed' } }));
+      raw.send(awarenessFrame(778, 1, { user: { name: 'Spoofed' } }));
+      await waitFor(() => watcher.provider.awareness.getStates().has(777), 5000, 'own state relayed');
+      const seen = watcher.provider.awareness.getStates().get(777) as { user: { id: string; name: string } };
+      expect(seen.user.id).toBe(world.reviewer.id);
+      expect(seen.user.name).toBe('Reviewer');
+      expect(watcher.provider.awareness.getStates().has(778)).toBe(false);
+      expect(JSON.stringify([...watcher.provider.awareness.getStates().values()])).not.toContain('Spoofed');
+      raw.send(awarenessFrame(777, 2, { blob: 'y'.repeat(limits.maxAwarenessStateBytes) }));
+      await waitFor(() => raw.closed !== null);
+      expect(raw.closed?.code).toBe(closeCode.protocolError);
+      await waitFor(() => !watcher.provider.awareness.getStates().has(777), 5000, 'state removed on close');
+    } finally {
+      watcher.destroy();
+    }
+  });
+
+  it('SEC6: fuzzing one room with random and mutated frames keeps other rooms syncing', async () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const valid = updateFrame(Y.encodeStateAsUpdate((() => { const d = new Y.Doc(); d.getText('t').insert(0, 'seed'); return d; })()));
+    let closes = 0;
+    for (let round = 0; round < 40; round++) {
+      const raw = await rawClient(server.url, world.sectionIds[6]!, world.coordinator.cookie);
+      for (let i = 0; i < 50 && raw.closed === null; i++) {
+        const f = rand() < 0.5 ? new Uint8Array(Array.from({ length: 1 + Math.floor(rand() * 64) }, () => Math.floor(rand() * 256))) : valid.slice();
+        if (f === valid || rand() < 0.9) for (let k = 0; k < 3; k++) f[Math.floor(rand() * f.length)] = Math.floor(rand() * 256);
+        raw.send(f);
+      }
+      await waitFor(() => raw.closed !== null, 2000).catch(() => {});
+      if (raw.closed) closes++;
+      raw.close();
+    }
+    expect(closes).toBeGreaterThan(0);
+    await otherRoomStillSyncs();
+  });
+});
