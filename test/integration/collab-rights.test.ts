@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeCode } from '../../shared/protocol';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { buildWorld, fragmentText, rawClient, stockClient, textUpdate, typeParagraph, updateFrame, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+
+let server: TestServer;
+let world: CollabWorld;
+const clients: StockClient[] = [];
+const track = (c: StockClient) => (clients.push(c), c);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  world = await buildWorld(server.url);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server?.stop();
+});
+
+describe('collab: rights change live', () => {
+  it('COL10: an owner change closes the old owner\'s socket with 4001 within a second; it reconnects read-only and a later edit gets 4403', async () => {
+    const section = world.sectionIds[0]!;
+    // Give the section to the editor's partner: the editor writes.
+    const assign = await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId });
+    expect(assign.status).toBe(200);
+    const editor = track(stockClient(server.url, section, world.editor));
+    const watcher = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => editor.provider.synced && watcher.provider.synced);
+    typeParagraph(editor, 'written while owner');
+    await waitFor(() => fragmentText(watcher.doc).includes('written while owner'));
+
+    const leadPartnerId = world.proposal.partners.find((p) => p.id !== world.partnerId)!.id;
+    const started = Date.now();
+    const back = await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: leadPartnerId });
+    expect(back.status).toBe(200);
+    await waitFor(() => editor.closes.some((c) => c.code === closeCode.rightsChanged), 1000, '4001 within a second');
+    expect(Date.now() - started).toBeLessThan(1000);
+    // The stock client reconnects (4001 is not final) and syncs read-only.
+    await waitFor(() => editor.provider.synced, 5000, 'reconnected');
+    typeParagraph(editor, 'written after losing ownership');
+    await waitFor(() => editor.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403 after downgrade');
+    expect(fragmentText(watcher.doc)).not.toContain('after losing ownership');
+  });
+
+  it('COL10: removing a member closes their sockets with 4404 within a second', async () => {
+    const section = world.sectionIds[1]!;
+    const raw = await rawClient(server.url, section, world.reviewer.cookie);
+    const del = await world.coordinator.api.delete(`/api/members/${world.proposal.id}/${world.reviewer.id}`);
+    expect([200, 204]).toContain(del.status);
+    await waitFor(() => raw.closed !== null, 1000, 'closed within a second');
+    expect(raw.closed?.code).toBe(closeCode.notFound);
+  });
+
+  it('COL10: logout closes that session\'s sockets with 4401', async () => {
+    const section = world.sectionIds[2]!;
+    const raw = await rawClient(server.url, section, world.editor.cookie);
+    const out = await world.editor.api.post('/api/auth/logout');
+    expect(out.status).toBe(204);
+    await waitFor(() => raw.closed !== null, 1000, 'closed within a second');
+    expect(raw.closed?.code).toBe(closeCode.sessionEnded);
+    raw.send(updateFrame(textUpdate('late')));
+  });
+});
