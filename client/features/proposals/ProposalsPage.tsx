@@ -25,10 +25,7 @@ export function ProposalsPage() {
     <main id="main" className="page">
       <h1>{t('proposals.title')}</h1>
       <div className="proposals">
-        <section aria-labelledby="proposal-list-heading" className="proposals__list">
-          <h2 id="proposal-list-heading" className="visually-hidden">
-            {t('proposals.title')}
-          </h2>
+        <section aria-label={t('proposals.title')} className="proposals__list">
           {loadError && <p role="alert">{loadError}</p>}
           {proposals === null && !loadError && <p>{t('common.loading')}</p>}
           {proposals?.length === 0 && <p>{t('proposals.empty')}</p>}
