@@ -91,6 +91,14 @@ describe('offline and back', () => {
     await a.keyboard.type('Typed while offline in Bologna.');
     await a.locator('[data-testid="connection-pill"][data-state="offline"]').filter({ hasText: 'unsynced' }).waitFor();
     expect(Number(await a.getByTestId('connection-pill').getAttribute('data-unsynced'))).toBeGreaterThan(0);
+    // Closing the page now would lose nothing (IndexedDB keeps it), but the page still warns.
+    const warns = () =>
+      a.evaluate(() => {
+        const event = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+      });
+    expect(await warns()).toBe(true);
 
     // Meanwhile the coordinator writes; once that has reached the server and B,
     // check that nothing of A's offline text has reached either.
@@ -109,6 +117,7 @@ describe('offline and back', () => {
       await editorOf(b).filter({ hasText: 'Typed while offline in Bologna.' }).waitFor();
       await editorOf(a).filter({ hasText: 'Coordinator meanwhile.' }).waitFor();
       await a.locator('[data-testid="connection-pill"][data-state="online"][data-unsynced="0"]').waitFor();
+      expect(await warns()).toBe(false);
       await waitFor(async () => (await editorText(a)) === (await editorText(b)), 10_000, 'pages converge');
     } finally {
       reader.destroy();
