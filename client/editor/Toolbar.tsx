@@ -1,3 +1,4 @@
+import type { KeyboardEvent } from 'react';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { useT } from '../i18n';
 import type { MessageKey } from '../../shared/i18n';
@@ -37,8 +38,26 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
     { label: 'toolbar.redo', text: '↷', shortcut: `${mod}Shift+Z`, run: (e) => e.chain().focus().redo().run() },
   ];
 
+  // One tab stop for the whole toolbar; arrow keys, Home and End move between its buttons.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)')];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0 || buttons.length === 0) return;
+    const next =
+      e.key === 'ArrowRight' ? (at + 1) % buttons.length
+      : e.key === 'ArrowLeft' ? (at - 1 + buttons.length) % buttons.length
+      : e.key === 'Home' ? 0
+      : e.key === 'End' ? buttons.length - 1
+      : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    buttons[at]?.setAttribute('tabindex', '-1');
+    buttons[next]?.setAttribute('tabindex', '0');
+    buttons[next]?.focus();
+  };
+
   return (
-    <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+    <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')} onKeyDown={onKeyDown}>
       {tools.map((tool, i) =>
         tool === 'sep' ? (
           <span key={i} className="toolbar__sep" aria-hidden="true" />
@@ -46,6 +65,7 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
           <button
             key={tool.label}
             type="button"
+            tabIndex={i === 0 ? 0 : -1}
             className="toolbar__button"
             aria-label={t(tool.label)}
             title={tool.shortcut ? `${t(tool.label)} (${tool.shortcut})` : t(tool.label)}

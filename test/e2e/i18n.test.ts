@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { userResponseSchema } from '../../shared/schemas';
 import { createProposal, signUp } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { launchChromium, sectionUrl, signedInContext } from './browser';
+import { launchChromium, screenshot, sectionUrl, signedInContext } from './browser';
 
 let server: TestServer;
 let browser: Browser;
@@ -43,6 +43,7 @@ describe('interface language', () => {
     await page.getByRole('button', { name: 'Grassetto' }).waitFor();
     await page.locator('[data-testid="connection-pill"]', { hasText: 'Online' }).waitFor();
     await page.getByRole('heading', { name: 'Indicazioni' }).waitFor();
+    await screenshot(page, 'workspace-it');
 
     const me = await user.get('/api/me');
     expect(userResponseSchema.parse(me.body).user.locale).toBe('it');

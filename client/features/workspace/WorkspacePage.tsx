@@ -12,6 +12,7 @@ import { SectionPane } from './SectionPane';
 import { useProposal } from './use-proposal';
 
 const noCounts: ReadonlyMap<string, number> = new Map();
+const WATCH_DELAY_MS = 400;
 
 /** Who is in which section, for the sidebar markers. */
 function usePresenceCounts(sectionIds: readonly string[]): ReadonlyMap<string, number> {
@@ -19,10 +20,15 @@ function usePresenceCounts(sectionIds: readonly string[]): ReadonlyMap<string, n
   const [watch, setWatch] = useState<PresenceWatch | null>(null);
   useEffect(() => {
     if (!key) return;
-    const w = new PresenceWatch(collabUrl(), key.split(','));
-    setWatch(w);
+    // After the open section's own socket: browsers open sockets to one host one at a time.
+    let w: PresenceWatch | null = null;
+    const timer = setTimeout(() => {
+      w = new PresenceWatch(collabUrl(), key.split(','));
+      setWatch(w);
+    }, WATCH_DELAY_MS);
     return () => {
-      w.destroy();
+      clearTimeout(timer);
+      w?.destroy();
       setWatch(null);
     };
   }, [key]);
