@@ -119,6 +119,13 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     idle_timeout: 30,
     types: {
       int8: { to: 20, from: [20], serialize: (x: number) => String(x), parse: int8ToNumber },
+      // Like PGlite: a string is already JSON text; anything else is serialised once.
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)),
+        parse: (x: string) => JSON.parse(x) as unknown,
+      },
     },
     ...(opts.schema ? { connection: { search_path: opts.schema } } : {}),
   });

@@ -124,3 +124,11 @@ describe.runIf(!!inject('databaseUrl'))('Postgres server', () => {
     }
   });
 });
+
+describe('json parameters', () => {
+  it('STO3: a jsonb parameter given as JSON text or as a value is stored once, not double-encoded', async () => {
+    const [row] = await t.db.query<{ a: unknown; b: unknown }>(`select $1::jsonb as a, $2::jsonb as b`, [JSON.stringify([1, 'x']), { k: [2] }]);
+    expect(row?.a).toEqual([1, 'x']);
+    expect(row?.b).toEqual({ k: [2] });
+  });
+});
