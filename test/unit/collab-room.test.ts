@@ -137,4 +137,27 @@ describe('room (in-memory socket pair)', () => {
     c.conn.receive(awarenessFrame(13, 1, { big: 'x'.repeat(9000) }));
     expect(c.socket.closed?.code).toBe(closeCode.protocolError);
   });
+
+  it('SEC3: a document may not grow past 5 MiB; the offending update is refused with 4413 and not stored', async () => {
+    setup();
+    const a = await join('d4', 'a');
+    const b = await join('d4', 'b');
+    const client = new Y.Doc();
+    const sent: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => sent.push(u));
+    const chunk = 'x'.repeat(1.5 * 1024 * 1024);
+    for (let i = 0; i < 3; i++) {
+      client.getText('filler').insert(0, chunk);
+      a.conn.receive(updateFrame(sent.shift()!));
+    }
+    await registry.peek('d4')!.settle();
+    expect(storage.rows).toHaveLength(3);
+    client.getText('filler').insert(0, chunk);
+    a.conn.receive(updateFrame(sent.shift()!));
+    expect(a.socket.closed?.code).toBe(closeCode.documentTooLarge);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(storage.rows).toHaveLength(3);
+    expect(updatesIn(b.socket.frames)).toHaveLength(3);
+    client.destroy();
+  });
 });
