@@ -5,7 +5,7 @@ import type { CreateInvitationInput } from '../../shared/schemas/domain';
 import { recordAudit } from '../db/audit';
 import { findInvitationByHash, findInvitationById, insertInvitation, markInvitationAccepted, markInvitationRevoked, type InvitationRow } from '../db/invitations';
 import { findMembership, insertMember } from '../db/members';
-import { findPartnerById } from '../db/partners';
+import { findPartnerForReference } from '../db/partners';
 import { findProposalById } from '../db/proposals';
 import { conflict, notFound } from '../errors';
 import { authorize, loadActor } from '../policy';
@@ -32,7 +32,7 @@ export async function createInvitation(
   const invitation = await ctx.db.transaction(async (tx) => {
     if (!(await findProposalById(tx, proposalId))) throw notFound('Proposal');
     authorize(await loadActor(tx, userId, proposalId), 'proposal.manage');
-    const partner = await findPartnerById(tx, input.partnerId);
+    const partner = await findPartnerForReference(tx, input.partnerId);
     if (!partner || partner.proposalId !== proposalId) throw notFound('Partner');
     const row = await insertInvitation(tx, {
       proposalId,
@@ -74,9 +74,14 @@ export async function findUsableInvitation(ctx: CommandContext, token: string, l
 /** Joins the caller to the invited partner with the invited role. Single use. */
 export async function acceptInvitation(ctx: CommandContext, userId: string, token: string): Promise<string> {
   const proposalId = await ctx.db.transaction(async (tx) => {
+    // Lock order partner → invitation, the same as removing a partner (which cascades to its invitations).
+    const peek = await findUsableInvitation({ ...ctx, db: tx }, token);
+    if (!(await findPartnerForReference(tx, peek.partnerId))) throw notFound('Invitation');
     const inv = await findUsableInvitation({ ...ctx, db: tx }, token, true);
     if (await findMembership(tx, inv.proposalId, userId)) throw conflict('You are already a member of this proposal');
-    await insertMember(tx, { proposalId: inv.proposalId, userId, partnerId: inv.partnerId, role: inv.role });
+    if (!(await insertMember(tx, { proposalId: inv.proposalId, userId, partnerId: inv.partnerId, role: inv.role }))) {
+      throw conflict('You are already a member of this proposal');
+    }
     await markInvitationAccepted(tx, inv.id, userId, ctx.clock());
     await recordAudit(tx, {
       proposalId: inv.proposalId,

@@ -1,7 +1,7 @@
 import type { UpdateMemberInput } from '../../shared/schemas/domain';
 import { recordAudit } from '../db/audit';
 import { deleteMember, findMember, lockCoordinators, updateMember, type MemberRow } from '../db/members';
-import { findPartnerById } from '../db/partners';
+import { findPartnerForReference } from '../db/partners';
 import { findProposalById } from '../db/proposals';
 import type { Sql } from '../db/sql';
 import { conflict, notFound } from '../errors';
@@ -10,6 +10,10 @@ import type { CommandContext } from './create-proposal';
 
 async function loadTarget(tx: Sql, actorId: string, proposalId: string, userId: string): Promise<MemberRow> {
   if (!(await findProposalById(tx, proposalId))) throw notFound('Proposal');
+  // Every role change takes the coordinator locks first, in one order, so two
+  // coordinators demoting each other queue up instead of deadlocking; the
+  // caller's role is read after the wait.
+  await lockCoordinators(tx, proposalId);
   authorize(await loadActor(tx, actorId, proposalId), 'proposal.manage');
   const target = await findMember(tx, proposalId, userId, true);
   if (!target) throw notFound('Member');
@@ -32,7 +36,7 @@ export async function changeMember(ctx: CommandContext, actorId: string, proposa
     const role = input.role ?? target.role;
     const partnerId = input.partnerId ?? target.partnerId;
     if (partnerId !== target.partnerId) {
-      const partner = await findPartnerById(tx, partnerId);
+      const partner = await findPartnerForReference(tx, partnerId);
       if (!partner || partner.proposalId !== proposalId) throw notFound('Partner');
     }
     if (role !== 'coordinator') await assertNotLastCoordinator(tx, target, 'demoted');

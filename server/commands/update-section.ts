@@ -1,7 +1,7 @@
 import type { UpdateSectionInput } from '../../shared/schemas/domain';
 import { findTransition } from '../../shared/workflow';
 import { recordAudit, type AuditInput } from '../db/audit';
-import { findPartnerById } from '../db/partners';
+import { findPartnerForReference } from '../db/partners';
 import { touchProposal } from '../db/proposals';
 import { lockSection, updateSection, type SectionRow, type SectionUpdate } from '../db/sections';
 import { conflict, invalid, notFound } from '../errors';
@@ -39,7 +39,7 @@ export async function changeSection(
     const audits: Omit<AuditInput, 'proposalId' | 'sectionId' | 'actorId'>[] = [];
 
     if (input.ownerPartnerId !== undefined && input.ownerPartnerId !== before.ownerPartnerId) {
-      const partner = await findPartnerById(tx, input.ownerPartnerId);
+      const partner = await findPartnerForReference(tx, input.ownerPartnerId);
       if (!partner || partner.proposalId !== before.proposalId) throw notFound('Partner');
       next.ownerPartnerId = partner.id;
       audits.push({ action: 'section.owner_changed', data: { from: before.ownerPartnerId, to: partner.id } });

@@ -43,13 +43,15 @@ export async function listMembers(db: Sql, proposalId: string): Promise<MemberRo
   );
 }
 
-export async function insertMember(db: Sql, m: { proposalId: string; userId: string; partnerId: string; role: Role }): Promise<void> {
-  await db.query(`insert into members (proposal_id, user_id, partner_id, role) values ($1, $2, $3, $4)`, [
+/** Adds a member; false when the user already is one (a concurrent join won). */
+export async function insertMember(db: Sql, m: { proposalId: string; userId: string; partnerId: string; role: Role }): Promise<boolean> {
+  const rows = await db.query(`insert into members (proposal_id, user_id, partner_id, role) values ($1, $2, $3, $4) on conflict do nothing returning user_id`, [
     m.proposalId,
     m.userId,
     m.partnerId,
     m.role,
   ]);
+  return rows.length === 1;
 }
 
 export async function updateMember(db: Sql, proposalId: string, userId: string, m: { role: Role; partnerId: string }): Promise<void> {

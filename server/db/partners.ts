@@ -36,6 +36,15 @@ export async function lockPartner(db: Sql, id: string): Promise<PartnerRow | nul
   return row ?? null;
 }
 
+/**
+ * Reads the partner and holds a key-share lock until commit, so a concurrent
+ * removal waits (and then sees the new reference) instead of breaking a foreign key.
+ */
+export async function findPartnerForReference(db: Sql, id: string): Promise<PartnerRow | null> {
+  const [row] = await db.query<PartnerRow & Record<string, unknown>>(`select ${columns} from partners where id = $1 for key share`, [id]);
+  return row ?? null;
+}
+
 export async function listPartners(db: Sql, proposalId: string): Promise<PartnerRow[]> {
   return db.query<PartnerRow & Record<string, unknown>>(
     `select ${columns} from partners where proposal_id = $1 order by is_lead desc, created_at, id`,

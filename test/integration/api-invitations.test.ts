@@ -73,6 +73,15 @@ describe('invitations API', () => {
     expect(row?.state).toBe('accepted');
   });
 
+  it('API4: two people accepting one invitation at once: exactly one joins', async () => {
+    const { token } = await invite(w.coordinator, w.proposal.id, w.partners.lulea.id, 'editor');
+    const [a, b] = await Promise.all([signUp(server), signUp(server)]);
+    const results = await Promise.all([a.post(`/api/invitations/${token}/accept`), b.post(`/api/invitations/${token}/accept`)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+    const p = await getProposal(w.coordinator, w.proposal.id);
+    expect(p.members.filter((m) => m.userId === a.user.id || m.userId === b.user.id)).toHaveLength(1);
+  });
+
   it('API4: an existing member accepting gets 409 and the invitation stays usable', async () => {
     const { token } = await invite(w.coordinator, w.proposal.id, w.partners.lulea.id, 'coordinator');
     const res = await w.editors.lulea.post(`/api/invitations/${token}/accept`);

@@ -67,6 +67,21 @@ describe('members API', () => {
     expect((await second.client.delete(`/api/members/${proposal.id}/${second.user.id}`)).status).toBe(409);
   });
 
+  it('API5: two coordinators demoting each other at once: one stays coordinator', async () => {
+    const boss = await signUp(server);
+    const proposal = await createProposal(boss, { title: 'Race', leadPartner: { name: 'Kraków', town: 'Kraków', country: 'PL' } });
+    const second = await joinAs(server, boss, proposal.id, proposal.partners[0]!.id, 'coordinator');
+    const results = await Promise.all([
+      boss.patch(`/api/members/${proposal.id}/${second.user.id}`, { role: 'reviewer' }),
+      second.client.patch(`/api/members/${proposal.id}/${boss.user.id}`, { role: 'reviewer' }),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([403, 409]).toContain(statuses[1]); // the loser is either no longer a coordinator, or the last one
+    const after = await getProposal(boss, proposal.id); // both are still members
+    expect(after.members.filter((m) => m.role === 'coordinator')).toHaveLength(1);
+  });
+
   it('POL3: editors and reviewers get 403 for member changes, even on themselves', async () => {
     for (const client of [w.editors.bologna, w.reviewer]) {
       expect((await client.patch(memberPath(client.user.id), { role: 'coordinator' })).status).toBe(403);
