@@ -15,6 +15,8 @@ export const limits = {
   maxAwarenessStateBytes: 8 * 1024,
   /** Awareness client IDs one socket may control (the one it announced first). */
   maxAwarenessClientsPerSocket: 1,
+  /** Content a room parks while it waits for the updates it depends on (offline edits arriving out of order). */
+  maxPendingBytes: 1024 * 1024,
   /** Compact a section's update log past this many rows ... */
   compactAfterRows: 500,
   /** ... or past this many bytes. */

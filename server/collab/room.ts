@@ -155,7 +155,7 @@ export class Room {
 
   /** A sync step 2 or update from a socket. */
   applyUpdate(peer: RoomPeer, update: Uint8Array): Refusal | null {
-    const info = inspectUpdate(this.doc, update);
+    const info = inspectUpdate(update);
     if (!info.hasContent) return null;
     switch (peer.access) {
       case 'read-only':
@@ -168,7 +168,20 @@ export class Room {
     }
     const origin: TxOrigin = { kind: 'socket', peer };
     Y.applyUpdate(this.doc, update, origin);
+    if (this.pendingBytes() > limits.maxPendingBytes) {
+      // Parked structs live only in memory (never stored): dropping them loses nothing the
+      // sender cannot resend with its next sync, and keeps a hostile socket from growing the room.
+      this.doc.store.pendingStructs = null;
+      this.doc.store.pendingDs = null;
+      return { code: closeCode.protocolError, reason: 'too much content depends on missing updates' };
+    }
     return null;
+  }
+
+  /** Bytes of structs and deletions Yjs parked because they depend on updates not yet received. */
+  private pendingBytes(): number {
+    const store = this.doc.store;
+    return (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
   }
 
   /** Applies an update another instance committed (no store, relay to everyone). */

