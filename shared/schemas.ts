@@ -5,3 +5,4 @@
 export * from './schemas/common';
 export * from './schemas/auth';
 export * from './schemas/domain';
+export * from './schemas/review';

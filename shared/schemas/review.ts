@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { limits } from '../limits';
+import { idSchema, sectionStatusSchema } from './common';
+import { auditEventSchema } from './domain';
+
+/**
+ * The review loop's contract: comment threads anchored by Yjs relative positions,
+ * the proposal event stream, the activity feed and the board.
+ */
+
+// ---------------------------------------------------------------- comments
+
+/**
+ * A text range of a section, as two Yjs relative positions (Y.encodeRelativePosition,
+ * base64) into the section's `default` XmlFragment, plus the quoted text when anchored.
+ */
+export const anchorSchema = z
+  .object({
+    start: z.base64().max(2048),
+    end: z.base64().max(2048),
+    quote: z.string().max(limits.commentMaxChars),
+  })
+  .strict();
+export type Anchor = z.infer<typeof anchorSchema>;
+
+const commentBodySchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(limits.commentMaxChars, `must be at most ${limits.commentMaxChars} characters`);
+
+export const createCommentRequestSchema = z
+  .object({
+    body: commentBodySchema,
+    /** Omitted: the comment is about the whole section. Not allowed on replies. */
+    anchor: anchorSchema.optional(),
+    /** The thread's root comment id, for a reply. */
+    parentId: idSchema.optional(),
+    /** Members mentioned with @; each must be a member of the proposal. */
+    mentions: z.array(idSchema).max(50).default([]),
+  })
+  .strict();
+export type CreateCommentRequest = z.input<typeof createCommentRequestSchema>;
+
+export const updateCommentRequestSchema = z
+  .object({
+    body: commentBodySchema.optional(),
+    mentions: z.array(idSchema).max(50).optional(),
+    /** On a thread's root comment: resolve (true) or reopen (false) the thread. */
+    resolved: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => v.body !== undefined || v.resolved !== undefined, { message: 'nothing to change' });
+export type UpdateCommentRequest = z.input<typeof updateCommentRequestSchema>;
+
+export const commentAuthorSchema = z.object({ id: z.string(), name: z.string(), color: z.string(), country: z.string().nullable() });
+
+export const commentSchema = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  /** null for the thread's root comment. */
+  parentId: z.string().nullable(),
+  author: commentAuthorSchema,
+  /** Plain text; '' once deleted. Never HTML. */
+  body: z.string(),
+  mentions: z.array(z.string()),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  abilities: z.object({ edit: z.boolean(), delete: z.boolean() }),
+});
+export type Comment = z.infer<typeof commentSchema>;
+
+export const threadSchema = z.object({
+  /** The root comment's id. */
+  id: z.string(),
+  sectionId: z.string(),
+  anchor: anchorSchema.nullable(),
+  /** The anchored text was deleted: the thread stays, with its quote. */
+  detached: z.boolean(),
+  status: z.enum(['open', 'resolved']),
+  resolvedBy: commentAuthorSchema.nullable(),
+  resolvedAt: z.string().nullable(),
+  /** Root first, then replies in order. */
+  comments: z.array(commentSchema),
+  abilities: z.object({ reply: z.boolean(), resolve: z.boolean() }),
+});
+export type Thread = z.infer<typeof threadSchema>;
+
+export const threadsResponseSchema = z.object({ threads: z.array(threadSchema) });
+export const commentResponseSchema = z.object({ comment: commentSchema });
+
+// ---------------------------------------------------------------- presence
+
+export const presenceUserSchema = z.object({ id: z.string(), name: z.string(), color: z.string(), country: z.string().nullable() });
+export type PresenceUser = z.infer<typeof presenceUserSchema>;
+
+// ---------------------------------------------------------------- event stream
+
+/**
+ * One server-sent event on `GET /api/proposals/:id/events` (event name = `type`,
+ * data = this JSON). Clients refetch what changed; the stream carries ids and
+ * small payloads, never section text.
+ */
+export const streamEventSchema = z.discriminatedUnion('type', [
+  /** A section's owner, status, flags, due date or checklist changed: refetch it. */
+  z.object({ type: z.literal('section'), sectionId: z.string() }),
+  /** The section's meter after persisted text changes (debounced). */
+  z.object({
+    type: z.literal('completeness'),
+    sectionId: z.string(),
+    chars: z.number(),
+    score: z.number(),
+  }),
+  /** A thread of this section was created, replied to, edited, resolved, reopened or deleted. */
+  z.object({ type: z.literal('comment'), sectionId: z.string(), threadId: z.string() }),
+  /** Members or partners changed: refetch the proposal. */
+  z.object({ type: z.literal('proposal') }),
+  /** Who is in which section now (this instance's view merged with others'). */
+  z.object({ type: z.literal('presence'), sections: z.record(z.string(), z.array(presenceUserSchema)) }),
+  /** A new activity-feed entry (the same shape as GET /api/proposals/:id/audit). */
+  z.object({ type: z.literal('activity'), event: auditEventSchema }),
+  /** You were mentioned in a comment. */
+  z.object({ type: z.literal('mention'), sectionId: z.string(), threadId: z.string(), by: z.string() }),
+]);
+export type StreamEvent = z.infer<typeof streamEventSchema>;
+
+// ---------------------------------------------------------------- board
+
+export const boardCellSchema = z.object({
+  sectionId: z.string(),
+  status: sectionStatusSchema,
+  overdue: z.boolean(),
+  openThreads: z.number(),
+  lastActivityAt: z.string().nullable(),
+  score: z.number(),
+});
+
+export const boardResponseSchema = z.object({
+  /** Sections grouped by status, in workflow order. */
+  columns: z.array(z.object({ status: sectionStatusSchema, sectionIds: z.array(z.string()) })),
+  /** Partner (with country) × owned sections. */
+  matrix: z.array(
+    z.object({
+      partnerId: z.string(),
+      name: z.string(),
+      country: z.string(),
+      cells: z.array(boardCellSchema),
+    }),
+  ),
+  /** The "ready to submit" gate: empty when nothing blocks submission. */
+  blockers: z.array(z.object({ kind: z.string(), sectionId: z.string().nullable(), message: z.string() })),
+  readyToSubmit: z.boolean(),
+});
+export type BoardResponse = z.infer<typeof boardResponseSchema>;
