@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AppEnv } from './app-env';
 import type { ServerContext } from './context';
 import { AppError } from './errors';
+import type { FanoutStatus } from './collab/fanout';
 import { originCheck, sessionMiddleware } from './auth/middleware';
 import { authRoutes } from './api/auth';
 import { proposalRoutes } from './api/proposals';
@@ -18,7 +19,12 @@ import { sectionRoutes } from './api/sections';
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
 
-export function createApp(ctx: ServerContext): Hono<AppEnv> {
+export interface AppOptions {
+  /** Fan-out health for /healthz: `degraded` while Redis is down (the instance still serves its own sockets). */
+  fanoutStatus?: () => FanoutStatus;
+}
+
+export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
@@ -29,7 +35,7 @@ export function createApp(ctx: ServerContext): Hono<AppEnv> {
 
   app.get('/healthz', async (c) => {
     await ctx.db.query('select 1');
-    return c.json({ ok: true, backend: ctx.db.backend });
+    return c.json({ ok: true, backend: ctx.db.backend, redis: opts.fanoutStatus?.() ?? 'off' });
   });
 
   app.use('/api/*', originCheck(ctx));

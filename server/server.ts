@@ -8,6 +8,8 @@ import { migrate } from './db/migrate';
 import { openDatabase, type Sql } from './db/sql';
 import { EventBus } from './events';
 import { attachCollab } from './collab/ws-route';
+import { localFanout } from './collab/fanout';
+import { createRedisFanout } from './collab/redis-fanout';
 
 export interface RunningServer {
   readonly ctx: ServerContext;
@@ -40,12 +42,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
   };
 
-  const app = createApp(ctx);
+  // With REDIS_URL, rooms, awareness and domain events fan out to the other instances.
+  const fanout = config.redisUrl
+    ? createRedisFanout(config.redisUrl, (message, err) => {
+        if (config.logLevel !== 'silent') console.error(message, err);
+      })
+    : localFanout();
+  const unbridge = fanout.bridge(ctx.events);
+
+  const app = createApp(ctx, { fanoutStatus: () => fanout.status() });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
   });
   boundPort = (server.address() as AddressInfo).port;
-  const collab = attachCollab(server, ctx);
+  const collab = attachCollab(server, ctx, { fanout });
 
   let closing: Promise<void> | null = null;
   return {
@@ -55,6 +65,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     close() {
       closing ??= (async () => {
         await collab.shutdown();
+        unbridge();
+        await fanout.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (ownsDb) await db.close();

@@ -14,6 +14,16 @@ interface StoredState {
   owner: RoomPeer;
 }
 
+/** A state another instance relayed (its socket lives there); it expires like a client-side state. */
+interface RemoteState {
+  clock: number;
+  json: string;
+  at: number;
+}
+
+/** y-protocols' outdated timeout: a state not renewed for 30 s is gone. */
+const REMOTE_TIMEOUT_MS = 30_000;
+
 /**
  * A room's awareness: one state per socket, for the client ID that socket
  * announced first, with `user` stamped by the server. Relays are coalesced per
@@ -22,11 +32,13 @@ interface StoredState {
  */
 export class RoomAwareness {
   private readonly states = new Map<number, StoredState>();
+  private readonly remote = new Map<number, RemoteState>();
   private readonly outgoing = new Map<number, AwarenessEntry>();
   private timer: NodeJS.Timeout | null = null;
   private dueAt = Infinity;
 
-  constructor(private readonly broadcast: (frame: Uint8Array) => void) {}
+  /** `broadcast` gets each coalesced frame for this room's sockets, and its bare update for other instances. */
+  constructor(private readonly broadcast: (frame: Uint8Array, update: Uint8Array) => void) {}
 
   /**
    * Applies one socket's awareness update, or says why it is refused. The stock
@@ -35,7 +47,7 @@ export class RoomAwareness {
    */
   apply(peer: RoomPeer, update: Uint8Array): Refusal | null {
     for (const entry of decodeAwarenessUpdate(update)) {
-      if (peer.awarenessClientId === null && !this.states.has(entry.clientId)) peer.awarenessClientId = entry.clientId;
+      if (peer.awarenessClientId === null && !this.states.has(entry.clientId) && !this.remote.has(entry.clientId)) peer.awarenessClientId = entry.clientId;
       if (entry.clientId !== peer.awarenessClientId) continue;
       const refusal = this.applyOwn(peer, entry);
       if (refusal) return refusal;
@@ -76,11 +88,36 @@ export class RoomAwareness {
     this.queue({ clientId: id, clock: prev.clock + 1, json: 'null' }, 0);
   }
 
-  /** Every current state as one awareness frame, or null when there are none. */
+  /**
+   * States relayed by another instance (already stamped there): remembered for
+   * joiners; returns the frame for this room's sockets (never relayed back out).
+   */
+  applyRemote(update: Uint8Array): Uint8Array | null {
+    let entries: AwarenessEntry[];
+    try {
+      entries = decodeAwarenessUpdate(update);
+    } catch {
+      return null;
+    }
+    const now = Date.now();
+    for (const e of entries) {
+      if (this.states.has(e.clientId)) continue;
+      if (e.json === 'null') this.remote.delete(e.clientId);
+      else this.remote.set(e.clientId, { clock: e.clock, json: e.json, at: now });
+    }
+    return entries.length > 0 ? encodeAwareness(update) : null;
+  }
+
+  /** Every current state (local and fresh remote ones) as one awareness frame, or null when there are none. */
   snapshotFrame(): Uint8Array | null {
-    if (this.states.size === 0) return null;
     const entries: AwarenessEntry[] = [];
     for (const [clientId, s] of this.states) entries.push({ clientId, clock: s.clock, json: s.json });
+    const now = Date.now();
+    for (const [clientId, r] of this.remote) {
+      if (now - r.at > REMOTE_TIMEOUT_MS) this.remote.delete(clientId);
+      else entries.push({ clientId, clock: r.clock, json: r.json });
+    }
+    if (entries.length === 0) return null;
     return encodeAwareness(encodeAwarenessUpdate(entries));
   }
 
@@ -90,9 +127,9 @@ export class RoomAwareness {
     this.timer = null;
     this.dueAt = Infinity;
     if (this.outgoing.size === 0) return;
-    const frame = encodeAwareness(encodeAwarenessUpdate(this.outgoing.values()));
+    const update = encodeAwarenessUpdate(this.outgoing.values());
     this.outgoing.clear();
-    this.broadcast(frame);
+    this.broadcast(encodeAwareness(update), update);
   }
 
   destroy(): void {
@@ -100,6 +137,7 @@ export class RoomAwareness {
     this.timer = null;
     this.outgoing.clear();
     this.states.clear();
+    this.remote.clear();
   }
 
   get size(): number {

@@ -3,7 +3,7 @@ import { limits } from '../../shared/limits';
 import { closeCode, permissionDeniedReason } from '../../shared/protocol';
 import type { LoadedDoc } from '../db/doc-updates';
 import { RoomAwareness } from './awareness';
-import type { Publish } from './fanout';
+import type { Fanout, Publish } from './fanout';
 import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import type { Refusal, RoomPeer } from './room-types';
 
@@ -18,6 +18,8 @@ export interface RoomStorage {
 export interface RoomDeps {
   storage: RoomStorage;
   publish: Publish;
+  /** The room's channel to other instances (subscribe before load, awareness out). */
+  link: Pick<Fanout, 'join' | 'leave' | 'publishAwareness'>;
   /** Called once the room has unloaded, so the registry forgets it. */
   onUnloaded(room: Room): void;
   /** Errors the room survives (failed compaction, failed commit). */
@@ -64,12 +66,17 @@ export class Room {
   /** Upper bound of the encoded doc size (snapshot + every delta since). */
   docBytes = 0;
   private compacting: Promise<void> | null = null;
+  /** Fan-out updates that arrive while the room loads; applied right after the load. */
+  private early: Uint8Array[] | null = [];
 
   constructor(
     readonly docId: string,
     private readonly deps: RoomDeps,
   ) {
-    this.awareness = new RoomAwareness((frame) => this.sendToAll(frame, null));
+    this.awareness = new RoomAwareness((frame, update) => {
+      this.sendToAll(frame, null);
+      this.deps.link.publishAwareness(this.docId, update);
+    });
     this.doc.on('update', (delta: Uint8Array, origin: unknown) => this.onDocUpdate(delta, origin as TxOrigin));
     const loading = this.load().catch((err: unknown) => {
       this.deps.log(`room ${this.docId}: load failed`, err);
@@ -106,6 +113,9 @@ export class Room {
   }
 
   private async load(): Promise<void> {
+    // Subscribe BEFORE the read: an update another instance commits after the
+    // read is then published to us, so no gap is possible (duplicates are harmless).
+    await this.deps.link.join(this.docId);
     const loaded = await this.deps.storage.load(this.docId);
     const origin: TxOrigin = { kind: 'server' };
     Y.transact(this.doc, () => {
@@ -116,8 +126,38 @@ export class Room {
     this.logRows = loaded.updates.length;
     this.logBytes = loaded.updateBytes;
     this.docBytes = (loaded.snapshot?.byteLength ?? 0) + loaded.updateBytes;
+    const early = this.early ?? [];
+    this.early = null;
+    for (const u of early) Y.applyUpdate(this.doc, u, origin);
     if (this.state.kind === 'loading') this.state = { kind: 'ready' };
     this.maybeUnload();
+  }
+
+  /**
+   * After a fan-out outage: re-reads the WHOLE stored doc (snapshot + every row)
+   * and applies it; Yjs skips what the doc already holds and the rest is relayed
+   * to this room's sockets like fan-out. Not "rows with seq > lastSeq": seq is an
+   * identity column, and with several instances a row with a LOWER seq can commit
+   * after a higher one was seen (its transaction was slower), so a seq cursor can
+   * skip rows forever. The full read is bounded by compaction (~500 rows / 1 MiB).
+   */
+  async catchUp(): Promise<void> {
+    await this.whenReady().catch(() => {});
+    if (this.state.kind === 'unloaded') return;
+    const loaded = await this.deps.storage.load(this.docId);
+    if (this.stateKind === 'unloaded') return;
+    const origin: TxOrigin = { kind: 'fanout', instanceId: 'storage' };
+    Y.transact(this.doc, () => {
+      if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
+      for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
+    }, origin);
+  }
+
+  /** Awareness states another instance relayed: kept for joiners and sent to this room's sockets. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.state.kind !== 'ready') return;
+    const frame = this.awareness.applyRemote(update);
+    if (frame) this.sendToAll(frame, null);
   }
 
   /** Counts a socket in (so the room stays loaded); call `start` once `whenReady` resolves. */
@@ -186,6 +226,11 @@ export class Room {
 
   /** Applies an update another instance committed (no store, relay to everyone). */
   applyFanout(update: Uint8Array, instanceId: string): void {
+    if (this.state.kind === 'unloaded') return;
+    if (this.early) {
+      this.early.push(update);
+      return;
+    }
     Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin);
   }
 
@@ -194,6 +239,7 @@ export class Room {
       case 'server':
         return;
       case 'fanout':
+        this.docBytes += delta.byteLength;
         this.enqueue(this.issued, () => this.sendToAll(encodeUpdate(delta), null));
         return;
       case 'socket':
@@ -304,6 +350,8 @@ export class Room {
   private unload(): void {
     if (this.state.kind === 'unloaded') return;
     this.state = { kind: 'unloaded' };
+    this.early = null;
+    this.deps.link.leave(this.docId);
     this.awareness.destroy();
     this.doc.destroy();
     this.deps.onUnloaded(this);

@@ -1,12 +1,13 @@
 import type { Persistence } from './persistence';
-import type { Publish } from './fanout';
+import { localFanout, type Fanout, type Publish } from './fanout';
 import { Room } from './room';
 import type { Connection } from './connection';
 
 /**
  * Every loaded room of this process, and every open connection by section and
  * by user (for rights re-checks and ended sessions). A room is created on
- * first join and forgotten when it unloads.
+ * first join and forgotten when it unloads. Routes what other instances send
+ * (`fanout`) to the loaded room it concerns; a room not loaded here ignores it.
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
@@ -16,7 +17,18 @@ export class RoomRegistry {
     private readonly storage: Persistence,
     private readonly publish: Publish,
     private readonly log: (message: string, err: unknown) => void,
-  ) {}
+    private readonly fanout: Fanout = localFanout(),
+  ) {
+    fanout.listen({
+      update: (docId, update, instanceId) => this.rooms.get(docId)?.applyFanout(update, instanceId),
+      awareness: (docId, update) => this.rooms.get(docId)?.applyRemoteAwareness(update),
+      resync: () => {
+        for (const room of this.rooms.values()) {
+          room.catchUp().catch((err: unknown) => this.log(`room ${room.docId}: catch-up failed`, err));
+        }
+      },
+    });
+  }
 
   /** The room of `docId`, loading it on first use (one load, however many joiners). */
   room(docId: string): Room {
@@ -25,6 +37,7 @@ export class RoomRegistry {
     const room = new Room(docId, {
       storage: this.storage,
       publish: this.publish,
+      link: this.fanout,
       log: this.log,
       onUnloaded: (r) => {
         if (this.rooms.get(docId) === r) this.rooms.delete(docId);

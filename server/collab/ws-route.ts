@@ -12,7 +12,7 @@ import { findPartnerById } from '../db/partners';
 import { findSectionById } from '../db/sections';
 import { can, loadActor } from '../policy';
 import { Connection } from './connection';
-import { noopPublish, type Publish } from './fanout';
+import { localFanout, type Fanout } from './fanout';
 import { GroupCommitter } from './persistence';
 import { RoomRegistry } from './rooms';
 import type { Access, UserStamp } from './room-types';
@@ -29,7 +29,8 @@ export interface CollabHandle {
 }
 
 export interface CollabOptions {
-  publish?: Publish;
+  /** Fan-out to other instances (server/collab/redis-fanout.ts); default: this instance alone. */
+  fanout?: Fanout;
 }
 
 class Refused extends Error {
@@ -48,7 +49,8 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
     if (ctx.config.logLevel !== 'silent') console.error(message, err);
   };
   const persistence = new GroupCommitter(ctx.db);
-  const registry = new RoomRegistry(persistence, opts.publish ?? noopPublish, log);
+  const fanout = opts.fanout ?? localFanout();
+  const registry = new RoomRegistry(persistence, fanout.publish, log, fanout);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { DomainEvent, EventBus } from '../events';
+import type { Fanout, FanoutListener, FanoutMessage, FanoutStatus } from './fanout';
+
+/**
+ * Fan-out over Redis pub/sub: one publisher and one subscriber connection per
+ * process. Redis holds nothing durable; Postgres stays the truth.
+ *
+ * Wire format on `room:<docId>` (binary): one kind byte (`u` update, `a`
+ * awareness), the 16-byte instance id, then the Yjs payload. Domain events go
+ * on `events` as JSON `{ from, event }`. A message carrying our own instance id
+ * is an echo and is dropped (style habit 10: tagged origins, no echo, no double store).
+ *
+ * Outages: publishes fail fast while Redis is down (no offline queue: a
+ * backlog would only replay what the catch-up reads from Postgres anyway).
+ * Each connection reconnects with capped backoff; once both are back, every
+ * channel is subscribed again and listeners get `resync()`.
+ */
+const EVENTS = 'events';
+const KIND_UPDATE = 0x75; // 'u'
+const KIND_AWARENESS = 0x61; // 'a'
+const ID_BYTES = 16;
+
+const channelOf = (docId: string) => `room:${docId}`;
+
+/** Reconnect backoff: 50 ms doubling to 1 s, forever. */
+const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1000);
+
+export function createRedisFanout(url: string, log: (message: string, err: unknown) => void): Fanout {
+  const instanceId = randomBytes(ID_BYTES / 2).toString('hex');
+  const idBytes = Buffer.from(instanceId, 'latin1');
+  const options = { retryStrategy, enableOfflineQueue: false, autoResubscribe: false, maxRetriesPerRequest: 1, connectTimeout: 2000 };
+  const pub = new Redis(url, { ...options, connectionName: `twinpad-pub-${instanceId}` });
+  const sub = new Redis(url, { ...options, connectionName: `twinpad-sub-${instanceId}` });
+  const listeners: FanoutListener[] = [];
+  /** Channels this process wants (one per loaded room, plus `events`). */
+  const wanted = new Set<string>([EVENTS]);
+  /** Rooms that joined while Redis was down: they need a catch-up once it is back. */
+  let missed = false;
+  let everReady = false;
+  let closing = false;
+
+  for (const conn of [pub, sub]) {
+    conn.on('error', (err: unknown) => {
+      if (!closing) log('redis fan-out: connection error', err);
+    });
+    conn.on('ready', () => void onReady());
+    conn.on('close', () => {
+      if (!closing && everReady) missed = true;
+    });
+  }
+
+  const ready = () => pub.status === 'ready' && sub.status === 'ready';
+
+  /** Both connections are up: subscribe everything, then (after an outage) let rooms catch up. */
+  async function onReady(): Promise<void> {
+    if (!ready()) return;
+    try {
+      await sub.subscribe(...wanted);
+    } catch (err) {
+      log('redis fan-out: subscribe failed', err);
+      return;
+    }
+    const catchUp = missed;
+    missed = false;
+    everReady = true;
+    if (!catchUp) return;
+    for (const l of listeners) l.resync();
+    // The others may not have noticed our outage (only our link was down): what we
+    // committed meanwhile never reached them, so they catch up too.
+    send(EVENTS, JSON.stringify({ from: instanceId, resync: true }));
+  }
+
+  sub.on('message', (channel: string, text: string) => {
+    if (channel !== EVENTS || !text.includes('"resync":true')) return;
+    const parsed = parseEnvelope(text);
+    if (parsed && parsed.from !== instanceId && parsed.resync === true) for (const l of listeners) l.resync();
+  });
+
+  sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
+    const channel = channelBuf.toString();
+    if (channel === EVENTS) return;
+    if (message.length <= ID_BYTES) return;
+    const from = message.toString('latin1', 1, 1 + ID_BYTES);
+    if (from === instanceId) return;
+    const docId = channel.slice('room:'.length);
+    const payload = new Uint8Array(message.buffer, message.byteOffset + 1 + ID_BYTES, message.length - 1 - ID_BYTES);
+    for (const l of listeners) {
+      if (message[0] === KIND_UPDATE) l.update(docId, payload, from);
+      else if (message[0] === KIND_AWARENESS) l.awareness(docId, payload, from);
+    }
+  });
+
+  function send(channel: string, message: Buffer | string): void {
+    if (pub.status !== 'ready') return;
+    pub.publish(channel, message).catch((err: unknown) => {
+      missed = true;
+      log('redis fan-out: publish failed', err);
+    });
+  }
+
+  const frame = (kind: number, payload: Uint8Array) => Buffer.concat([Buffer.of(kind), idBytes, payload]);
+
+  return {
+    instanceId,
+    status(): FanoutStatus {
+      return ready() ? 'ok' : 'degraded';
+    },
+    async join(docId) {
+      const channel = channelOf(docId);
+      wanted.add(channel);
+      if (sub.status !== 'ready') {
+        // Down: the load goes ahead; onReady subscribes and resync fills the gap.
+        missed = true;
+        return;
+      }
+      try {
+        await sub.subscribe(channel);
+      } catch (err) {
+        missed = true;
+        log('redis fan-out: subscribe failed', err);
+      }
+    },
+    leave(docId) {
+      const channel = channelOf(docId);
+      if (!wanted.delete(channel)) return;
+      if (sub.status === 'ready') sub.unsubscribe(channel).catch(() => {});
+    },
+    publish(message: FanoutMessage) {
+      send(channelOf(message.docId), frame(KIND_UPDATE, message.update));
+    },
+    publishAwareness(docId, update) {
+      send(channelOf(docId), frame(KIND_AWARENESS, update));
+    },
+    listen(listener) {
+      listeners.push(listener);
+    },
+    bridge(bus: EventBus) {
+      /** Events that came from another instance: delivered locally, never sent back out. */
+      const remote = new WeakSet<DomainEvent>();
+      const off = bus.subscribe((event) => {
+        if (!remote.has(event)) send(EVENTS, JSON.stringify({ from: instanceId, event }));
+      });
+      const onMessage = (channel: string, text: string) => {
+        if (channel !== EVENTS) return;
+        const parsed = parseEnvelope(text);
+        if (!parsed || parsed.from === instanceId || !isDomainEvent(parsed.event)) return;
+        remote.add(parsed.event);
+        bus.publish(parsed.event);
+      };
+      sub.on('message', onMessage);
+      return () => {
+        off();
+        sub.off('message', onMessage);
+      };
+    },
+    async close() {
+      closing = true;
+      listeners.length = 0;
+      await Promise.all([pub, sub].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+interface Envelope {
+  from?: unknown;
+  event?: unknown;
+  resync?: unknown;
+}
+
+function parseEnvelope(text: string): Envelope | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Envelope) : null;
+  } catch {
+    return null;
+  }
+}
+
+const eventTypes: ReadonlySet<string> = new Set<DomainEvent['type']>(['section.changed', 'member.changed', 'partner.changed', 'sessions.ended', 'session.ended']);
+
+/** Events come from our own instances; this only guards against a stray publisher on the channel. */
+function isDomainEvent(value: unknown): value is DomainEvent {
+  return typeof value === 'object' && value !== null && eventTypes.has(String((value as { type?: unknown }).type));
+}
