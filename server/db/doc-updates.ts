@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import type { Sql } from './sql';
 
 /**
@@ -85,21 +86,43 @@ export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
 }
 
 /**
- * Replaces every row up to `uptoSeq` with `state`, atomically. `state` must be
- * the merge of the previous snapshot and every row up to `uptoSeq`. A stale
- * compaction (a newer snapshot exists) changes nothing.
+ * Replaces every row up to `uptoSeq` with one snapshot, atomically. The stored
+ * snapshot is the merge of the previous snapshot, `state` and every row it
+ * deletes, so it holds each deleted row even when `state` (one instance's doc)
+ * lacks a row another instance committed with a lower seq after this instance
+ * last looked. A per-doc advisory lock serialises compactions of several
+ * instances. A stale compaction (a newer snapshot exists) changes nothing.
  */
 export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const written = await tx.query<{ upto_seq: number }>(
-      `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
-       on conflict (doc_id) do update set state = excluded.state, upto_seq = excluded.upto_seq, updated_at = now()
-         where doc_snapshots.upto_seq < excluded.upto_seq
-       returning upto_seq`,
-      [docId, state, uptoSeq],
+    await tx.query(`select pg_advisory_xact_lock(hashtextextended($1::text, 0))::text as locked`, [docId]);
+    const [prev] = await tx.query<{ state: Uint8Array; upto_seq: number }>(
+      `select state, upto_seq from doc_snapshots where doc_id = $1`,
+      [docId],
     );
-    if (written.length === 0) return false;
-    await tx.query(`delete from doc_updates where doc_id = $1 and seq <= $2`, [docId, uptoSeq]);
+    if (prev && prev.upto_seq >= uptoSeq) return false;
+    const deleted = await tx.query<{ update: Uint8Array }>(
+      `delete from doc_updates where doc_id = $1 and seq <= $2 returning update`,
+      [docId, uptoSeq],
+    );
+    // Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected.
+    const doc = new Y.Doc({ gc: true });
+    let merged: Uint8Array;
+    try {
+      Y.transact(doc, () => {
+        if (prev) Y.applyUpdate(doc, prev.state);
+        Y.applyUpdate(doc, state);
+        for (const r of deleted) Y.applyUpdate(doc, r.update);
+      });
+      merged = Y.encodeStateAsUpdate(doc);
+    } finally {
+      doc.destroy();
+    }
+    await tx.query(
+      `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
+       on conflict (doc_id) do update set state = excluded.state, upto_seq = excluded.upto_seq, updated_at = now()`,
+      [docId, merged, uptoSeq],
+    );
     return true;
   });
 }
