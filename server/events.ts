@@ -13,7 +13,20 @@ export type DomainEvent =
   /** Every session of this user except `keepSessionId` ended (logout everywhere, password change). */
   | { type: 'sessions.ended'; userId: string; keepSessionId: string | null }
   /** One session ended (logout). */
-  | { type: 'session.ended'; userId: string; sessionId: string };
+  | { type: 'session.ended'; userId: string; sessionId: string }
+  /** A comment thread was created, replied to, edited, resolved, reopened or deleted. */
+  | { type: 'comment.changed'; proposalId: string; sectionId: string; threadId: string }
+  /** `userId` was @mentioned by `by` (a user id) in a comment of the thread. */
+  | { type: 'mention'; proposalId: string; sectionId: string; threadId: string; userId: string; by: string }
+  /** A section's stored character count (and so its meter) changed after persisted edits. */
+  | { type: 'completeness.changed'; proposalId: string; sectionId: string; chars: number; score: number }
+  /** Who is in which section of the proposal, as one instance sees its own sockets. */
+  | {
+      type: 'presence.changed';
+      proposalId: string;
+      instanceId: string;
+      sections: Record<string, { id: string; name: string; color: string; country: string | null }[]>;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 type Listener = (event: DomainEvent) => void;

@@ -102,6 +102,19 @@ export function can(actor: Actor, action: Action, subject?: Subject): boolean {
   }
 }
 
+/**
+ * Editing and deleting one comment (not actions of the design table, so kept
+ * apart from `can`): members edit only their own comments; they delete their
+ * own, and the coordinator may delete any (moderation). Deleting is a soft
+ * delete that keeps the thread readable.
+ */
+export function canChangeComment(actor: Actor, change: 'edit' | 'delete', comment: { authorId: string | null; deleted: boolean }): boolean {
+  const m = actor.membership;
+  if (!m || comment.deleted) return false;
+  if (comment.authorId === actor.userId) return true;
+  return change === 'delete' && m.role === 'coordinator';
+}
+
 /** Throws 404 for a non-member (the proposal stays invisible) and 403 for a member who may not. */
 export function authorize(actor: Actor, action: Action, subject?: Subject): void {
   if (!actor.membership) throw notFound('Proposal');

@@ -153,3 +153,22 @@ export const boardResponseSchema = z.object({
   readyToSubmit: z.boolean(),
 });
 export type BoardResponse = z.infer<typeof boardResponseSchema>;
+
+// ---------------------------------------------------------------- snapshots
+
+/** A named, immutable state of one section (sectionId set) or of the whole proposal. */
+export const snapshotSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['manual', 'approval', 'submission', 'meeting']),
+  sectionId: z.string().nullable(),
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  createdAt: z.string(),
+  /** How many sections the snapshot holds. */
+  sections: z.number(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+export const createSnapshotRequestSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(limits.titleMaxChars) }).strict();
+export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema) });
+export const snapshotResponseSchema = z.object({ snapshot: snapshotSchema });

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Sql } from './sql';
+
+export type SnapshotKind = 'manual' | 'approval' | 'submission' | 'meeting';
+
+export interface SnapshotRow {
+  id: string;
+  proposalId: string;
+  name: string;
+  kind: SnapshotKind;
+  /** Null for a whole-proposal snapshot. */
+  sectionId: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: Date;
+  /** Sections the snapshot holds. */
+  sections: number;
+}
+
+export interface NewSnapshot {
+  proposalId: string;
+  name: string;
+  kind: SnapshotKind;
+  sectionId: string | null;
+  createdBy: string | null;
+  states: readonly { sectionId: string; state: Uint8Array; chars: number }[];
+}
+
+/** Writes a snapshot and its section states; call inside the command's transaction. */
+export async function insertSnapshot(db: Sql, s: NewSnapshot): Promise<string> {
+  const id = randomUUID();
+  await db.query(`insert into snapshots (id, proposal_id, name, kind, section_id, created_by) values ($1, $2, $3, $4, $5, $6)`, [
+    id,
+    s.proposalId,
+    s.name,
+    s.kind,
+    s.sectionId,
+    s.createdBy,
+  ]);
+  for (const st of s.states) {
+    await db.query(`insert into snapshot_sections (snapshot_id, section_id, state, chars) values ($1, $2, $3::bytea, $4)`, [id, st.sectionId, st.state, st.chars]);
+  }
+  return id;
+}
+
+const columns = `s.id, s.proposal_id as "proposalId", s.name, s.kind, s.section_id as "sectionId", s.created_by as "createdBy",
+  u.name as "createdByName", s.created_at as "createdAt",
+  (select count(*)::int8 from snapshot_sections ss where ss.snapshot_id = s.id) as sections`;
+
+export async function listSnapshots(db: Sql, proposalId: string): Promise<SnapshotRow[]> {
+  return db.query<SnapshotRow & Record<string, unknown>>(
+    `select ${columns} from snapshots s left join users u on u.id = s.created_by where s.proposal_id = $1 order by s.created_at desc, s.id`,
+    [proposalId],
+  );
+}
+
+export async function findSnapshot(db: Sql, id: string): Promise<SnapshotRow | null> {
+  const [row] = await db.query<SnapshotRow & Record<string, unknown>>(`select ${columns} from snapshots s left join users u on u.id = s.created_by where s.id = $1`, [id]);
+  return row ?? null;
+}
+
+/** The stored Yjs state of one section in a snapshot. */
+export async function snapshotSectionState(db: Sql, snapshotId: string, sectionId: string): Promise<{ state: Uint8Array; chars: number } | null> {
+  const [row] = await db.query<{ state: Uint8Array; chars: number }>(
+    `select state, chars from snapshot_sections where snapshot_id = $1 and section_id = $2`,
+    [snapshotId, sectionId],
+  );
+  return row ?? null;
+}
