@@ -15,6 +15,7 @@ import { Connection } from './connection';
 import { localFanout, type Fanout } from './fanout';
 import { GroupCommitter } from './persistence';
 import { RoomRegistry } from './rooms';
+import { observeCollab } from '../collab-observer';
 import type { Access, UserStamp } from './room-types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,6 +52,8 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   const persistence = new GroupCommitter(ctx.db);
   const fanout = opts.fanout ?? localFanout();
   const registry = new RoomRegistry(persistence, fanout.publish, log, fanout);
+  /** The review loop's hook: presence and text stats follow the sockets and rooms. */
+  const observer = observeCollab(ctx, registry);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;
@@ -116,6 +119,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       registry.room(info.sectionId),
     );
     registry.track(conn);
+    observer.changed(conn);
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -128,6 +132,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
     ws.on('close', () => {
       conn.closedBySocket();
       registry.untrack(conn);
+      observer.changed(conn);
     });
     void conn.open();
   }
@@ -164,6 +169,10 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
         for (const c of registry.select((c) => c.sessionId === event.sessionId)) c.close(closeCode.sessionEnded, 'session ended');
         return;
       case 'partner.changed':
+      case 'comment.changed':
+      case 'mention':
+      case 'completeness.changed':
+      case 'presence.changed':
         return;
       default: {
         const never: never = event;
@@ -201,6 +210,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       accepting = false;
       clearInterval(heartbeat);
       unsubscribe();
+      await observer.close();
       await registry.shutdown(closeCode.goingAway, 'server going away');
       await persistence.flush();
       for (const ws of wss.clients) ws.terminate();
