@@ -15,6 +15,7 @@ import { partnerRoutes } from './api/partners';
 import { memberRoutes } from './api/members';
 import { invitationRoutes } from './api/invitations';
 import { sectionRoutes } from './api/sections';
+import { exportRoutes } from './api/export';
 
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -54,6 +55,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   app.route('/api', memberRoutes());
   app.route('/api', invitationRoutes());
   app.route('/api', sectionRoutes());
+  app.route('/api', exportRoutes());
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'No such endpoint' } }, 404));
 
   mountClient(app, ctx.config.staticDir);

@@ -6,3 +6,4 @@ export * from './schemas/common';
 export * from './schemas/auth';
 export * from './schemas/domain';
 export * from './schemas/review';
+export * from './schemas/export';
