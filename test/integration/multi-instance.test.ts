@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { closeCode } from '../../shared/protocol';
+import { loadDoc } from '../../server/db/doc-updates';
+import { openPostgres, type Sql } from '../../server/db/sql';
+import { ApiClient } from '../helpers/http';
+import { createScratchDatabase, startInstance, type Instance, type ScratchDatabase } from '../helpers/instances';
+import { startTestServer } from '../helpers/server';
+import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { prng, randomOp, docState } from '../helpers/random-edits';
+
+/**
+ * MI1-MI5: two Twinpad processes on different ports, one Postgres database and
+ * the local Redis; stock y-websocket clients split across the two.
+ */
+const redisUrl = 'redis://127.0.0.1:6379';
+let database: ScratchDatabase;
+let db: Sql;
+let a: Instance;
+let b: Instance;
+let world: CollabWorld;
+
+beforeAll(async () => {
+  database = await createScratchDatabase('tp_mi');
+  // Both start at once: migrations run under an advisory lock.
+  [a, b] = await Promise.all([startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl }), startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl })]);
+  db = await openPostgres(database.url, { max: 2 });
+  world = await buildWorld(a.url);
+});
+afterAll(async () => {
+  await Promise.all([a?.kill(), b?.kill()]);
+  await db?.close();
+  await database?.drop();
+});
+
+const health = async (url: string) => (await new ApiClient(url).get<{ ok: boolean; redis: string }>('/healthz')).body;
+
+/** Stored state of a section, reloaded the way a room loads it. */
+async function storedState(sectionId: string): Promise<string> {
+  const loaded = await loadDoc(db, sectionId);
+  const doc = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(doc, u);
+  const s = docState(doc);
+  doc.destroy();
+  return s;
+}
+
+describe('several instances (Postgres + Redis)', () => {
+  it('MI1: /healthz reports redis "ok" on both instances, and "off" without REDIS_URL', async () => {
+    expect(await health(a.url)).toMatchObject({ ok: true, redis: 'ok' });
+    expect(await health(b.url)).toMatchObject({ ok: true, redis: 'ok' });
+    const alone = await startTestServer();
+    try {
+      expect(await health(alone.url)).toMatchObject({ ok: true, redis: 'off' });
+    } finally {
+      await alone.stop();
+    }
+  });
+
+  it('MI2: an update typed on A reaches B\'s sockets and is stored exactly once', async () => {
+    const section = world.sectionIds[9]!;
+    const writer = stockClient(a.url, section, world.coordinator);
+    const reader = stockClient(b.url, section, world.reviewer);
+    try {
+      await waitFor(() => writer.provider.synced && reader.provider.synced, 10_000, 'synced');
+      for (let i = 0; i < 10; i++) typeParagraph(writer, `once-${i}`);
+      await waitFor(() => reader.text.length === 10, 5000, 'B saw all 10');
+      // B applied them with the fanout origin and stored none; A's group commit stored each once.
+      const rows = await db.query<{ n: number }>(`select count(*)::int8 as n from doc_updates where doc_id = $1`, [section]);
+      const payloads = (await loadDoc(db, section)).updates;
+      const doc = new Y.Doc();
+      for (const u of payloads) Y.applyUpdate(doc, u);
+      expect(fragmentText(doc)).toBe(fragmentText(writer.doc));
+      doc.destroy();
+      // Ten updates, ten rows: none stored twice (B applying with the fanout origin stores nothing).
+      expect(rows[0]!.n).toBe(10);
+    } finally {
+      writer.destroy();
+      reader.destroy();
+    }
+  });
+
+  it('MI3: awareness crosses instances, stamped by the instance the socket is on', async () => {
+    const section = world.sectionIds[10]!;
+    const onA = stockClient(a.url, section, world.coordinator);
+    const onB = stockClient(b.url, section, world.reviewer);
+    try {
+      await waitFor(() => onA.provider.synced && onB.provider.synced, 10_000, 'synced');
+      onA.provider.awareness.setLocalStateField('cursor', { at: 3 });
+      const idA = onA.doc.clientID;
+      await waitFor(() => onB.provider.awareness.getStates().get(idA)?.cursor !== undefined, 5000, 'B sees A\'s cursor');
+      const state = onB.provider.awareness.getStates().get(idA) as { user?: { id?: string } };
+      expect(state.user?.id).toBe(world.coordinator.id);
+      // A joiner on B gets A's state in its first awareness snapshot.
+      const late = stockClient(b.url, section, world.editor);
+      try {
+        await waitFor(() => late.provider.awareness.getStates().get(idA) !== undefined, 5000, 'late joiner sees A');
+      } finally {
+        late.destroy();
+      }
+    } finally {
+      onA.destroy();
+      onB.destroy();
+    }
+  });
+
+  it('MI4: approving a section on A makes the owner\'s socket on B read-only within one second', async () => {
+    const section = world.sectionIds[11]!;
+    const api = world.coordinator.api;
+    expect((await api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
+    for (const status of ['drafting', 'ready_for_review', 'in_review']) {
+      expect((await api.patch(`/api/sections/${section}`, { status })).status).toBe(200);
+    }
+    const owner = stockClient(b.url, section, world.editor);
+    const watcher = stockClient(a.url, section, world.coordinator);
+    try {
+      await waitFor(() => owner.provider.synced && watcher.provider.synced, 10_000, 'synced');
+      typeParagraph(owner, 'owner writes on B');
+      await waitFor(() => fragmentText(watcher.doc).includes('owner writes on B'), 5000, 'A saw the owner');
+      const started = Date.now();
+      expect((await api.patch(`/api/sections/${section}`, { status: 'approved' })).status).toBe(200);
+      await waitFor(() => owner.closes.some((c) => c.code === closeCode.rightsChanged), 1000, '4001 on B within a second');
+      expect(Date.now() - started).toBeLessThan(1000);
+      // It reconnects read-only: an edit is refused with 4403 and reaches nobody.
+      await waitFor(() => owner.provider.synced, 5000, 'reconnected');
+      typeParagraph(owner, 'after approval');
+      await waitFor(() => owner.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403 after approval');
+      expect(fragmentText(watcher.doc)).not.toContain('after approval');
+    } finally {
+      owner.destroy();
+      watcher.destroy();
+    }
+  });
+
+  for (const seed of [1, 2, 3]) {
+    it(`MI5: seed ${seed}: 8 clients × 3 sections × 300 ops, split across two instances, converge; the database agrees`, async () => {
+      const rand = prng(seed);
+      const sections = world.sectionIds.slice((seed - 1) * 3, seed * 3);
+      const groups = sections.map((section) =>
+        Array.from({ length: 8 }, (_, i): StockClient => stockClient(i % 2 === 0 ? a.url : b.url, section, world.coordinator)),
+      );
+      const all = groups.flat();
+      try {
+        await waitFor(() => all.every((c) => c.provider.synced), 20_000, 'all synced');
+        for (let op = 0; op < 300; op++) {
+          for (const group of groups) {
+            randomOp(group[Math.floor(rand() * group.length)]!.doc, rand, `s${seed}o${op}`);
+            if (rand() < 0.02) {
+              const victim = group[Math.floor(rand() * group.length)]!;
+              if (victim.provider.wsconnected) victim.provider.disconnect();
+              else if (!victim.provider.shouldConnect) victim.provider.connect();
+            }
+          }
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        for (const c of all) if (!c.provider.shouldConnect) c.provider.connect();
+        for (const [si, group] of groups.entries()) {
+          await waitFor(() => group.every((c) => c.provider.synced && docState(c.doc) === docState(group[0]!.doc)), 30_000, `section ${si} converged`);
+          const expected = docState(group[0]!.doc);
+          await waitFor(async () => (await storedState(sections[si]!)) === expected, 10_000, `section ${si} stored`);
+        }
+      } finally {
+        for (const c of all) c.destroy();
+      }
+    });
+  }
+});
