@@ -12,6 +12,7 @@ import { LanguagePicker } from './features/auth/LanguagePicker';
 // The editor (Tiptap, Yjs) and the partners page load only when their route opens.
 const WorkspacePage = lazy(() => import('./features/workspace/WorkspacePage'));
 const PartnersPage = lazy(() => import('./features/partners/PartnersPage'));
+const BoardPage = lazy(() => import('./features/board/BoardPage'));
 
 export function App({ registry }: { registry: CollabRegistry }) {
   return (
@@ -111,6 +112,8 @@ function Routes() {
 
   const partners = matchPath('/proposals/:id/partners', path);
   if (partners?.id) return <Lazy><PartnersPage proposalId={partners.id} /></Lazy>;
+  const board = matchPath('/proposals/:id/board', path);
+  if (board?.id) return <Lazy><BoardPage proposalId={board.id} /></Lazy>;
   const section = matchPath('/proposals/:id/sections/:sectionId', path);
   if (section?.id) return <Lazy><WorkspacePage proposalId={section.id} sectionId={section.sectionId ?? null} /></Lazy>;
   const proposal = matchPath('/proposals/:id', path);

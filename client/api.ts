@@ -37,7 +37,7 @@ export class ApiError extends Error {
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** Typed fetch: same-origin, cookie session, JSON in, response parsed with the shared schema. */
-async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.infer<S>> {
+export async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.infer<S>> {
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {

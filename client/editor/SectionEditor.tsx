@@ -14,6 +14,8 @@ export interface SectionEditorProps {
   user: { name: string; color: string };
   /** Characters with spaces, as EU forms count them, on every change. */
   onChars(chars: number): void;
+  /** The live editor (null while none), for comment anchors and highlights. */
+  onEditor?(editor: Editor | null): void;
 }
 
 /** Characters with spaces, as EU forms count them (paragraph breaks are not characters). */
@@ -21,7 +23,7 @@ export function countChars(editor: Editor): number {
   return editor.state.doc.textContent.length;
 }
 
-export function SectionEditor({ conn, generation, readOnly, label, user, onChars }: SectionEditorProps) {
+export function SectionEditor({ conn, generation, readOnly, label, user, onChars, onEditor }: SectionEditorProps) {
   const t = useT();
   const onCharsRef = useRef(onChars);
   onCharsRef.current = onChars;
@@ -58,6 +60,13 @@ export function SectionEditor({ conn, generation, readOnly, label, user, onChars
     [conn, generation],
   );
   editorRef.current = editor;
+  const onEditorRef = useRef(onEditor);
+  onEditorRef.current = onEditor;
+
+  useEffect(() => {
+    onEditorRef.current?.(editor);
+    return () => onEditorRef.current?.(null);
+  }, [editor]);
 
   useEffect(() => {
     if (!editor) return;

@@ -4,6 +4,7 @@ import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import type * as Y from 'yjs';
+import { CommentHighlights } from './comment-highlights';
 import type { WebsocketProvider } from 'y-websocket';
 
 /** What the server stamps on each awareness state (design: Rooms, Awareness). */
@@ -58,6 +59,7 @@ export function editorExtensions(opts: EditorExtensionOptions): AnyExtension[] {
     TableCell,
     Collaboration.configure({ document: opts.doc, field: 'default' }),
     CollaborationCaret.configure({ provider: opts.provider, user: opts.user, render: renderCaret }),
+    CommentHighlights,
     shortcuts,
   ];
 }

@@ -9,6 +9,11 @@ import { ConnectionPill } from '../connection/ConnectionPill';
 import { Flag } from '../partners/Flag';
 import { Avatars } from '../presence/Avatars';
 import { lockMessage } from './lock';
+import type { Editor } from '@tiptap/react';
+import { CommentsPanel } from '../comments/CommentsPanel';
+import { openThreadCount, useThreads } from '../comments/use-threads';
+import { SectionMeter } from '../completeness/SectionMeter';
+import { StatusActions } from '../review/StatusActions';
 
 export interface SectionPaneProps {
   proposal: Proposal;
@@ -53,6 +58,8 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
   const { t, number, date } = useI18n();
   const status = useSyncExternalStore(conn.subscribe, conn.getStatus);
   const [chars, setChars] = useState(0);
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const threads = useThreads(proposal.id, section.id);
   const owner = proposal.partners.find((p) => p.id === section.ownerPartnerId);
   const lock = lockMessage(proposal, section, user.id, t);
   const readOnly = status.readOnly || !section.abilities.edit || status.closed !== null;
@@ -93,6 +100,8 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
           </div>
         </header>
 
+        <StatusActions section={section} onSectionChanged={onSectionChanged} />
+
         {status.notice === 'refused' && (
           <p className="banner banner--warning" role="alert" data-testid="refused-banner">
             {t('lock.refused')}
@@ -123,6 +132,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
           label={t('workspace.editorLabel', { number: section.number, title: section.title })}
           user={{ name: user.name, color: user.color }}
           onChars={handleChars}
+          onEditor={setEditor}
         />
 
         <p className={`char-count${over ? ' char-count--over' : under ? ' char-count--under' : ''}`} data-testid="char-count" data-chars={chars}>
@@ -134,8 +144,12 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
               ? t('count.under', { count: number(section.minChars - chars) })
               : t('count.ok')}
         </p>
+        <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads.threads)} />
       </div>
-      <Guidance section={section} onSectionChanged={onSectionChanged} />
+      <div className="review-side">
+        <Guidance section={section} onSectionChanged={onSectionChanged} />
+        <CommentsPanel proposal={proposal} section={section} editor={editor} threads={threads} />
+      </div>
     </div>
   );
 }

@@ -10,6 +10,8 @@ import { ApiError } from '../../api';
 import { Sidebar } from './Sidebar';
 import { SectionPane } from './SectionPane';
 import { useProposal } from './use-proposal';
+import { ProposalMeter } from '../completeness/ProposalMeter';
+import { useStreamEvents, useStreamPresence } from '../events/use-proposal-stream';
 
 const noCounts: ReadonlyMap<string, number> = new Map();
 const WATCH_DELAY_MS = 400;
@@ -42,7 +44,18 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
   const { state, reload, replace } = useProposal(proposalId);
   const [chars, setChars] = useState<ReadonlyMap<string, number>>(new Map());
   const proposal = state.status === 'ready' ? state.proposal : null;
-  const presence = usePresenceCounts(proposal?.sections.map((s) => s.id) ?? []);
+  // The stream's presence events replace the per-section watcher sockets once the server sends one.
+  const streamPresence = useStreamPresence(proposalId);
+  const watched = usePresenceCounts(streamPresence ? [] : (proposal?.sections.map((s) => s.id) ?? []));
+  const presence = useMemo<ReadonlyMap<string, number>>(
+    () => (streamPresence ? new Map([...streamPresence].map(([id, users]) => [id, users.length])) : watched),
+    [streamPresence, watched],
+  );
+  // Scores of sections others are typing in, from the stream (debounced by the server).
+  const [streamScores, setStreamScores] = useState<ReadonlyMap<string, number>>(new Map());
+  useStreamEvents(proposalId, (event) => {
+    if (event.type === 'completeness') setStreamScores((prev) => new Map(prev).set(event.sectionId, event.score));
+  });
 
   const onChars = useCallback((id: string, n: number) => {
     setChars((prev) => (prev.get(id) === n ? prev : new Map(prev).set(id, n)));
@@ -57,7 +70,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
   );
 
   const liveScores = useMemo(() => {
-    const scores = new Map<string, number>();
+    const scores = new Map<string, number>(streamScores);
     if (!proposal) return scores;
     for (const s of proposal.sections) {
       const n = chars.get(s.id);
@@ -66,7 +79,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
       scores.set(s.id, completeness(s, { chars: n, checked: s.checklist, itemsPresent: [] }, s.status, open).score);
     }
     return scores;
-  }, [proposal, chars]);
+  }, [proposal, chars, streamScores]);
 
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
   if (state.status === 'error') {
@@ -90,6 +103,10 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
         <Link href={`/proposals/${encodeURIComponent(p.id)}/partners`} className="button button--small">
           {t('workspace.partnersLink')}
         </Link>
+        <Link href={`/proposals/${encodeURIComponent(p.id)}/board`} className="button button--small" data-testid="board-link">
+          {t('workspace.boardLink')}
+        </Link>
+        <ProposalMeter proposal={p} liveScores={liveScores} />
         <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
       </div>
       <main id="main" className="workspace__main">

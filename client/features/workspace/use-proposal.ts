@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../../api';
 import type { Proposal } from '../../../shared/schemas';
+import { useStreamEvents } from '../events/use-proposal-stream';
 
 const POLL_MS = 5000;
-const streamEvents = ['message', 'section.changed', 'member.changed', 'partner.changed'] as const;
 
 export type ProposalState = { status: 'loading' } | { status: 'ready'; proposal: Proposal } | { status: 'error'; error: ApiError | Error };
 
@@ -35,30 +35,16 @@ export function useProposal(id: string): { state: ProposalState; reload: () => v
 
   // Owners, roles and statuses change under us: follow the proposal's event stream,
   // or poll while the page is visible when the stream is not available.
+  const streamState = useStreamEvents(id, (event) => {
+    if (event.type === 'section' || event.type === 'proposal') setTick((n) => n + 1);
+  });
   useEffect(() => {
-    let timer: ReturnType<typeof setInterval> | null = null;
-    const refresh = () => setTick((n) => n + 1);
-    const poll = () => {
-      timer ??= setInterval(() => {
-        if (document.visibilityState === 'visible') refresh();
-      }, POLL_MS);
-    };
-    if (typeof EventSource === 'undefined') {
-      poll();
-      return () => {
-        if (timer) clearInterval(timer);
-      };
-    }
-    const source = new EventSource(`/api/proposals/${encodeURIComponent(id)}/events`);
-    for (const type of streamEvents) source.addEventListener(type, refresh);
-    source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) poll();
-    };
-    return () => {
-      source.close();
-      if (timer) clearInterval(timer);
-    };
-  }, [id]);
+    if (streamState !== 'closed') return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') setTick((n) => n + 1);
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [streamState]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   const replace = useCallback((proposal: Proposal) => setState({ status: 'ready', proposal }), []);

@@ -1,0 +1,107 @@
+import { streamEventSchema, type PresenceUser, type StreamEvent } from '../../../shared/schemas/review';
+
+/**
+ * One EventSource per open proposal (`GET /api/proposals/:id/events`), shared by
+ * every view of that proposal through acquire/release. Events are parsed with
+ * the shared streamEventSchema; anything else is ignored.
+ */
+
+export type StreamState = 'connecting' | 'open' | 'closed';
+type Listener = (event: StreamEvent) => void;
+
+const eventTypes = ['section', 'completeness', 'comment', 'proposal', 'presence', 'activity', 'mention'] as const satisfies readonly StreamEvent['type'][];
+
+export class ProposalStream {
+  private source: EventSource | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly stateListeners = new Set<() => void>();
+  private state: StreamState = 'connecting';
+  /** Who is in which section, once the server has sent presence; null until then. */
+  private presence: ReadonlyMap<string, readonly PresenceUser[]> | null = null;
+  refs = 0;
+
+  constructor(readonly proposalId: string) {
+    if (typeof EventSource === 'undefined') {
+      this.state = 'closed';
+      return;
+    }
+    const source = new EventSource(`/api/proposals/${encodeURIComponent(proposalId)}/events`);
+    this.source = source;
+    const handle = (msg: MessageEvent<string>) => this.dispatch(msg.data);
+    for (const type of eventTypes) source.addEventListener(type, handle);
+    source.onmessage = handle;
+    source.onopen = () => this.setState('open');
+    source.onerror = () => this.setState(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+  }
+
+  getState = (): StreamState => this.state;
+  getPresence = (): ReadonlyMap<string, readonly PresenceUser[]> | null => this.presence;
+
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  };
+
+  close(): void {
+    this.source?.close();
+    this.source = null;
+    this.listeners.clear();
+    this.stateListeners.clear();
+  }
+
+  /** Parses one event's data; exported behaviour for tests through `dispatch`. */
+  dispatch(data: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const parsed = streamEventSchema.safeParse(json);
+    if (!parsed.success) return;
+    const event = parsed.data;
+    if (event.type === 'presence') {
+      this.presence = new Map(Object.entries(event.sections));
+      this.notify();
+    }
+    for (const l of [...this.listeners]) l(event);
+  }
+
+  private setState(state: StreamState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const l of [...this.stateListeners]) l();
+  }
+}
+
+const streams = new Map<string, ProposalStream>();
+const RELEASE_GRACE_MS = 1000;
+
+/** The proposal's stream, opened on first use and closed shortly after the last release. */
+export function acquireStream(proposalId: string): ProposalStream {
+  let stream = streams.get(proposalId);
+  if (!stream) {
+    stream = new ProposalStream(proposalId);
+    streams.set(proposalId, stream);
+  }
+  stream.refs++;
+  return stream;
+}
+
+export function releaseStream(stream: ProposalStream): void {
+  stream.refs--;
+  setTimeout(() => {
+    if (stream.refs > 0 || streams.get(stream.proposalId) !== stream) return;
+    streams.delete(stream.proposalId);
+    stream.close();
+  }, RELEASE_GRACE_MS);
+}

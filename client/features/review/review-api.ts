@@ -1,0 +1,24 @@
+import { call } from '../../api';
+import { auditPageSchema } from '../../../shared/schemas';
+import {
+  boardResponseSchema,
+  commentResponseSchema,
+  threadsResponseSchema,
+  type CreateCommentRequest,
+  type UpdateCommentRequest,
+} from '../../../shared/schemas/review';
+
+const enc = encodeURIComponent;
+
+/** The review loop's endpoints (shared/schemas/review.ts), parsed with the shared schemas. */
+export const reviewApi = {
+  threads: (sectionId: string) => call('GET', `/sections/${enc(sectionId)}/comments`, threadsResponseSchema),
+  createComment: (sectionId: string, body: CreateCommentRequest) =>
+    call('POST', `/sections/${enc(sectionId)}/comments`, commentResponseSchema, body),
+  updateComment: (commentId: string, body: UpdateCommentRequest) => call('PATCH', `/comments/${enc(commentId)}`, commentResponseSchema, body),
+  /** A soft delete: the thread stays readable. */
+  deleteComment: (commentId: string) => call('DELETE', `/comments/${enc(commentId)}`, null),
+  board: (proposalId: string) => call('GET', `/proposals/${enc(proposalId)}/board`, boardResponseSchema),
+  audit: (proposalId: string, before?: number) =>
+    call('GET', `/proposals/${enc(proposalId)}/audit${before === undefined ? '' : `?before=${before}`}`, auditPageSchema),
+};
