@@ -15,6 +15,10 @@ import { partnerRoutes } from './api/partners';
 import { memberRoutes } from './api/members';
 import { invitationRoutes } from './api/invitations';
 import { sectionRoutes } from './api/sections';
+import { commentRoutes } from './api/comments';
+import { eventRoutes } from './api/events';
+import { boardRoutes } from './api/board';
+import { snapshotRoutes } from './api/snapshots';
 import { exportRoutes } from './api/export';
 
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
@@ -55,6 +59,10 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   app.route('/api', memberRoutes());
   app.route('/api', invitationRoutes());
   app.route('/api', sectionRoutes());
+  app.route('/api', commentRoutes());
+  app.route('/api', eventRoutes());
+  app.route('/api', boardRoutes());
+  app.route('/api', snapshotRoutes());
   app.route('/api', exportRoutes());
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'No such endpoint' } }, 404));
 

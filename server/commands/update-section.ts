@@ -7,6 +7,7 @@ import { lockSection, updateSection, type SectionRow, type SectionUpdate } from 
 import { conflict, invalid, notFound } from '../errors';
 import { actionsForSectionChange, authorize, loadActor, type Actor } from '../policy';
 import type { CommandContext } from './create-proposal';
+import { approvalSnapshotName, snapshotSection } from './take-snapshot';
 
 /**
  * One PATCH of a section: owner, due date, status, flags and checklist, in one
@@ -88,6 +89,11 @@ export async function changeSection(
 
     if (audits.length === 0) return { section: before, actor, changed: false };
     const section = await updateSection(tx, sectionId, next);
+    if (next.status === 'approved' && before.status !== 'approved') {
+      // The approval snapshot: the section's stored Yjs state, in the approving transaction.
+      const snapshotId = await snapshotSection(tx, { proposalId: before.proposalId, sectionId, name: approvalSnapshotName(before), kind: 'approval', createdBy: userId });
+      for (const a of audits) if (a.action === 'section.approved') a.data = { ...a.data, snapshotId };
+    }
     for (const a of audits) await recordAudit(tx, { ...a, proposalId: before.proposalId, sectionId, actorId: userId });
     await touchProposal(tx, before.proposalId);
     return { section, actor, changed: true };

@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { idParamsSchema } from '../../shared/schemas/domain';
+import { createCommentRequestSchema, updateCommentRequestSchema } from '../../shared/schemas/review';
+import type { AppEnv } from '../app-env';
+import { requireAuth } from '../auth/middleware';
+import { createComment, deleteComment, updateComment } from '../commands/comment-changes';
+import { listSectionComments } from '../db/comments';
+import { loadDoc } from '../db/doc-updates';
+import { findSectionById } from '../db/sections';
+import type { Sql } from '../db/sql';
+import { notFound } from '../errors';
+import { loadActor } from '../policy';
+import { presentComment, presentThreads } from '../comment-presenters';
+import { resolveAnchor } from '../section-text';
+import { jsonBody, params } from './validate';
+
+/** The section's stored document (every committed edit: persist-then-broadcast means nothing seen is missing). */
+async function storedDoc(db: Sql, sectionId: string): Promise<Y.Doc> {
+  const loaded = await loadDoc(db, sectionId);
+  const doc = new Y.Doc();
+  Y.transact(doc, () => {
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u);
+  });
+  return doc;
+}
+
+/** Comment threads of a section (design section 5). Non-members get 404 everywhere. */
+export function commentRoutes(): Hono<AppEnv> {
+  const r = new Hono<AppEnv>();
+
+  r.get('/sections/:id/comments', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const ctx = c.get('ctx');
+    const section = await findSectionById(ctx.db, id);
+    if (!section) throw notFound('Section');
+    const actor = await loadActor(ctx.db, user.id, section.proposalId);
+    if (!actor.membership) throw notFound('Section');
+    const rows = await listSectionComments(ctx.db, id);
+    const anchored = rows.some((row) => row.parentId === null && row.anchorStart !== null);
+    const doc = anchored ? await storedDoc(ctx.db, id) : null;
+    try {
+      const threads = presentThreads(rows, actor, section, (anchor) => (doc ? resolveAnchor(doc, anchor).detached : true));
+      return c.json({ threads });
+    } finally {
+      doc?.destroy();
+    }
+  });
+
+  r.post('/sections/:id/comments', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const input = await jsonBody(c, createCommentRequestSchema);
+    const ctx = c.get('ctx');
+    const row = await createComment(ctx, user.id, id, input);
+    const actor = await loadActor(ctx.db, user.id, row.proposalId);
+    return c.json({ comment: presentComment(row, actor) }, 201);
+  });
+
+  r.patch('/comments/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const input = await jsonBody(c, updateCommentRequestSchema);
+    const ctx = c.get('ctx');
+    const row = await updateComment(ctx, user.id, id, input);
+    const actor = await loadActor(ctx.db, user.id, row.proposalId);
+    return c.json({ comment: presentComment(row, actor) });
+  });
+
+  r.delete('/comments/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    await deleteComment(c.get('ctx'), user.id, id);
+    return c.body(null, 204);
+  });
+
+  return r;
+}

@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import type { createCommentRequestSchema, UpdateCommentRequest } from '../../shared/schemas/review';
+import { recordAudit } from '../db/audit';
+import { findComment, insertComment, lockComment, setThreadStatus, softDeleteComment, updateCommentBody, type CommentRow } from '../db/comments';
+import { listMembers } from '../db/members';
+import { findSectionById, type SectionRow } from '../db/sections';
+import type { Sql } from '../db/sql';
+import { forbidden, invalid, notFound } from '../errors';
+import type { DomainEvent } from '../events';
+import { authorize, canChangeComment, loadActor, type Actor } from '../policy';
+import type { CommandContext } from './create-proposal';
+
+/**
+ * Comment threads: create (root or reply), edit own, soft delete, resolve and
+ * reopen. Every member who can read a section may comment on it, including
+ * locked sections and sections of other partners. Rules decided here:
+ * - a reply to a resolved thread reopens it (the discussion goes on);
+ * - replies attach to the thread's ROOT (parentId must be a root), and carry no anchor;
+ * - mentions must be members of the proposal (400 otherwise); each newly mentioned
+ *   member other than the author gets a `mention` event;
+ * - a deleted comment keeps its row (body emptied) so the thread stays readable.
+ * Events are published after the transaction commits.
+ */
+
+export type CreateCommentInput = z.output<typeof createCommentRequestSchema>;
+
+async function sectionAndActor(tx: Sql, userId: string, sectionId: string, what: string): Promise<{ section: SectionRow; actor: Actor }> {
+  const section = await findSectionById(tx, sectionId);
+  if (!section) throw notFound(what);
+  const actor = await loadActor(tx, userId, section.proposalId);
+  if (!actor.membership) throw notFound(what);
+  return { section, actor };
+}
+
+async function checkMentions(tx: Sql, proposalId: string, mentions: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(mentions)];
+  if (unique.length === 0) return unique;
+  const members = new Set((await listMembers(tx, proposalId)).map((m) => m.userId));
+  const stranger = unique.find((id) => !members.has(id));
+  if (stranger !== undefined) throw invalid(`mentions: ${stranger} is not a member of this proposal`, 'mentions');
+  return unique;
+}
+
+function eventsFor(c: { proposalId: string; sectionId: string; threadId: string }, by: string, mentioned: readonly string[]): DomainEvent[] {
+  const events: DomainEvent[] = [{ type: 'comment.changed', proposalId: c.proposalId, sectionId: c.sectionId, threadId: c.threadId }];
+  for (const userId of mentioned) if (userId !== by) events.push({ type: 'mention', ...c, userId, by });
+  return events;
+}
+
+export async function createComment(
+  ctx: CommandContext,
+  userId: string,
+  sectionId: string,
+  input: CreateCommentInput,
+): Promise<CommentRow> {
+  const { row, events } = await ctx.db.transaction(async (tx) => {
+    const { section, actor } = await sectionAndActor(tx, userId, sectionId, 'Section');
+    authorize(actor, 'comment.create', section);
+    let threadId: string | null = null;
+    if (input.parentId !== undefined) {
+      if (input.anchor !== undefined) throw invalid('anchor: replies are not anchored', 'anchor');
+      await lockComment(tx, input.parentId);
+      const parent = await findComment(tx, input.parentId);
+      if (!parent || parent.sectionId !== sectionId) throw notFound('Comment');
+      if (parent.parentId !== null) throw invalid('parentId: reply to the thread\'s root comment', 'parentId');
+      threadId = parent.id;
+      if (parent.status === 'resolved') await setThreadStatus(tx, parent.id, 'open', null);
+    }
+    const mentions = await checkMentions(tx, section.proposalId, input.mentions);
+    const id = await insertComment(tx, {
+      threadId,
+      sectionId,
+      proposalId: section.proposalId,
+      authorId: userId,
+      body: input.body,
+      mentions,
+      anchor: input.anchor ?? null,
+    });
+    const created = await findComment(tx, id);
+    if (!created) throw new Error('comment vanished');
+    return { row: created, events: eventsFor(created, userId, mentions) };
+  });
+  for (const e of events) ctx.events.publish(e);
+  return row;
+}
+
+export async function updateComment(ctx: CommandContext, userId: string, commentId: string, input: UpdateCommentRequest): Promise<CommentRow> {
+  const { row, events } = await ctx.db.transaction(async (tx) => {
+    await lockComment(tx, commentId);
+    const before = await findComment(tx, commentId);
+    if (!before) throw notFound('Comment');
+    const { section, actor } = await sectionAndActor(tx, userId, before.sectionId, 'Comment');
+    const editing = input.body !== undefined || input.mentions !== undefined;
+    if (editing && !canChangeComment(actor, 'edit', { authorId: before.authorId, deleted: before.deletedAt !== null })) {
+      throw forbidden(before.deletedAt ? 'This comment was deleted' : 'You can only edit your own comments');
+    }
+    if (input.resolved !== undefined) {
+      if (before.parentId !== null) throw invalid('resolved: only a thread\'s root comment resolves or reopens it', 'resolved');
+      authorize(actor, 'thread.resolve', { authorId: before.authorId ?? '', section });
+    }
+    let added: string[] = [];
+    if (editing) {
+      const mentions = input.mentions !== undefined ? await checkMentions(tx, section.proposalId, input.mentions) : null;
+      if (mentions) added = mentions.filter((m) => !before.mentions.includes(m));
+      await updateCommentBody(tx, commentId, input.body ?? before.body, mentions);
+    }
+    const wanted = input.resolved === undefined ? null : input.resolved ? 'resolved' : 'open';
+    if (wanted !== null && wanted !== before.status) {
+      await setThreadStatus(tx, commentId, wanted, userId);
+      await recordAudit(tx, {
+        proposalId: section.proposalId,
+        sectionId: section.id,
+        actorId: userId,
+        action: wanted === 'resolved' ? 'thread.resolved' : 'thread.reopened',
+        data: { threadId: commentId },
+      });
+    }
+    const after = await findComment(tx, commentId);
+    if (!after) throw new Error('comment vanished');
+    return { row: after, events: eventsFor(after, userId, added) };
+  });
+  for (const e of events) ctx.events.publish(e);
+  return row;
+}
+
+export async function deleteComment(ctx: CommandContext, userId: string, commentId: string): Promise<void> {
+  const event = await ctx.db.transaction(async (tx) => {
+    await lockComment(tx, commentId);
+    const before = await findComment(tx, commentId);
+    if (!before) throw notFound('Comment');
+    const { actor } = await sectionAndActor(tx, userId, before.sectionId, 'Comment');
+    if (before.deletedAt) return null;
+    if (!canChangeComment(actor, 'delete', { authorId: before.authorId, deleted: false })) throw forbidden('You can only delete your own comments');
+    await softDeleteComment(tx, commentId);
+    return eventsFor(before, userId, [])[0] ?? null;
+  });
+  if (event) ctx.events.publish(event);
+}
