@@ -21,8 +21,11 @@ export const limits = {
   compactAfterRows: 500,
   /** ... or past this many bytes. */
   compactAfterBytes: 1024 * 1024,
-  /** Updates arriving within this window are committed together. */
-  groupCommitWindowMs: 2,
+  /**
+   * Group commit: 0 commits the first update at once and batches whatever arrives
+   * while that commit is in flight; a positive window waits that long to batch more.
+   */
+  groupCommitWindowMs: 0,
   /** Open sockets re-check their rights within this time after a change. */
   rightsRecheckMs: 1000,
 

@@ -3,8 +3,10 @@ import type { Sql } from '../db/sql';
 import { appendDocUpdates, compactDoc, loadDoc, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
 
 /**
- * Group commit: every update enqueued within `limits.groupCommitWindowMs`, or
- * while a commit is in flight, goes into ONE transaction (one multi-row insert).
+ * Group commit: the first update starts a commit at once (after the current
+ * tick, so updates of one tick share it); every update enqueued while a commit
+ * is in flight goes into the NEXT transaction (one multi-row insert). A window
+ * (`limits.groupCommitWindowMs` > 0) delays the first commit to batch more.
  * Promises resolve with each update's seq once its transaction has committed,
  * in enqueue order. One committer per process serves every room.
  */
@@ -25,7 +27,7 @@ interface Pending extends NewDocUpdate {
 export class GroupCommitter implements Persistence {
   private queue: Pending[] = [];
   private inFlight: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: { kind: 'timeout'; handle: NodeJS.Timeout } | { kind: 'immediate'; handle: NodeJS.Immediate } | null = null;
   /** Number of commits issued (tests read it to check batching). */
   commits = 0;
 
@@ -51,8 +53,7 @@ export class GroupCommitter implements Persistence {
 
   async flush(): Promise<void> {
     if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+      this.cancelTimer();
       if (!this.inFlight) this.inFlight = this.commit();
     }
     while (this.inFlight) await this.inFlight;
@@ -61,10 +62,26 @@ export class GroupCommitter implements Persistence {
   private schedule(): void {
     // While a commit is in flight, the queue waits for it; commit() chains the next batch.
     if (this.inFlight || this.timer) return;
-    this.timer = setTimeout(() => {
+    const start = () => {
       this.timer = null;
       if (!this.inFlight) this.inFlight = this.commit();
-    }, this.windowMs);
+    };
+    this.timer =
+      this.windowMs > 0 ? { kind: 'timeout', handle: setTimeout(start, this.windowMs) } : { kind: 'immediate', handle: setImmediate(start) };
+  }
+
+  private cancelTimer(): void {
+    const t = this.timer;
+    this.timer = null;
+    if (t === null) return;
+    switch (t.kind) {
+      case 'timeout':
+        clearTimeout(t.handle);
+        return;
+      case 'immediate':
+        clearImmediate(t.handle);
+        return;
+    }
   }
 
   private async commit(): Promise<void> {
