@@ -12,7 +12,7 @@ import type * as Y from 'yjs';
 
 export const editorSchema = getSchema([StarterKit, Table, TableRow, TableHeader, TableCell]);
 
-/** Writes Tiptap JSON content into `doc`'s `default` fragment (replacing nothing: the fragment should be empty). */
+/** Sets `doc`'s `default` fragment to Tiptap JSON content (y-tiptap syncs the fragment to it: existing content is replaced). */
 export function writeTiptap(doc: Y.Doc, content: JSONContent[]): void {
   prosemirrorJSONToYXmlFragment(editorSchema, { type: 'doc', content }, doc.getXmlFragment('default'));
 }
