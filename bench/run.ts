@@ -4,6 +4,7 @@
  *
  *   npm run bench                 # full run (PGlite; then Postgres when DATABASE_URL is set)
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
+ *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,12 @@ import { referenceTarget, seedTwinpad, twinpadTarget, type Target } from './clie
 import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } from './processes';
 import { runCapacity, runRate, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
 import { printReport, type BackendReport } from './report';
+import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
 
 const quick = process.argv.includes('--quick');
+const instancesArg = process.argv.indexOf('--instances');
+const instances = instancesArg >= 0 ? Number(process.argv[instancesArg + 1]) : 1;
+if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances takes a whole number >= 1');
 // Each stock y-websocket provider adds a process 'exit' listener in Node.
 process.setMaxListeners(0);
 const seconds = quick ? 4_000 : 15_000;
@@ -141,11 +146,20 @@ async function main(): Promise<void> {
     }
   }
 
+  let multi: InstancesReport | null = null;
+  if (instances > 1) {
+    const workshop = rateSpecs.find((s) => s.scenario === 'workshop')!;
+    multi = await benchInstances(instances, workshop, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  }
+
   printReport(reports);
+  if (multi) {
+    printInstancesReport(multi, reports.map((r) => ({ backend: r.backend, workshop: r.rates.find((x) => x.twinpad.scenario === 'workshop')?.twinpad })));
+  }
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ quick, durationSeconds: (Date.now() - started) / 1000, reports }, null, 2));
+  writeFileSync(file, JSON.stringify({ quick, durationSeconds: (Date.now() - started) / 1000, reports, instances: multi }, null, 2));
   console.log(`\nwrote ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
