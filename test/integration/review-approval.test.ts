@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { closeCode } from '../../shared/protocol';
+import { boardResponseSchema, snapshotListSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
+import { snapshotSectionState } from '../../server/db/snapshots';
+import { sectionText } from '../../server/section-text';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient, type TestUser } from '../helpers/yclient';
+
+let server: TestServer;
+let world: CollabWorld;
+const clients: StockClient[] = [];
+const streams: EventStream[] = [];
+const track = (c: StockClient) => (clients.push(c), c);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  world = await buildWorld(server.url);
+});
+afterAll(async () => {
+  for (const s of streams) s.close();
+  for (const c of clients) c.destroy();
+  await server?.stop();
+});
+
+interface EventStream {
+  status: number;
+  events: StreamEvent[];
+  close(): void;
+}
+
+/** Reads `GET /api/proposals/:id/events` as a browser's EventSource would, parsing each event with the shared schema. */
+async function openStream(user: TestUser, proposalId: string): Promise<EventStream> {
+  const abort = new AbortController();
+  const res = await fetch(`${server.url}/api/proposals/${proposalId}/events`, { headers: { cookie: user.cookie ?? '' }, signal: abort.signal });
+  const stream: EventStream = { status: res.status, events: [], close: () => abort.abort() };
+  streams.push(stream);
+  if (res.status !== 200 || !res.body) return stream;
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+          if (data) stream.events.push(streamEventSchema.parse(JSON.parse(data)));
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return stream;
+}
+
+async function moveTo(user: TestUser, sectionId: string, ...statuses: string[]): Promise<void> {
+  for (const status of statuses) {
+    const res = await user.api.patch(`/api/sections/${sectionId}`, { status });
+    expect(res.status, `${status}: ${JSON.stringify(res.body)}`).toBe(200);
+  }
+}
+
+describe('review: the event stream', () => {
+  it('REV7: comment, section and activity events reach another member\'s stream; a non-member gets 404', async () => {
+    const section = world.sectionIds[0]!;
+    expect((await openStream(world.outsider, world.proposal.id)).status).toBe(404);
+    const editorStream = await openStream(world.editor, world.proposal.id);
+    expect(editorStream.status).toBe(200);
+    await waitFor(() => editorStream.events.some((e) => e.type === 'presence'), 5000, 'initial presence');
+    const posted = await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: '@Editor look', mentions: [world.editor.id] });
+    expect(posted.status).toBe(201);
+    await waitFor(() => editorStream.events.some((e) => e.type === 'comment' && e.sectionId === section), 5000, 'comment event');
+    await waitFor(() => editorStream.events.some((e) => e.type === 'mention' && e.by === world.reviewer.id), 5000, 'mention event');
+    await moveTo(world.coordinator, section, 'drafting');
+    await waitFor(() => editorStream.events.some((e) => e.type === 'section' && e.sectionId === section), 5000, 'section event');
+    await waitFor(
+      () => editorStream.events.some((e) => e.type === 'activity' && e.event.action === 'section.status_changed' && e.event.sectionId === section),
+      5000,
+      'activity event',
+    );
+    const coordinatorStream = await openStream(world.coordinator, world.proposal.id);
+    await waitFor(() => coordinatorStream.events.some((e) => e.type === 'presence'));
+    expect(coordinatorStream.events.some((e) => e.type === 'mention')).toBe(false);
+  });
+
+  it('REV8: typing updates the stored character count and pushes a completeness event; presence shows who is where', async () => {
+    const section = world.sectionIds[1]!;
+    const stream = await openStream(world.reviewer, world.proposal.id);
+    const writer = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => writer.provider.synced);
+    await waitFor(() => stream.events.some((e) => e.type === 'presence' && (e.sections[section] ?? []).some((u) => u.name === 'Coordinator')), 5000, 'presence');
+    typeParagraph(writer, 'Twelve chars');
+    typeParagraph(writer, 'and more');
+    const expected = 'Twelve chars\nand more'.length;
+    await waitFor(() => stream.events.some((e) => e.type === 'completeness' && e.sectionId === section && e.chars === expected), 5000, 'completeness event');
+    const [row] = await server.ctx.db.query<{ chars: number }>(`select char_count as chars from sections where id = $1`, [section]);
+    expect(row?.chars).toBe(expected);
+    writer.destroy();
+    await waitFor(() => stream.events.some((e) => e.type === 'presence' && (e.sections[section] ?? []).length === 0), 5000, 'presence after leaving');
+  });
+});
+
+describe('review: approval', () => {
+  it('REV9: approval snapshots the section and makes the owner\'s open socket read-only within a second; an edit is then refused', async () => {
+    const section = world.sectionIds[2]!;
+    expect((await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
+    const owner = track(stockClient(server.url, section, world.editor));
+    const watcher = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => owner.provider.synced && watcher.provider.synced);
+    typeParagraph(owner, 'Our towns meet in Luleå.');
+    await waitFor(() => fragmentText(watcher.doc).includes('Luleå'));
+    await moveTo(world.editor, section, 'drafting', 'ready_for_review');
+    await moveTo(world.coordinator, section, 'in_review');
+
+    const started = performance.now();
+    await moveTo(world.coordinator, section, 'approved');
+    await waitFor(() => owner.closes.some((c) => c.code === closeCode.rightsChanged), 1000, '4001 within a second');
+    const lockMs = performance.now() - started;
+    console.log(`REV9: approval to lock, as seen by the owner's socket: ${lockMs.toFixed(1)} ms (${server.ctx.db.backend})`);
+    expect(lockMs).toBeLessThan(1000);
+
+    await waitFor(() => owner.provider.synced, 5000, 'reconnected read-only');
+    typeParagraph(owner, 'Written after approval');
+    await waitFor(() => owner.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403');
+    expect(fragmentText(watcher.doc)).not.toContain('after approval');
+
+    const list = await world.reviewer.api.get(`/api/proposals/${world.proposal.id}/snapshots`);
+    expect(list.status).toBe(200);
+    const snap = snapshotListSchema.parse(list.body).snapshots.find((s) => s.kind === 'approval' && s.sectionId === section);
+    const title = world.proposal.sections.find((s) => s.id === section)!;
+    expect(snap?.name).toBe(`Approved: ${title.number} ${title.title}`);
+    const stored = await snapshotSectionState(server.ctx.db, snap!.id, section);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, stored!.state);
+    expect(sectionText(fresh)).toBe('Our towns meet in Luleå.');
+    expect(stored!.chars).toBe('Our towns meet in Luleå.'.length);
+    fresh.destroy();
+    expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/snapshots`)).status).toBe(404);
+  });
+
+  it('REV10: the board groups sections by status, maps partners to sections, filters "my sections", and names what blocks submission', async () => {
+    const res = await world.coordinator.api.get(`/api/proposals/${world.proposal.id}/board`);
+    expect(res.status).toBe(200);
+    const board = boardResponseSchema.parse(res.body);
+    expect(board.readyToSubmit).toBe(false);
+    const approved = board.columns.find((c) => c.status === 'approved');
+    expect(approved?.sectionIds).toContain(world.sectionIds[2]);
+    expect(board.blockers.some((b) => b.kind === 'threads' && b.sectionId === world.sectionIds[0])).toBe(true);
+    expect(board.blockers.some((b) => b.kind === 'partners' || b.kind === 'countries')).toBe(true);
+    expect(board.blockers.some((b) => b.kind === 'status' && b.sectionId === world.sectionIds[2])).toBe(false);
+    const lulea = board.matrix.find((m) => m.partnerId === world.partnerId);
+    expect(lulea?.country).toBe('SE');
+    expect(lulea?.cells.map((c) => c.sectionId)).toEqual([world.sectionIds[2]]);
+    const mine = boardResponseSchema.parse((await world.editor.api.get(`/api/proposals/${world.proposal.id}/board?mine=1`)).body);
+    expect(mine.columns.flatMap((c) => c.sectionIds)).toEqual([world.sectionIds[2]]);
+    expect(mine.blockers).toEqual(board.blockers);
+    expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
+  });
+});
