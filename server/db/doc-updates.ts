@@ -34,24 +34,29 @@ const MAX_ROWS_PER_INSERT = 1000;
  */
 export async function appendDocUpdates(db: Sql, rows: readonly NewDocUpdate[]): Promise<number[]> {
   if (rows.length === 0) return [];
+  // One INSERT is atomic on its own: most batches need no BEGIN/COMMIT round trips.
+  if (rows.length <= MAX_ROWS_PER_INSERT) return insertChunk(db, rows);
   return db.transaction(async (tx) => {
     const seqs: number[] = [];
     for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
-      const chunk = rows.slice(start, start + MAX_ROWS_PER_INSERT);
-      const params: unknown[] = [];
-      const values = chunk.map((r, i) => {
-        params.push(r.docId, r.update, r.userId);
-        return `($${i * 3 + 1}::uuid, $${i * 3 + 2}::bytea, $${i * 3 + 3}::uuid)`;
-      });
-      const inserted = await tx.query<{ seq: number }>(
-        `insert into doc_updates (doc_id, update, user_id) values ${values.join(', ')} returning seq`,
-        params,
-      );
-      // Identity values are assigned in VALUES order; sort defensively, RETURNING order is not promised.
-      seqs.push(...inserted.map((r) => r.seq).sort((a, b) => a - b));
+      seqs.push(...(await insertChunk(tx, rows.slice(start, start + MAX_ROWS_PER_INSERT))));
     }
     return seqs;
   });
+}
+
+async function insertChunk(db: Sql, chunk: readonly NewDocUpdate[]): Promise<number[]> {
+  const params: unknown[] = [];
+  const values = chunk.map((r, i) => {
+    params.push(r.docId, r.update, r.userId);
+    return `($${i * 3 + 1}::uuid, $${i * 3 + 2}::bytea, $${i * 3 + 3}::uuid)`;
+  });
+  const inserted = await db.query<{ seq: number }>(
+    `insert into doc_updates (doc_id, update, user_id) values ${values.join(', ')} returning seq`,
+    params,
+  );
+  // Identity values are assigned in VALUES order; sort defensively, RETURNING order is not promised.
+  return inserted.map((r) => r.seq).sort((a, b) => a - b);
 }
 
 type LoadRow = { kind: 's' | 'u'; seq: number; data: Uint8Array };

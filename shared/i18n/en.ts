@@ -241,6 +241,25 @@ export const en = {
   'board.matrix': "Partners and sections",
   'board.partner': "Partner",
   'board.sections': "Sections",
+
+  'export.title': "Export",
+  'export.preflight': "Characters against each section's limits",
+  'export.section': "Section",
+  'export.characters': "Characters",
+  'export.limits': "Limits",
+  'export.state': "State",
+  'export.state.empty': "Empty",
+  'export.state.under': "Under the minimum",
+  'export.state.ok': "Within limits",
+  'export.state.over': "Over the limit",
+  'export.overBy': "{count} over the limit",
+  'export.warning': "Sections to check before exporting: {count}",
+  'export.allWithinLimits': "Every section is within its limits.",
+  'export.includeNotes': "Include open comments as numbered notes",
+  'export.docx': "Download Word (.docx)",
+  'export.markdown': "Download Markdown (.md)",
+  'export.html': "Download print-ready page (HTML)",
+  'export.printHint': "For a PDF, open the downloaded HTML page in your browser, choose Print, then Save as PDF.",
 } as const;
 
 export type MessageKey = keyof typeof en;
