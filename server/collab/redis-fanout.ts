@@ -178,9 +178,22 @@ function parseEnvelope(text: string): Envelope | null {
   }
 }
 
-const eventTypes: ReadonlySet<string> = new Set<DomainEvent['type']>(['section.changed', 'member.changed', 'partner.changed', 'sessions.ended', 'session.ended']);
+/** Every domain event crosses instances (rights re-checks, the proposal event stream, presence); a new type must be listed here. */
+const crossesInstances: Record<DomainEvent['type'], true> = {
+  'section.changed': true,
+  'member.changed': true,
+  'partner.changed': true,
+  'sessions.ended': true,
+  'session.ended': true,
+  'comment.changed': true,
+  mention: true,
+  'completeness.changed': true,
+  'presence.changed': true,
+};
 
 /** Events come from our own instances; this only guards against a stray publisher on the channel. */
 function isDomainEvent(value: unknown): value is DomainEvent {
-  return typeof value === 'object' && value !== null && eventTypes.has(String((value as { type?: unknown }).type));
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && Object.hasOwn(crossesInstances, type);
 }
