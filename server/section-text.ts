@@ -170,6 +170,6 @@ export function resolveAnchor(doc: Y.Doc, anchor: { start: string; end: string }
 }
 
 /** A relative position (base64) at `index` of `type`, as a client would make one. */
-export function encodeAnchorPosition(type: Y.AbstractType<unknown>, index: number, assoc = 0): string {
+export function encodeAnchorPosition(type: Y.XmlText | Y.XmlElement | Y.XmlFragment, index: number, assoc = 0): string {
   return Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(type, index, assoc))).toString('base64');
 }
