@@ -213,4 +213,55 @@ describe('review loop in Chromium', () => {
     await ownerCtx.close();
     await coordCtx.close();
   });
+
+  it('REV-E4: a highlight follows concurrent edits; deleting the anchored text detaches the thread, which keeps its quote; own comments can be edited and soft-deleted', async () => {
+    const section = w.proposal.sections[3];
+    if (!section) throw new Error('no section');
+    const writer = await serverReader(server.url, section.id, w.coordinator);
+    try {
+      appendParagraph(writer.doc, 'Alpha beta gamma.');
+      const text = () => ((writer.doc.getXmlFragment('default').get(0) as Y.XmlElement).get(0) as Y.XmlText);
+
+      const ctx = await signedInContext(browser, server.url, w.reviewer);
+      const page = await ctx.newPage();
+      const errors = collectErrors(page);
+      await page.goto(sectionUrl(w.proposal.id, section.id));
+      await editorOf(page).filter({ hasText: 'Alpha beta gamma.' }).waitFor();
+      await selectInEditor(page, 'beta');
+      await page.getByTestId('comment-on-selection').click();
+      await page.getByTestId('comment-input').fill('Check beta.');
+      await page.getByRole('button', { name: 'Comment', exact: true }).click();
+      await page.locator('.comment-anchor', { hasText: 'beta' }).waitFor();
+
+      // Another writer types before the range: the highlight stays on the same word.
+      text().insert(0, 'Intro, ');
+      await editorOf(page).filter({ hasText: 'Intro, Alpha beta gamma.' }).waitFor();
+      await waitFor(async () => (await page.locator('.comment-anchor').textContent()) === 'beta', 5000, 'highlight follows the word');
+
+      // Editing one's own comment.
+      await thread(page).getByRole('button', { name: 'Edit', exact: true }).click();
+      await thread(page).getByTestId('comment-input').fill('Check beta, please.');
+      await thread(page).getByRole('button', { name: 'Save' }).click();
+      await thread(page).getByTestId('comment-body').filter({ hasText: 'Check beta, please.' }).waitFor();
+      await thread(page).getByText('edited').waitFor();
+
+      // The anchored word is deleted: the thread stays, detached, with its quote.
+      const at = text().toString().indexOf('beta');
+      text().delete(at, 'beta'.length);
+      await editorOf(page).filter({ hasText: 'Intro, Alpha  gamma.' }).waitFor();
+      await thread(page).getByTestId('thread-detached').waitFor({ timeout: 5000 });
+      expect(await thread(page).locator('q').textContent()).toBe('beta');
+      expect(await page.locator('.comment-anchor').count()).toBe(0);
+
+      // Deleting one's own comment is a soft delete: the thread stays readable.
+      await thread(page).getByRole('button', { name: 'Delete', exact: true }).click();
+      await thread(page).getByTestId('comment-deleted').waitFor();
+      expect(await thread(page).locator('q').textContent()).toBe('beta');
+      await screenshot(page, 'review-detached-deleted');
+      expect(errors).toEqual([]);
+      await ctx.close();
+    } finally {
+      writer.destroy();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { localeTags } from '../../../shared/i18n';
 import { useI18n } from '../../i18n';
 import type { Member } from '../../../shared/schemas';
 import type { Comment, Thread } from '../../../shared/schemas/review';
@@ -106,7 +107,7 @@ export function ThreadView({ thread, detached, active, members, onSelect, onChan
 }
 
 function CommentItem({ comment, members, onAct }: { comment: Comment; members: readonly Member[]; onAct(fn: () => Promise<unknown>): Promise<void> }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [editing, setEditing] = useState(false);
   const when = new Date(comment.createdAt);
   return (
@@ -116,8 +117,8 @@ function CommentItem({ comment, members, onAct }: { comment: Comment; members: r
           {comment.author.name}
           {comment.author.country && <span className="muted"> · {comment.author.country}</span>}
         </span>{' '}
-        <time className="muted" dateTime={comment.createdAt} title={when.toLocaleString()}>
-          {when.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
+        <time className="muted" dateTime={comment.createdAt} title={when.toLocaleString(localeTags[locale])}>
+          {when.toLocaleString(localeTags[locale], { dateStyle: 'short', timeStyle: 'short' })}
         </time>
         {comment.editedAt && !comment.deleted && <span className="muted"> · {t('comments.edited')}</span>}
       </p>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { localeTags } from '../../../shared/i18n';
 import { useI18n, type I18n } from '../../i18n';
 import type { AuditEvent, Proposal, SectionStatus } from '../../../shared/schemas';
 import { sectionStatuses } from '../../../shared/workflow';
@@ -40,7 +41,7 @@ export function describeEvent(e: AuditEvent, proposal: Proposal, t: I18n['t']): 
 
 /** The proposal's activity feed: the audit log, newest first, with live additions from the stream. */
 export function ActivityFeed({ proposal }: { proposal: Proposal }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [events, setEvents] = useState<readonly AuditEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -75,7 +76,7 @@ export function ActivityFeed({ proposal }: { proposal: Proposal }) {
           <li key={e.id} className="activity__item" data-action={e.action}>
             <span>{describeEvent(e, proposal, t)}</span>{' '}
             <time className="muted" dateTime={e.createdAt}>
-              {new Date(e.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}
+              {new Date(e.createdAt).toLocaleString(localeTags[locale], { dateStyle: 'short', timeStyle: 'short' })}
             </time>
           </li>
         ))}
