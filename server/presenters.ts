@@ -27,10 +27,20 @@ export function presentMember(m: MemberRow): Member {
   return { userId: m.userId, name: m.name, email: m.email, role: m.role, partnerId: m.partnerId };
 }
 
-/** Section text lives in the collab rooms; until it is read from there, its stats are empty. */
-export function presentSection(s: SectionRow, actor: Actor, openThreads = 0): Section {
+/** A section's stored text statistics (sections.char_count) and open threads; see loadSectionStats in section-stats.ts. */
+export interface SectionStats {
+  chars: number;
+  openThreads: number;
+}
+
+/**
+ * Section text lives in the collab rooms; the meter uses the stored character
+ * count the server recomputes after edits (0 when the caller passes none).
+ * Over maxChars, the meter's `fill` item says by how much.
+ */
+export function presentSection(s: SectionRow, actor: Actor, openThreads = 0, chars = 0): Section {
   const spec = { minChars: s.minChars, maxChars: s.maxChars, guidance: s.guidance, requiredItems: s.requiredItems };
-  const stats = { ...emptyStats, checked: s.checklist };
+  const stats = { ...emptyStats, chars, checked: s.checklist };
   const state = { status: s.status, notApplicable: s.notApplicableReason !== null, blockedReason: s.blockedReason };
   return {
     id: s.id,
@@ -58,14 +68,15 @@ export function presentSection(s: SectionRow, actor: Actor, openThreads = 0): Se
 
 export function presentProposal(
   p: ProposalRow,
-  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[] },
+  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[]; stats?: ReadonlyMap<string, SectionStats> },
   actor: Actor,
 ): Proposal {
   const template = findTemplate(p.templateId);
-  const sections = parts.sections.map((s) => presentSection(s, actor));
+  const statsOf = (id: string): SectionStats => parts.stats?.get(id) ?? { chars: 0, openThreads: 0 };
+  const sections = parts.sections.map((s) => presentSection(s, actor, statsOf(s.id).openThreads, statsOf(s.id).chars));
   const rules = template?.rules ?? { minPartners: 0, minCountries: 0, pageLimit: 0 };
   const rollUp = rollUpProposal(
-    sections.map((s) => ({ criterion: s.criterion, score: s.completeness.score, chars: 0 })),
+    sections.map((s) => ({ criterion: s.criterion, score: s.completeness.score, chars: s.notApplicableReason === null ? statsOf(s.id).chars : 0 })),
     rules.pageLimit,
   );
   const label = (id: string) => template?.criteria.find((c) => c.id === id)?.label ?? id;

@@ -107,3 +107,14 @@ export class StatsRecomputer {
     await Promise.all([...this.running]);
   }
 }
+
+/** Stored characters and open threads per section of a proposal, for the presenters' meters. */
+export async function loadSectionStats(db: Sql, proposalId: string): Promise<Map<string, { chars: number; openThreads: number }>> {
+  const rows = await db.query<{ id: string; chars: number; openThreads: number }>(
+    `select s.id, s.char_count as chars,
+       (select count(*)::int8 from comments c where c.section_id = s.id and c.parent_id is null and c.status = 'open') as "openThreads"
+     from sections s where s.proposal_id = $1`,
+    [proposalId],
+  );
+  return new Map(rows.map((r) => [r.id, { chars: r.chars, openThreads: r.openThreads }]));
+}

@@ -50,7 +50,7 @@ export function eventRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
   r.get('/proposals/:id/events', async (c) => {
-    const { user } = requireAuth(c);
+    const { user, session } = requireAuth(c);
     const { id: proposalId } = params(c, idParamsSchema);
     const ctx = c.get('ctx');
     if (!(await findProposalById(ctx.db, proposalId))) throw notFound('Proposal');
@@ -81,7 +81,13 @@ export function eventRoutes(): Hono<AppEnv> {
       };
       queue.push(presence());
 
+      let ended = false;
       const unsubscribe = ctx.events.subscribe((e) => {
+        // Signing out ends the session's streams too.
+        if ((e.type === 'session.ended' && e.sessionId === session.id) || (e.type === 'sessions.ended' && e.userId === user.id && e.keepSessionId !== session.id)) {
+          ended = true;
+          return nudge();
+        }
         if (e.type === 'presence.changed') {
           if (e.proposalId !== proposalId) return;
           views.set(e.instanceId, e.sections);
@@ -100,7 +106,7 @@ export function eventRoutes(): Hono<AppEnv> {
       });
 
       try {
-        while (!stream.aborted && !stream.closed) {
+        while (!stream.aborted && !stream.closed && !ended) {
           if (queue.length === 0 && !activityDue && !recheckDue) {
             let timer: NodeJS.Timeout | undefined;
             const beat = await new Promise<boolean>((resolve) => {
@@ -109,7 +115,7 @@ export function eventRoutes(): Hono<AppEnv> {
             });
             wake = null;
             clearTimeout(timer);
-            if (stream.aborted) break;
+            if (stream.aborted || ended) break;
             if (beat) {
               await stream.write(': heartbeat\n\n');
               continue;

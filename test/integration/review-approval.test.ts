@@ -26,6 +26,8 @@ afterAll(async () => {
 interface EventStream {
   status: number;
   events: StreamEvent[];
+  /** The server ended the stream. */
+  ended: boolean;
   close(): void;
 }
 
@@ -33,7 +35,7 @@ interface EventStream {
 async function openStream(user: TestUser, proposalId: string): Promise<EventStream> {
   const abort = new AbortController();
   const res = await fetch(`${server.url}/api/proposals/${proposalId}/events`, { headers: { cookie: user.cookie ?? '' }, signal: abort.signal });
-  const stream: EventStream = { status: res.status, events: [], close: () => abort.abort() };
+  const stream: EventStream = { status: res.status, events: [], ended: false, close: () => abort.abort() };
   streams.push(stream);
   if (res.status !== 200 || !res.body) return stream;
   const reader = res.body.getReader();
@@ -43,7 +45,10 @@ async function openStream(user: TestUser, proposalId: string): Promise<EventStre
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          stream.ended = true;
+          return;
+        }
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -162,5 +167,19 @@ describe('review: approval', () => {
     expect(mine.columns.flatMap((c) => c.sectionIds)).toEqual([world.sectionIds[2]]);
     expect(mine.blockers).toEqual(board.blockers);
     expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
+  });
+});
+
+describe('review: the event stream ends with access', () => {
+  it('REV7: signing out ends the session\'s stream; removing a member ends theirs', async () => {
+    const reviewerStream = await openStream(world.reviewer, world.proposal.id);
+    const editorStream = await openStream(world.editor, world.proposal.id);
+    await waitFor(() => reviewerStream.events.length > 0 && editorStream.events.length > 0);
+    expect((await world.reviewer.api.post('/api/auth/logout')).status).toBe(204);
+    await waitFor(() => reviewerStream.ended, 5000, 'stream ended after logout');
+    expect(editorStream.ended).toBe(false);
+    const removed = await world.coordinator.api.delete(`/api/members/${world.proposal.id}/${world.editor.id}`);
+    expect([200, 204]).toContain(removed.status);
+    await waitFor(() => editorStream.ended, 5000, 'stream ended after removal');
   });
 });
