@@ -9,12 +9,11 @@ import { findProposalById, type ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
 import { notFound } from '../errors';
 import { renderDocx } from '../export/docx';
-import { exportFileName, loadExportDocument, loadSectionBlocks } from '../export/export-source';
+import { exportFileName, loadExportDocument, loadSectionContent } from '../export/export-source';
 import { renderHtml } from '../export/html';
 import { renderMarkdown } from '../export/markdown';
 import { loadOpenThreadNotes } from '../export/notes';
 import { preflight } from '../export/preflight';
-import { countChars } from '../export/document-model';
 import { authorize, loadActor } from '../policy';
 import { params, query } from './validate';
 
@@ -48,7 +47,7 @@ export function exportRoutes(): Hono<AppEnv> {
     await exportable(ctx, user.id, id);
     const sections = await listSections(ctx.db, id);
     const counted = [];
-    for (const s of sections) counted.push({ ...s, chars: countChars(await loadSectionBlocks(ctx.db, s.id)) });
+    for (const s of sections) counted.push({ ...s, chars: (await loadSectionContent(ctx.db, s.id)).chars });
     return c.json(preflight(counted));
   });
 

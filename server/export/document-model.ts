@@ -197,7 +197,10 @@ function readRow(row: Y.XmlElement): TableCell[] {
 /** The text of inlines; a hard break is a newline. */
 export const inlineText = (inlines: readonly Inline[]): string => inlines.map((i) => (i.kind === 'break' ? '\n' : i.text)).join('');
 
-/** Every run of text in reading order, one string per paragraph-like block. */
+/**
+ * The text of every text block in reading order (a horizontal rule is an empty
+ * one): joined by newlines, this is the text the meter counts (server/section-text.ts).
+ */
 export function blockTexts(blocks: readonly Block[]): string[] {
   const out: string[] = [];
   for (const b of blocks) {
@@ -216,6 +219,7 @@ export function blockTexts(blocks: readonly Block[]): string[] {
         out.push(b.text);
         break;
       case 'rule':
+        out.push('');
         break;
       case 'table':
         for (const row of b.rows) for (const cell of row) out.push(...blockTexts(cell.blocks));
@@ -223,13 +227,4 @@ export function blockTexts(blocks: readonly Block[]): string[] {
     }
   }
   return out;
-}
-
-/**
- * Characters with spaces, as EU forms (and Word) count them: every character of
- * the text, spaces included, in Unicode code points; paragraph ends do not count,
- * a hard line break counts as one.
- */
-export function countChars(blocks: readonly Block[]): number {
-  return blockTexts(blocks).reduce((n, t) => n + [...t].length, 0);
 }

@@ -4,7 +4,8 @@ import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
 import type { Sql } from '../db/sql';
-import { countChars, docFromLog, readSection, type Block } from './document-model';
+import { sectionChars } from '../section-text';
+import { docFromLog, readSection, type Block } from './document-model';
 
 /**
  * Everything an export prints, read once: the proposal, its partners and every
@@ -64,11 +65,15 @@ export function countryName(code: string): string {
   }
 }
 
-/** Reads one section's document from the log into blocks. */
-export async function loadSectionBlocks(db: Sql, sectionId: string): Promise<Block[]> {
+/**
+ * Reads one section's document from the log: its blocks, and its characters with
+ * spaces counted by the same rule as the completeness meter (server/section-text.ts),
+ * so the preflight and the meter never disagree.
+ */
+export async function loadSectionContent(db: Sql, sectionId: string): Promise<{ blocks: Block[]; chars: number }> {
   const doc = docFromLog(await loadDoc(db, sectionId));
   try {
-    return readSection(doc);
+    return { blocks: readSection(doc), chars: sectionChars(doc) };
   } finally {
     doc.destroy();
   }
@@ -79,8 +84,8 @@ export async function loadExportDocument(db: Sql, proposal: ProposalRow, opts: {
   const template = findTemplate(proposal.templateId);
   const out: ExportSection[] = [];
   for (const s of sections) {
-    const blocks = await loadSectionBlocks(db, s.id);
-    out.push({ id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, blocks, chars: countChars(blocks) });
+    const { blocks, chars } = await loadSectionContent(db, s.id);
+    out.push({ id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, blocks, chars });
   }
   return {
     title: proposal.title,

@@ -142,7 +142,8 @@ describe('EXP: export API', () => {
     const pre = preflightResponseSchema.parse(res.body);
     const sections = sectionsInOrder();
     expect(pre.sections.map((s) => s.sectionId)).toEqual(sections.map((s) => s.id));
-    const richChars = [...expectedTexts(richSection('S1')).join('')].length;
+    // The meter's rule (server/section-text.ts): text blocks joined by one newline, in code points.
+    const richChars = [...expectedTexts(richSection('S1')).join('\n')].length;
     expect(pre.sections[1]?.chars).toBe(richChars);
     expect(pre.sections[3]).toMatchObject({ chars: 0, state: 'empty', overBy: 0 });
     expect(pre.warnings.find((x) => x.sectionId === sections[3]?.id)?.kind).toBe('empty');
@@ -158,11 +159,11 @@ describe('EXP: export API', () => {
     try {
       await waitFor(() => writer.provider.synced, 10_000, 'writer sync');
       typeParagraph(writer, long);
-      const before = [...expectedTexts(written.get(section.id) ?? []).join('')].length;
+      const before = [...expectedTexts(written.get(section.id) ?? []).join('\n')].length;
       await waitFor(
         async () => {
           const pre = preflightResponseSchema.parse((await w.coordinator.get(`/api/proposals/${w.proposal.id}/export/preflight`)).body);
-          return pre.sections[0]?.chars === before + long.length;
+          return pre.sections[0]?.chars === before + 1 + long.length;
         },
         10_000,
         'the long paragraph to be stored',

@@ -1,7 +1,8 @@
 import JSZip from 'jszip';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { countChars, docFromLog, readSection, type Block } from '../../server/export/document-model';
+import { blockTexts, docFromLog, readSection, type Block } from '../../server/export/document-model';
+import { sectionChars } from '../../server/section-text';
 import { renderDocx } from '../../server/export/docx';
 import { exportFileName, type ExportDocument } from '../../server/export/export-source';
 import { escapeHtml, renderHtml } from '../../server/export/html';
@@ -10,16 +11,18 @@ import { fillState, preflight } from '../../server/export/preflight';
 import { preflightResponseSchema } from '../../shared/schemas/export';
 import { bold, docxParagraphs, expectedTexts, firstOutOfOrder, heading, link, markdownPlain, para, richSection, text, writeTiptap } from './export-content';
 
-function blocksOf(content: Parameters<typeof writeTiptap>[1]): Block[] {
+function contentOf(content: Parameters<typeof writeTiptap>[1]): { blocks: Block[]; chars: number } {
   const doc = new Y.Doc();
   writeTiptap(doc, content);
   // Through the stored form: an update, read back as the export does.
   const copy = docFromLog({ snapshot: null, updates: [Y.encodeStateAsUpdate(doc)] });
-  const blocks = readSection(copy);
+  const out = { blocks: readSection(copy), chars: sectionChars(copy) };
   doc.destroy();
   copy.destroy();
-  return blocks;
+  return out;
 }
+
+const blocksOf = (content: Parameters<typeof writeTiptap>[1]) => contentOf(content).blocks;
 
 function exportDoc(sections: { number: string; title: string; content: Parameters<typeof writeTiptap>[1] }[]): ExportDocument {
   return {
@@ -33,8 +36,8 @@ function exportDoc(sections: { number: string; title: string; content: Parameter
       { name: 'Luleå kommun', town: 'Luleå', country: 'SE', countryName: 'Sweden', role: 'Partner' },
     ],
     sections: sections.map((s, i) => {
-      const blocks = blocksOf(s.content);
-      return { id: `s${i}`, number: s.number, title: s.title, minChars: 10, maxChars: 5000, blocks, chars: countChars(blocks) };
+      const { blocks, chars } = contentOf(s.content);
+      return { id: `s${i}`, number: s.number, title: s.title, minChars: 10, maxChars: 5000, blocks, chars };
     }),
     notes: null,
     generatedAt: new Date('2026-11-27T12:00:00Z'),
@@ -74,9 +77,12 @@ describe('EXP: export formats', () => {
     });
   });
 
-  it('EXP2: characters are counted with spaces, in code points, a hard break as one, paragraph ends not at all', () => {
-    expect(countChars(blocksOf([para(text('Luleå ja ')), para(text('a', bold), { type: 'hardBreak' }, text('b')), para(text('😀'))]))).toBe(9 + 3 + 1);
-    expect(countChars(blocksOf([]))).toBe(0);
+  it('EXP2: the reader sees exactly the text the completeness meter counts, so the preflight and the meter agree', () => {
+    const content = [para(text('Luleå ja ')), para(text('a', bold), { type: 'hardBreak' }, text('b')), { type: 'horizontalRule' }, para(text('😀')), ...richSection('Z')];
+    const { blocks, chars } = contentOf(content);
+    expect(blockTexts(blocks)).toEqual([...expectedTexts(content.slice(0, 2)), '', ...expectedTexts(content.slice(3))]);
+    expect([...blockTexts(blocks).join('\n')].length).toBe(chars);
+    expect(contentOf([]).chars).toBe(0);
   });
 
   it('EXP3: preflight states each section empty, under, ok or over, and warns for all but ok', () => {
