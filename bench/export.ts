@@ -37,7 +37,8 @@ function sentence(seed: number, length: number): string {
 /** About CHARS_PER_SECTION characters: a heading, paragraphs with marks and links, a list and a table. */
 function sectionContent(n: number): JSONContent[] {
   const blocks: JSONContent[] = [heading(2, `Part ${n}`), bullets(sentence(n, 120), sentence(n + 1, 120), sentence(n + 2, 120)), table(['Town', 'Activity'], ['Bologna', sentence(n, 60)], ['Luleå', sentence(n + 3, 60)])];
-  let used = 6 + 360 + 8 + 13 + 60 + 5 + 60;
+  // Heading, list, table cells, and about 15 block-separating newlines (the meter counts them).
+  let used = 6 + 360 + 8 + 13 + 60 + 5 + 60 + 15;
   for (let p = 0; used < CHARS_PER_SECTION; p++) {
     const len = Math.min(400, CHARS_PER_SECTION - used);
     const body = sentence(n + p, len);
