@@ -189,6 +189,7 @@ export const en = {
   'comments.deleted': "This comment was deleted.",
   'comments.mentionSuggestions': "Members to mention",
   'comments.mentioned': "{name} mentioned you in a comment",
+  'comments.dismiss': "Dismiss",
   'review.startDrafting': "Start drafting",
   'review.withdraw': "Withdraw from review",
   'review.reopen': "Reopen",

@@ -187,6 +187,7 @@ export const es: Catalogue = {
   'comments.deleted': "Este comentario se eliminó.",
   'comments.mentionSuggestions': "Miembros para mencionar",
   'comments.mentioned': "{name} te mencionó en un comentario",
+  'comments.dismiss': "Cerrar",
   'review.startDrafting': "Empezar a redactar",
   'review.withdraw': "Retirar de la revisión",
   'review.reopen': "Reabrir",

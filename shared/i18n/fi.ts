@@ -187,6 +187,7 @@ export const fi: Catalogue = {
   'comments.deleted': "Tämä kommentti on poistettu.",
   'comments.mentionSuggestions': "Mainittavat jäsenet",
   'comments.mentioned': "{name} mainitsi sinut kommentissa",
+  'comments.dismiss': "Sulje",
   'review.startDrafting': "Aloita kirjoittaminen",
   'review.withdraw': "Peru tarkastukseen lähetys",
   'review.reopen': "Avaa uudelleen",

@@ -187,6 +187,7 @@ export const it: Catalogue = {
   'comments.deleted': "Questo commento è stato eliminato.",
   'comments.mentionSuggestions': "Membri da menzionare",
   'comments.mentioned': "{name} ti ha menzionato in un commento",
+  'comments.dismiss': "Chiudi",
   'review.startDrafting': "Inizia la stesura",
   'review.withdraw': "Ritira dalla revisione",
   'review.reopen': "Riapri",

@@ -187,6 +187,7 @@ export const sv: Catalogue = {
   'comments.deleted': "Den här kommentaren har tagits bort.",
   'comments.mentionSuggestions': "Medlemmar att nämna",
   'comments.mentioned': "{name} nämnde dig i en kommentar",
+  'comments.dismiss': "Stäng",
   'review.startDrafting': "Börja skriva",
   'review.withdraw': "Dra tillbaka från granskning",
   'review.reopen': "Öppna igen",

@@ -97,6 +97,8 @@ describe('review loop in Chromium', () => {
     // The owner sees the thread arrive over the event stream, with its highlight in the text.
     await thread(owner).filter({ hasText: 'Cite a source' }).waitFor({ timeout: 5000 });
     await owner.locator('.comment-anchor', { hasText: 'industrial decline' }).waitFor();
+    // Bruno was @mentioned: he is told so, live.
+    await owner.getByTestId('mention-notice').getByText('Rita Reviewer mentioned you in a comment').waitFor({ timeout: 5000 });
     const body = owner.getByTestId('comment-body').first();
     expect(await body.textContent()).toContain('<img src=x onerror="window.__xss=1"> <b>bold</b>');
     expect(await body.locator('img, b').count()).toBe(0);

@@ -11,6 +11,7 @@ import { Sidebar } from './Sidebar';
 import { SectionPane } from './SectionPane';
 import { useProposal } from './use-proposal';
 import { ProposalMeter } from '../completeness/ProposalMeter';
+import { MentionNotice } from '../comments/MentionNotice';
 import { useStreamEvents, useStreamPresence } from '../events/use-proposal-stream';
 
 const noCounts: ReadonlyMap<string, number> = new Map();
@@ -110,6 +111,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
         <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
       </div>
       <main id="main" className="workspace__main">
+        <MentionNotice proposal={p} />
         {section ? (
           <SectionPane proposal={p} section={section} user={user} onChars={onChars} onSectionChanged={onSectionChanged} onRightsChanged={reload} />
         ) : (
