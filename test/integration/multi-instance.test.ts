@@ -133,6 +133,32 @@ describe('several instances (Postgres + Redis)', () => {
     }
   });
 
+  it('MI8: the proposal event stream on B carries a section change made on A within one second', async () => {
+    const section = world.sectionIds[12]!;
+    const abort = new AbortController();
+    const res = await fetch(`${b.url}/api/proposals/${world.proposal.id}/events`, { headers: { cookie: world.reviewer.cookie ?? '' }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    let text = '';
+    const reader = res.body!.getReader();
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+      }
+    })().catch(() => {});
+    try {
+      const started = Date.now();
+      expect((await world.coordinator.api.patch(`/api/sections/${section}`, { dueDate: '2027-03-01' })).status).toBe(200);
+      await waitFor(() => text.includes(`"type":"section"`) && text.includes(section), 1000, 'section event on B within a second');
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      abort.abort();
+      await reading;
+    }
+  });
+
   for (const seed of [1, 2, 3]) {
     it(`MI5: seed ${seed}: 8 clients × 3 sections × 300 ops, split across two instances, converge; the database agrees`, async () => {
       const rand = prng(seed);
