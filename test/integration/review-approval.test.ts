@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
-import { boardResponseSchema, snapshotListSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
+import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
 import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../server/section-text';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -167,6 +167,19 @@ describe('review: approval', () => {
     expect(mine.columns.flatMap((c) => c.sectionIds)).toEqual([world.sectionIds[2]]);
     expect(mine.blockers).toEqual(board.blockers);
     expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
+  });
+});
+
+describe('review: named snapshots', () => {
+  it('REV9: the coordinator snapshots the whole proposal by name; other members may list but not take one', async () => {
+    const res = await world.coordinator.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'End of the Luleå meeting' });
+    expect(res.status).toBe(201);
+    const { snapshot } = snapshotResponseSchema.parse(res.body);
+    expect(snapshot).toMatchObject({ name: 'End of the Luleå meeting', kind: 'manual', sectionId: null, sections: world.sectionIds.length });
+    expect((await world.editor.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Mine' })).status).toBe(403);
+    expect((await world.coordinator.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: '' })).status).toBe(400);
+    const list = snapshotListSchema.parse((await world.editor.api.get(`/api/proposals/${world.proposal.id}/snapshots`)).body);
+    expect(list.snapshots[0]?.id).toBe(snapshot.id);
   });
 });
 
