@@ -45,7 +45,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // With REDIS_URL, rooms, awareness and domain events fan out to the other instances.
   const fanout = config.redisUrl
     ? createRedisFanout(config.redisUrl, (message, err) => {
-        if (config.logLevel !== 'silent') console.error(message, err);
+        if (config.logLevel !== 'silent') console.error(message, ...(err === null ? [] : [err]));
       })
     : localFanout();
   const unbridge = fanout.bridge(ctx.events);

@@ -40,14 +40,21 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
   let missed = false;
   let everReady = false;
   let closing = false;
+  let warned = false;
 
   for (const conn of [pub, sub]) {
+    // ioredis reports every failed reconnect attempt; one line per outage is enough.
     conn.on('error', (err: unknown) => {
-      if (!closing) log('redis fan-out: connection error', err);
+      if (!closing && !everReady && !warned) {
+        warned = true;
+        log('redis fan-out: cannot connect yet, serving local sockets only', err);
+      }
     });
     conn.on('ready', () => void onReady());
     conn.on('close', () => {
-      if (!closing && everReady) missed = true;
+      if (closing || !everReady) return;
+      if (!missed) log('redis fan-out: connection lost, serving local sockets only (degraded)', null);
+      missed = true;
     });
   }
 
@@ -66,6 +73,7 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
     missed = false;
     everReady = true;
     if (!catchUp) return;
+    log('redis fan-out: back; loaded rooms catch up from storage', null);
     for (const l of listeners) l.resync();
     // The others may not have noticed our outage (only our link was down): what we
     // committed meanwhile never reached them, so they catch up too.

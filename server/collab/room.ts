@@ -310,11 +310,11 @@ export class Room {
     const bytes = this.logBytes;
     this.compacting = this.deps.storage.compact(this.docId, state, uptoSeq).then(
       (done) => {
-        if (done) {
-          this.logRows -= rows;
-          this.logBytes -= bytes;
-          this.docBytes = state.byteLength + this.logBytes;
-        }
+        // Not done means a newer snapshot (another instance's) already covers these rows:
+        // they are gone either way, so stop counting them (or every commit would retry).
+        this.logRows -= rows;
+        this.logBytes -= bytes;
+        if (done) this.docBytes = state.byteLength + this.logBytes;
       },
       (err) => this.deps.log(`room ${this.docId}: compaction failed`, err),
     ).finally(() => {
