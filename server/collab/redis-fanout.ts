@@ -36,7 +36,7 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
   const listeners: FanoutListener[] = [];
   /** Channels this process wants (one per loaded room, plus `events`). */
   const wanted = new Set<string>([EVENTS]);
-  /** Rooms that joined while Redis was down: they need a catch-up once it is back. */
+  /** Something may have been missed (link down, a dropped publish, a failed subscribe): catch up once back. */
   let missed = false;
   let everReady = false;
   let closing = false;
@@ -101,7 +101,11 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
   });
 
   function send(channel: string, message: Buffer | string): void {
-    if (pub.status !== 'ready') return;
+    if (pub.status !== 'ready') {
+      // Dropped: once the link is back, a resync notice makes every instance catch up.
+      missed = true;
+      return;
+    }
     pub.publish(channel, message).catch((err: unknown) => {
       missed = true;
       log('redis fan-out: publish failed', err);
