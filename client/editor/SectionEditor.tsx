@@ -18,9 +18,23 @@ export interface SectionEditorProps {
   onEditor?(editor: Editor | null): void;
 }
 
-/** Characters with spaces, as EU forms count them (paragraph breaks are not characters). */
+/**
+ * Characters with spaces, by the server's rule (server/section-text.ts): the text
+ * blocks in order, joined by one newline, a hard break counting one, in code points.
+ */
 export function countChars(editor: Editor): number {
-  return editor.state.doc.textContent.length;
+  const blocks: string[] = [];
+  editor.state.doc.descendants((node) => {
+    if (!node.isTextblock) return true;
+    let text = '';
+    node.forEach((child) => {
+      if (child.isText) text += child.text ?? '';
+      else if (child.type.name === 'hardBreak') text += '\n';
+    });
+    blocks.push(text);
+    return false;
+  });
+  return Array.from(blocks.join('\n')).length;
 }
 
 export function SectionEditor({ conn, generation, readOnly, label, user, onChars, onEditor }: SectionEditorProps) {
