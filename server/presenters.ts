@@ -38,7 +38,7 @@ export interface SectionStats {
  * count the server recomputes after edits (0 when the caller passes none).
  * Over maxChars, the meter's `fill` item says by how much.
  */
-export function presentSection(s: SectionRow, actor: Actor, openThreads = 0, chars = 0): Section {
+export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars }: SectionStats): Section {
   const spec = { minChars: s.minChars, maxChars: s.maxChars, guidance: s.guidance, requiredItems: s.requiredItems };
   const stats = { ...emptyStats, chars, checked: s.checklist };
   const state = { status: s.status, notApplicable: s.notApplicableReason !== null, blockedReason: s.blockedReason };
@@ -68,12 +68,12 @@ export function presentSection(s: SectionRow, actor: Actor, openThreads = 0, cha
 
 export function presentProposal(
   p: ProposalRow,
-  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[]; stats?: ReadonlyMap<string, SectionStats> },
+  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[]; stats: ReadonlyMap<string, SectionStats> },
   actor: Actor,
 ): Proposal {
   const template = findTemplate(p.templateId);
-  const statsOf = (id: string): SectionStats => parts.stats?.get(id) ?? { chars: 0, openThreads: 0 };
-  const sections = parts.sections.map((s) => presentSection(s, actor, statsOf(s.id).openThreads, statsOf(s.id).chars));
+  const statsOf = (id: string): SectionStats => parts.stats.get(id) ?? { chars: 0, openThreads: 0 };
+  const sections = parts.sections.map((s) => presentSection(s, actor, statsOf(s.id)));
   const rules = template?.rules ?? { minPartners: 0, minCountries: 0, pageLimit: 0 };
   const rollUp = rollUpProposal(
     sections.map((s) => ({ criterion: s.criterion, score: s.completeness.score, chars: s.notApplicableReason === null ? statsOf(s.id).chars : 0 })),

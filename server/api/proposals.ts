@@ -13,6 +13,7 @@ import { listSections } from '../db/sections';
 import { notFound } from '../errors';
 import { authorize, loadActor } from '../policy';
 import { presentAuditEvent, presentProposal, presentProposalSummary } from '../presenters';
+import { loadSectionStats } from '../section-stats';
 import { jsonBody, params, query } from './validate';
 
 /** The full proposal as the caller may see it; 404 for a non-member. */
@@ -21,12 +22,13 @@ export async function loadProposalFor(ctx: ServerContext, userId: string, propos
   if (!proposal) throw notFound('Proposal');
   const actor = await loadActor(ctx.db, userId, proposalId);
   authorize(actor, 'proposal.read');
-  const [partners, members, sections] = await Promise.all([
+  const [partners, members, sections, stats] = await Promise.all([
     listPartners(ctx.db, proposalId),
     listMembers(ctx.db, proposalId),
     listSections(ctx.db, proposalId),
+    loadSectionStats(ctx.db, proposalId),
   ]);
-  return presentProposal(proposal, { partners, members, sections }, actor);
+  return presentProposal(proposal, { partners, members, sections, stats }, actor);
 }
 
 /** Proposals, their activity feed, and the call templates to start from. */

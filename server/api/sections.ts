@@ -3,10 +3,12 @@ import { idParamsSchema, updateSectionSchema } from '../../shared/schemas/domain
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { changeSection } from '../commands/update-section';
-import { findSectionById } from '../db/sections';
+import type { ServerContext } from '../context';
+import { findSectionById, type SectionRow } from '../db/sections';
 import { notFound } from '../errors';
-import { loadActor } from '../policy';
+import { loadActor, type Actor } from '../policy';
 import { presentSection } from '../presenters';
+import { loadSectionStats } from '../section-stats';
 import { jsonBody, params } from './validate';
 
 /** One section: read it, and PATCH owner, due date, status, flags and checklist. */
@@ -21,7 +23,7 @@ export function sectionRoutes(): Hono<AppEnv> {
     if (!section) throw notFound('Section');
     const actor = await loadActor(ctx.db, user.id, section.proposalId);
     if (!actor.membership) throw notFound('Section');
-    return c.json({ section: presentSection(section, actor) });
+    return c.json({ section: await presentWithStats(c.get('ctx'), section, actor) });
   });
 
   r.patch('/sections/:id', async (c) => {
@@ -29,8 +31,14 @@ export function sectionRoutes(): Hono<AppEnv> {
     const { id } = params(c, idParamsSchema);
     const input = await jsonBody(c, updateSectionSchema);
     const { section, actor } = await changeSection(c.get('ctx'), user.id, id, input);
-    return c.json({ section: presentSection(section, actor) });
+    return c.json({ section: await presentWithStats(c.get('ctx'), section, actor) });
   });
 
   return r;
+}
+
+/** A section with its stored character count and open threads, for the meter. */
+async function presentWithStats(ctx: ServerContext, section: SectionRow, actor: Actor) {
+  const stats = (await loadSectionStats(ctx.db, section.proposalId)).get(section.id) ?? { chars: 0, openThreads: 0 };
+  return presentSection(section, actor, stats);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
+import { proposalResponseSchema, sectionResponseSchema } from '../../shared/schemas/domain';
 import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
 import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../server/section-text';
@@ -107,6 +108,15 @@ describe('review: the event stream', () => {
     await waitFor(() => stream.events.some((e) => e.type === 'completeness' && e.sectionId === section && e.chars === expected), 5000, 'completeness event');
     const [row] = await server.ctx.db.query<{ chars: number }>(`select char_count as chars from sections where id = $1`, [section]);
     expect(row?.chars).toBe(expected);
+    // The proposal and the section carry the stored count in their meter.
+    const proposal = proposalResponseSchema.parse((await world.reviewer.api.get(`/api/proposals/${world.proposal.id}`)).body);
+    const fromProposal = proposal.proposal.sections.find((s) => s.id === section);
+    const fromSection = sectionResponseSchema.parse((await world.reviewer.api.get(`/api/sections/${section}`)).body).section;
+    for (const s of [fromProposal, fromSection]) {
+      const fill = s?.completeness.missing.find((m) => m.item === 'fill');
+      expect(fill?.reason).toBe(`${(s!.minChars - expected).toLocaleString('en')} more characters needed (minimum ${s!.minChars.toLocaleString('en')})`);
+    }
+    expect(fromSection.completeness).toEqual(fromProposal?.completeness);
     writer.destroy();
     await waitFor(() => stream.events.some((e) => e.type === 'presence' && (e.sections[section] ?? []).length === 0), 5000, 'presence after leaving');
   });
