@@ -12,6 +12,7 @@ import { SectionPane } from './SectionPane';
 import { useProposal } from './use-proposal';
 import { ProposalMeter } from '../completeness/ProposalMeter';
 import { MentionNotice } from '../comments/MentionNotice';
+import { ExportMenu } from '../export/ExportMenu';
 import { useStreamEvents, useStreamPresence } from '../events/use-proposal-stream';
 
 const noCounts: ReadonlyMap<string, number> = new Map();
@@ -123,6 +124,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
                 {p.sections[0].number} {p.sections[0].title}
               </button>
             )}
+            {p.abilities.export && <ExportMenu proposalId={p.id} />}
           </div>
         )}
       </main>
