@@ -6,4 +6,5 @@ export * from './schemas/common';
 export * from './schemas/auth';
 export * from './schemas/domain';
 export * from './schemas/review';
+export * from './schemas/history';
 export * from './schemas/export';

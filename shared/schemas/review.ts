@@ -120,6 +120,10 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), sections: z.record(z.string(), z.array(presenceUserSchema)) }),
   /** A new activity-feed entry (the same shape as GET /api/proposals/:id/audit). */
   z.object({ type: z.literal('activity'), event: auditEventSchema }),
+  /** A meeting started or ended, or a section was restored: refetch meetings / the section. */
+  z.object({ type: z.literal('meeting'), meetingId: z.string() }),
+  /** The facilitator moved: the projector (and followers) go to this section and scroll position (0..1). */
+  z.object({ type: z.literal('focus'), meetingId: z.string(), sectionId: z.string().nullable(), scroll: z.number() }),
   /** You were mentioned in a comment. */
   z.object({ type: z.literal('mention'), sectionId: z.string(), threadId: z.string(), by: z.string() }),
 ]);
