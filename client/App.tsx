@@ -13,6 +13,10 @@ import { LanguagePicker } from './features/auth/LanguagePicker';
 const WorkspacePage = lazy(() => import('./features/workspace/WorkspacePage'));
 const PartnersPage = lazy(() => import('./features/partners/PartnersPage'));
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
+const HistoryPage = lazy(() => import('./features/history/HistoryPage'));
+const SnapshotPage = lazy(() => import('./features/history/SnapshotPage'));
+const ChangesPage = lazy(() => import('./features/history/ChangesPage'));
+const PresentPage = lazy(() => import('./features/present/PresentPage'));
 
 export function App({ registry }: { registry: CollabRegistry }) {
   return (
@@ -114,6 +118,16 @@ function Routes() {
   if (partners?.id) return <Lazy><PartnersPage proposalId={partners.id} /></Lazy>;
   const board = matchPath('/proposals/:id/board', path);
   if (board?.id) return <Lazy><BoardPage proposalId={board.id} /></Lazy>;
+  const history = matchPath('/proposals/:id/history', path);
+  if (history?.id) return <Lazy><HistoryPage proposalId={history.id} /></Lazy>;
+  const snapshot = matchPath('/proposals/:id/history/:snapshotId', path);
+  if (snapshot?.id && snapshot.snapshotId) return <Lazy><SnapshotPage proposalId={snapshot.id} snapshotId={snapshot.snapshotId} /></Lazy>;
+  const changes = matchPath('/proposals/:id/changes/:since', path) ?? matchPath('/proposals/:id/changes/:since/:until', path);
+  if (changes?.id && changes.since) return <Lazy><ChangesPage proposalId={changes.id} since={changes.since} until={changes.until ?? null} sectionId={null} /></Lazy>;
+  const sectionChanges = matchPath('/proposals/:id/sections/:sectionId/changes/:since', path);
+  if (sectionChanges?.id && sectionChanges.since) return <Lazy><ChangesPage proposalId={sectionChanges.id} since={sectionChanges.since} until={null} sectionId={sectionChanges.sectionId ?? null} /></Lazy>;
+  const present = matchPath('/proposals/:id/present', path);
+  if (present?.id) return <Lazy><PresentPage proposalId={present.id} /></Lazy>;
   const section = matchPath('/proposals/:id/sections/:sectionId', path);
   if (section?.id) return <Lazy><WorkspacePage proposalId={section.id} sectionId={section.sectionId ?? null} /></Lazy>;
   const proposal = matchPath('/proposals/:id', path);

@@ -9,7 +9,7 @@ import { streamEventSchema, type PresenceUser, type StreamEvent } from '../../..
 export type StreamState = 'connecting' | 'open' | 'closed';
 type Listener = (event: StreamEvent) => void;
 
-const eventTypes = ['section', 'completeness', 'comment', 'proposal', 'presence', 'activity', 'mention'] as const satisfies readonly StreamEvent['type'][];
+const eventTypes = ['section', 'completeness', 'comment', 'proposal', 'presence', 'activity', 'meeting', 'focus', 'mention'] as const satisfies readonly StreamEvent['type'][];
 
 export class ProposalStream {
   private source: EventSource | null = null;

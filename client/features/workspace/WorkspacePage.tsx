@@ -13,6 +13,7 @@ import { useProposal } from './use-proposal';
 import { ProposalMeter } from '../completeness/ProposalMeter';
 import { MentionNotice } from '../comments/MentionNotice';
 import { ExportMenu } from '../export/ExportMenu';
+import { MeetingBar } from '../meetings/MeetingBar';
 import { useStreamEvents, useStreamPresence } from '../events/use-proposal-stream';
 
 const noCounts: ReadonlyMap<string, number> = new Map();
@@ -108,10 +109,14 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
         <Link href={`/proposals/${encodeURIComponent(p.id)}/board`} className="button button--small" data-testid="board-link">
           {t('workspace.boardLink')}
         </Link>
+        <Link href={`/proposals/${encodeURIComponent(p.id)}/history`} className="button button--small" data-testid="history-link">
+          {t('history.link')}
+        </Link>
         <ProposalMeter proposal={p} liveScores={liveScores} />
         <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
       </div>
       <main id="main" className="workspace__main">
+        <MeetingBar proposal={p} sectionId={section?.id ?? null} user={user} />
         <MentionNotice proposal={p} />
         {section ? (
           <SectionPane proposal={p} section={section} user={user} onChars={onChars} onSectionChanged={onSectionChanged} onRightsChanged={reload} />
