@@ -30,7 +30,9 @@ export interface RoomDeps {
 export type TxOrigin =
   | { kind: 'socket'; peer: RoomPeer }
   | { kind: 'fanout'; instanceId: string }
-  | { kind: 'server' };
+  | { kind: 'server' }
+  /** A server-side edit on behalf of a user (a restore): persisted and broadcast like a socket's update. */
+  | { kind: 'edit'; userId: string };
 
 type RoomState =
   | { kind: 'loading'; promise: Promise<void> }
@@ -243,7 +245,10 @@ export class Room {
         this.enqueue(this.issued, () => this.sendToAll(encodeUpdate(delta), null));
         return;
       case 'socket':
-        this.persistThenBroadcast(delta, origin.peer);
+        this.persistThenBroadcast(delta, origin.peer, origin.peer.userId);
+        return;
+      case 'edit':
+        this.persistThenBroadcast(delta, null, origin.userId);
         return;
       default: {
         const never: never = origin;
@@ -252,12 +257,27 @@ export class Room {
     }
   }
 
-  private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer): void {
+  /**
+   * A server-side edit on behalf of `userId` (a restore): `edit` runs in one
+   * transaction on the live doc, and the resulting update goes through the same
+   * persist-then-broadcast path as a socket's. Resolves once it is committed
+   * (at once when the edit changed nothing); rejects when the room is not ready.
+   */
+  editAsServer(userId: string, edit: (doc: Y.Doc) => void): Promise<void> {
+    if (this.state.kind !== 'ready') return Promise.reject(new Error('room not ready'));
+    const before = this.issued;
+    Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin);
+    if (this.issued === before) return Promise.resolve();
+    const ticket = this.issued;
+    return new Promise<void>((resolve) => this.enqueue(ticket, resolve));
+  }
+
+  private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer | null, userId: string): void {
     const ticket = ++this.issued;
     this.docBytes += delta.byteLength;
     const frame = encodeUpdate(delta);
     this.enqueue(ticket, () => this.sendToAll(frame, sender));
-    this.deps.storage.append(this.docId, delta, sender.userId).then(
+    this.deps.storage.append(this.docId, delta, userId).then(
       (seq) => {
         this.committed = Math.max(this.committed, ticket);
         this.lastSeq = Math.max(this.lastSeq, seq);

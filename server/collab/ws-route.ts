@@ -16,6 +16,7 @@ import { localFanout, type Fanout } from './fanout';
 import { GroupCommitter } from './persistence';
 import { RoomRegistry } from './rooms';
 import { observeCollab } from '../collab-observer';
+import { registerServerEdits } from './server-edits';
 import type { Access, UserStamp } from './room-types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,6 +55,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   const registry = new RoomRegistry(persistence, fanout.publish, log, fanout);
   /** The review loop's hook: presence and text stats follow the sockets and rooms. */
   const observer = observeCollab(ctx, registry);
+  registerServerEdits(ctx.events, registry, persistence, fanout.publish);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  proposalChangesResponseSchema,
+  sectionChangesResponseSchema,
+  snapshotSectionResponseSchema,
+  type DiffRun,
+} from '../../shared/schemas/history';
+import { sectionResponseSchema } from '../../shared/schemas/domain';
+import { snapshotResponseSchema } from '../../shared/schemas/review';
+import { auditPageSchema } from '../../shared/schemas/domain';
+import { storedSectionState } from '../../server/commands/take-snapshot';
+import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
+
+let server: TestServer;
+let w: Workshop;
+const clients: StockClient[] = [];
+const track = (c: StockClient) => (clients.push(c), c);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  w = await seedWorkshop(server);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await server?.stop();
+});
+
+/** A section owned by `partnerId` (the coordinator reassigns one when needed). */
+async function sectionOwnedBy(partnerId: string, index: number): Promise<string> {
+  const section = w.proposal.sections[index]!;
+  if (section.ownerPartnerId !== partnerId) {
+    const res = await w.coordinator.patch(`/api/sections/${section.id}`, { ownerPartnerId: partnerId });
+    expect(res.status).toBe(200);
+  }
+  return section.id;
+}
+
+async function snapshot(name: string): Promise<string> {
+  const res = await w.coordinator.post(`/api/proposals/${w.proposal.id}/snapshots`, { name });
+  expect(res.status).toBe(201);
+  return snapshotResponseSchema.parse(res.body).snapshot.id;
+}
+
+const storedText = async (sectionId: string) => {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await storedSectionState(server.ctx.db, sectionId)).state);
+  return fragmentText(doc);
+};
+
+/** Replaces the text of the paragraph at `index` in one transaction: delete `from..from+len`, insert `text` there. */
+function edit(c: StockClient, index: number, from: number, len: number, text: string): void {
+  c.doc.transact(() => {
+    const p = c.text.get(index) as Y.XmlElement;
+    const t = p.get(0) as Y.XmlText;
+    if (len > 0) t.delete(from, len);
+    if (text) t.insert(from, text);
+  });
+}
+
+describe('history: restore', () => {
+  it('HIS1: a restore brings the section back to exactly the snapshot\'s text while two clients are connected; they converge, the store agrees, and an audit event is written', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.bologna.id, 0);
+    const a = track(stockClient(server.url, sectionId, w.editors.bologna));
+    const b = track(stockClient(server.url, sectionId, w.coordinator));
+    await waitFor(() => a.provider.synced && b.provider.synced, 5000, 'both synced');
+    typeParagraph(a, 'Young people shape the town.');
+    typeParagraph(a, 'Second paragraph stays.');
+    await waitFor(() => fragmentText(b.doc) === fragmentText(a.doc), 5000, 'b sees A');
+    const textA = fragmentText(a.doc);
+    await waitFor(async () => (await storedText(sectionId)) === textA, 5000, 'A stored');
+    const snapId = await snapshot('Before the rewrite');
+
+    // Text B: a deletes the first paragraph, b edits the second and adds one.
+    a.doc.transact(() => a.text.delete(0, 1));
+    edit(b, 0, 0, 6, 'Second');
+    typeParagraph(b, 'A brand new ending.');
+    await waitFor(() => fragmentText(a.doc) === fragmentText(b.doc) && !fragmentText(a.doc).includes('Young'), 5000, 'B converged');
+    expect(fragmentText(a.doc)).not.toBe(textA);
+
+    const res = await w.editors.bologna.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(sectionResponseSchema.parse(res.body).section.id).toBe(sectionId);
+    await waitFor(() => fragmentText(a.doc) === textA && fragmentText(b.doc) === textA, 5000, 'both clients back at A');
+    expect(await storedText(sectionId)).toBe(textA);
+    // A later edit on top of the restore still converges (the restore is an ordinary forward edit).
+    typeParagraph(b, 'After the restore.');
+    await waitFor(() => fragmentText(a.doc) === fragmentText(b.doc) && fragmentText(a.doc).includes('After the restore'), 5000, 'converge after');
+
+    const audit = await w.coordinator.get(`/api/proposals/${w.proposal.id}/audit`);
+    const events = auditPageSchema.parse(audit.body).events;
+    expect(events.some((e) => e.action === 'section.restored' && e.data.snapshotId === snapId)).toBe(true);
+  });
+
+  it('HIS1: a reviewer and another partner\'s editor get 403, a non-member 404, a locked section 409; restoring with nobody connected still works', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.bologna.id, 1);
+    const a = track(stockClient(server.url, sectionId, w.editors.bologna));
+    await waitFor(() => a.provider.synced, 5000, 'synced');
+    typeParagraph(a, 'Original words here.');
+    await waitFor(async () => (await storedText(sectionId)) === fragmentText(a.doc), 5000, 'stored');
+    const textA = fragmentText(a.doc);
+    const snapId = await snapshot('Offline restore');
+    edit(a, 0, 0, 8, 'Changed');
+    await waitFor(async () => (await storedText(sectionId)).includes('Changed'), 5000, 'change stored');
+    a.destroy();
+
+    expect((await w.reviewer.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId })).status).toBe(403);
+    expect((await w.editors.lulea.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId })).status).toBe(403);
+    const stranger = await signUp(server);
+    expect((await stranger.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId })).status).toBe(404);
+    expect((await w.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+
+    // Nobody connected (the room may still be unloading): the restore goes to the store.
+    const ok = await w.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(await storedText(sectionId)).toBe(textA);
+
+    for (const status of ['drafting', 'ready_for_review', 'in_review', 'approved']) {
+      const r = await w.coordinator.patch(`/api/sections/${sectionId}`, { status });
+      expect(r.status, `${status}: ${JSON.stringify(r.body)}`).toBe(200);
+    }
+    expect((await w.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId })).status).toBe(409);
+  });
+
+  it('HIS2: members open a snapshot\'s section read-only as text blocks; a non-member gets 404', async () => {
+    const sectionId = w.proposal.sections[0]!.id;
+    const list = await w.reviewer.get(`/api/proposals/${w.proposal.id}/snapshots`);
+    const snap = (list.body as { snapshots: { id: string; name: string }[] }).snapshots.find((s) => s.name === 'Before the rewrite');
+    expect(snap).toBeDefined();
+    const res = await w.reviewer.get(`/api/snapshots/${snap!.id}/sections/${sectionId}`);
+    expect(res.status).toBe(200);
+    const body = snapshotSectionResponseSchema.parse(res.body);
+    expect(body.blocks).toEqual([
+      { kind: 'paragraph', level: null, text: 'Young people shape the town.' },
+      { kind: 'paragraph', level: null, text: 'Second paragraph stays.' },
+    ]);
+    expect(body.chars).toBe('Young people shape the town.\nSecond paragraph stays.'.length);
+    const stranger = await signUp(server);
+    expect((await stranger.get(`/api/snapshots/${snap!.id}/sections/${sectionId}`)).status).toBe(404);
+    expect((await w.reviewer.get(`/api/snapshots/${snap!.id}/sections/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+  });
+});
+
+const runsText = (runs: DiffRun[], op: DiffRun['op']) => runs.filter((r) => r.op === op).map((r) => r.text);
+
+describe('history: what changed since', () => {
+  it('HIS3: scripted edits by two partners\' editors give word-level insertions and deletions attributed to each person and partner', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.lulea.id, 2);
+    const lena = track(stockClient(server.url, sectionId, w.editors.lulea));
+    await waitFor(() => lena.provider.synced, 5000, 'synced');
+    typeParagraph(lena, 'The quick brown fox jumps');
+    await waitFor(async () => (await storedText(sectionId)).includes('jumps'), 5000, 'stored');
+    const since = await snapshot('Before the workshop');
+
+    // Lena (Luleå) deletes "quick " and appends " high"; then Carmen (La Coruña) gets the section and replaces "brown" with "red".
+    edit(lena, 0, 4, 6, '');
+    edit(lena, 0, 'The brown fox jumps'.length, 0, ' high');
+    await waitFor(async () => (await storedText(sectionId)).includes('jumps high'), 5000, 'lena stored');
+    await sectionOwnedBy(w.partners.laCoruna.id, 2);
+    const carmen = track(stockClient(server.url, sectionId, w.editors.laCoruna));
+    await waitFor(() => carmen.provider.synced && fragmentText(carmen.doc).includes('high'), 5000, 'carmen synced');
+    edit(carmen, 0, 4, 5, 'red');
+    await waitFor(async () => (await storedText(sectionId)).includes('The red fox'), 5000, 'carmen stored');
+
+    const res = await w.reviewer.get(`/api/sections/${sectionId}/changes?since=${since}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { section } = sectionChangesResponseSchema.parse(res.body);
+    expect(section.changed).toBe(true);
+    const runs = section.runs;
+    // Old text from same+delete runs, new text from same+insert runs.
+    expect(runs.filter((r) => r.op !== 'insert').map((r) => r.text).join('')).toBe('The quick brown fox jumps');
+    expect(runs.filter((r) => r.op !== 'delete').map((r) => r.text).join('')).toBe('The red fox jumps high');
+    const by = (op: 'insert' | 'delete', text: string) => runs.find((r) => r.op === op && r.text.includes(text));
+    const quick = by('delete', 'quick');
+    const brown = by('delete', 'brown');
+    const red = by('insert', 'red');
+    const high = by('insert', 'high');
+    expect(quick?.op === 'delete' && quick.author.name).toBe('Lena Luleå');
+    expect(quick?.op === 'delete' && quick.author.partnerName).toBe('Luleå kommun');
+    expect(brown?.op === 'delete' && brown.author.name).toBe('Carmen Coruña');
+    expect(red?.op === 'insert' && red.author.country).toBe('ES');
+    expect(high?.op === 'insert' && high.author.name).toBe('Lena Luleå');
+    expect(runsText(runs, 'same').join('')).toContain('fox jumps');
+
+    const lulea = section.byPartner.find((p) => p.partnerId === w.partners.lulea.id);
+    const coruna = section.byPartner.find((p) => p.partnerId === w.partners.laCoruna.id);
+    expect(lulea).toMatchObject({ insertedChars: ' high'.length, deletedChars: 'quick '.length });
+    expect(coruna).toMatchObject({ insertedChars: 'red'.length, deletedChars: 'brown'.length });
+    expect(lulea?.people).toEqual([{ userId: w.editors.lulea.user.id, name: 'Lena Luleå', insertedChars: 5, deletedChars: 6 }]);
+
+    // The whole proposal: the same section diff plus totals; untouched sections are unchanged.
+    const all = await w.editors.helsinki.get(`/api/proposals/${w.proposal.id}/changes?since=${since}`);
+    expect(all.status).toBe(200);
+    const body = proposalChangesResponseSchema.parse(all.body);
+    expect(body.sections.find((s) => s.sectionId === sectionId)?.runs).toEqual(runs);
+    expect(body.sections.filter((s) => s.changed).map((s) => s.sectionId)).toEqual([sectionId]);
+    expect(body.byPartner.find((p) => p.partnerId === w.partners.laCoruna.id)?.insertedChars).toBe(3);
+
+    const stranger = await signUp(server);
+    expect((await stranger.get(`/api/sections/${sectionId}/changes?since=${since}`)).status).toBe(404);
+    expect((await w.reviewer.get(`/api/sections/${sectionId}/changes`)).status).toBe(400);
+  });
+});
