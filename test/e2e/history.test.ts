@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import * as Y from 'yjs';
+import { snapshotListSchema } from '../../shared/schemas/review';
+import { seedWorkshop, type Workshop } from '../helpers/factories';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { collectErrors, launchChromium, screenshot, serverReader, signedInContext, waitFor } from './browser';
+
+let server: TestServer;
+let browser: Browser;
+let w: Workshop;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+  w = await seedWorkshop(server);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function appendParagraph(doc: Y.Doc, text: string): void {
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText(text)]);
+  const fragment = doc.getXmlFragment('default');
+  fragment.insert(fragment.length, [p]);
+}
+
+describe('history in Chromium', () => {
+  it('HIS-E1: a coordinator names a snapshot; members open it read-only; the changes since it are attributed word by word to person and partner, as text; the coordinator restores the section with a confirmation and the server holds the restored text', async () => {
+    const section = w.proposal.sections[0];
+    if (!section) throw new Error('no section');
+    const before = 'Young people from four towns meet to rebuild trust.';
+    const bruno = await serverReader(server.url, section.id, w.editors.bologna);
+    try {
+      appendParagraph(bruno.doc, before);
+      await waitFor(() => bruno.textNow().includes('rebuild trust'), 5000, 'text written');
+
+      // The coordinator names a snapshot in the browser.
+      const ctx = await signedInContext(browser, server.url, w.coordinator);
+      const page = await ctx.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`/proposals/${w.proposal.id}`);
+      await page.getByTestId('history-link').click();
+      await page.getByTestId('history-page').waitFor();
+      await page.getByLabel('Name the proposal as it is now').fill('End of the Luleå meeting');
+      await page.getByRole('button', { name: 'Take snapshot' }).click();
+      const row = page.getByTestId('snapshot').filter({ hasText: 'End of the Luleå meeting' });
+      await row.waitFor({ timeout: 5000 });
+      const { snapshots } = snapshotListSchema.parse((await w.coordinator.get(`/api/proposals/${w.proposal.id}/snapshots`)).body);
+      const snap = snapshots.find((s) => s.name === 'End of the Luleå meeting');
+      expect(snap?.sectionId).toBeNull();
+
+      // After the snapshot, Bruno (Comune di Bologna, IT) adds hostile-looking text through a stock client.
+      const hostile = ' <img src=x onerror="window.__xss=1"> youth councils';
+      const fragment = bruno.doc.getXmlFragment('default');
+      const para = fragment.get(fragment.length - 1) as Y.XmlElement;
+      (para.get(0) as Y.XmlText).insert(before.length, hostile);
+      await waitFor(() => bruno.textNow().includes('youth councils'), 5000, 'edit stored');
+
+      // A reviewer opens the snapshot read-only: the old text, and no restore button.
+      const revCtx = await signedInContext(browser, server.url, w.reviewer);
+      const rev = await revCtx.newPage();
+      const revErrors = collectErrors(rev);
+      await rev.goto(`/proposals/${w.proposal.id}/history`);
+      await rev.getByTestId('snapshot').filter({ hasText: 'End of the Luleå meeting' }).getByRole('link', { name: 'Open read-only' }).click();
+      const revSection = rev.locator(`[data-testid="snapshot-section"][data-section="${section.id}"]`);
+      await revSection.filter({ hasText: 'rebuild trust' }).waitFor({ timeout: 5000 });
+      expect(await revSection.textContent()).not.toContain('youth councils');
+      expect(await rev.getByRole('button', { name: 'Restore this section' }).count()).toBe(0);
+      expect(await rev.getByTestId('snapshot-form').count()).toBe(0);
+
+      // What changed since: the insertion is an <ins> titled with Bruno, his partner and country, rendered as text.
+      await page.goto(`/proposals/${w.proposal.id}/history`);
+      await row.getByRole('link', { name: 'Changes since then' }).click();
+      await page.getByTestId('changes-page').waitFor();
+      const changed = page.locator(`[data-testid="section-changes"][data-section="${section.id}"]`);
+      const ins = changed.locator('ins', { hasText: 'youth councils' });
+      await ins.waitFor({ timeout: 5000 });
+      expect(await ins.getAttribute('title')).toBe('Inserted by Bruno Bologna · Comune di Bologna (IT)');
+      expect(await ins.textContent()).toContain('<img src=x onerror="window.__xss=1">');
+      expect(await changed.locator('img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      const summary = page.getByTestId('partner-summary').first();
+      await summary.filter({ hasText: 'Comune di Bologna' }).waitFor();
+      expect(await summary.textContent()).toContain('Bruno Bologna');
+      await screenshot(page, 'history-changes');
+
+      // Restore, with a confirmation; the server's document goes back, and Bruno's client sees it live.
+      await page.goto(`/proposals/${w.proposal.id}/history/${snap?.id ?? ''}`);
+      const own = page.locator(`[data-testid="snapshot-section"][data-section="${section.id}"]`);
+      await own.filter({ hasText: 'rebuild trust' }).waitFor({ timeout: 5000 });
+      await own.getByRole('button', { name: 'Restore this section' }).click();
+      await own.getByTestId('restore-confirm').waitFor();
+      await own.getByRole('button', { name: 'Yes, restore' }).click();
+      await own.getByTestId('restore-result').filter({ hasText: 'Restored' }).waitFor({ timeout: 5000 });
+      await waitFor(() => !bruno.textNow().includes('youth councils') && bruno.textNow().includes('rebuild trust'), 5000, 'restored text reaches a live client');
+      await screenshot(page, 'history-restored');
+      expect(errors).toEqual([]);
+      expect(revErrors).toEqual([]);
+      await ctx.close();
+      await revCtx.close();
+    } finally {
+      bruno.destroy();
+    }
+  });
+});
