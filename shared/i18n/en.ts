@@ -311,6 +311,7 @@ export const en = {
   'present.title': "{title}: projector",
   'present.noMeeting': "No meeting in progress: the whole proposal is shown.",
   'present.empty': "(empty)",
+  'changes.onlySection': "Only this section",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -309,4 +309,5 @@ export const es: Catalogue = {
   'present.title': "{title}: proyector",
   'present.noMeeting': "No hay ninguna reunión en curso: se muestra toda la propuesta.",
   'present.empty': "(vacía)",
+  'changes.onlySection': "Solo esta sección",
 };

@@ -309,4 +309,5 @@ export const fi: Catalogue = {
   'present.title': "{title}: projektori",
   'present.noMeeting': "Tapaamista ei ole käynnissä: koko hakemus näytetään.",
   'present.empty': "(tyhjä)",
+  'changes.onlySection': "Vain tämä osio",
 };

@@ -309,4 +309,5 @@ export const it: Catalogue = {
   'present.title': "{title}: proiettore",
   'present.noMeeting': "Nessun incontro in corso: viene mostrata tutta la proposta.",
   'present.empty': "(vuota)",
+  'changes.onlySection': "Solo questa sezione",
 };

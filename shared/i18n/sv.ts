@@ -309,4 +309,5 @@ export const sv: Catalogue = {
   'present.title': "{title}: projektor",
   'present.noMeeting': "Inget pågående möte: hela förslaget visas.",
   'present.empty': "(tomt)",
+  'changes.onlySection': "Bara det här avsnittet",
 };

@@ -87,19 +87,30 @@ function ChangesView({ proposal, snapshots, changes, sectionId }: { proposal: Pr
       </section>
       {changed.length === 0 && <p data-testid="no-changes">{t('changes.none')}</p>}
       {changed.map((s) => (
-        <SectionChanges key={s.sectionId} diff={s} colours={colours} />
+        <SectionChanges
+          key={s.sectionId}
+          diff={s}
+          colours={colours}
+          onlyHref={sectionId || changes.until ? null : `/proposals/${enc(proposal.id)}/sections/${enc(s.sectionId)}/changes/${enc(changes.since)}`}
+        />
       ))}
       {unchanged > 0 && !sectionId && <p className="muted">{t('changes.unchanged', { count: unchanged })}</p>}
     </main>
   );
 }
 
-function SectionChanges({ diff, colours }: { diff: SectionDiff; colours: ReadonlyMap<string, string> }) {
+function SectionChanges({ diff, colours, onlyHref }: { diff: SectionDiff; colours: ReadonlyMap<string, string>; onlyHref: string | null }) {
+  const { t } = useI18n();
   return (
     <section className="card changes__section" data-testid="section-changes" data-section={diff.sectionId}>
       <h2>
         {diff.number} {diff.title}
       </h2>
+      {onlyHref && (
+        <Link href={onlyHref} className="changes__only">
+          {t('changes.onlySection')}
+        </Link>
+      )}
       <PartnerSummary contributions={diff.byPartner} colours={colours} />
       <DiffRuns runs={diff.runs} colours={colours} />
     </section>
