@@ -21,6 +21,7 @@ import { boardRoutes } from './api/board';
 import { snapshotRoutes } from './api/snapshots';
 import { exportRoutes } from './api/export';
 import { historyRoutes } from './api/history';
+import { meetingRoutes } from './api/meetings';
 
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -66,6 +67,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   app.route('/api', snapshotRoutes());
   app.route('/api', exportRoutes());
   app.route('/api', historyRoutes());
+  app.route('/api', meetingRoutes());
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'No such endpoint' } }, 404));
 
   mountClient(app, ctx.config.staticDir);

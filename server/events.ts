@@ -18,6 +18,10 @@ export type DomainEvent =
   | { type: 'comment.changed'; proposalId: string; sectionId: string; threadId: string }
   /** `userId` was @mentioned by `by` (a user id) in a comment of the thread. */
   | { type: 'mention'; proposalId: string; sectionId: string; threadId: string; userId: string; by: string }
+  /** A workshop meeting started or ended. */
+  | { type: 'meeting.changed'; proposalId: string; meetingId: string }
+  /** The meeting's facilitator moved to a section and scroll position (0..1): projectors follow. */
+  | { type: 'meeting.focus'; proposalId: string; meetingId: string; sectionId: string | null; scroll: number }
   /** A section's stored character count (and so its meter) changed after persisted edits. */
   | { type: 'completeness.changed'; proposalId: string; sectionId: string; chars: number; score: number }
   /** Who is in which section of the proposal, as one instance sees its own sockets. */

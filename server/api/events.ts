@@ -34,6 +34,10 @@ function translate(e: DomainEvent, proposalId: string, userId: string): { out: S
       return e.userId === userId ? { out: { type: 'mention', sectionId: e.sectionId, threadId: e.threadId, by: e.by }, activity: false, recheck: false } : none;
     case 'completeness.changed':
       return { out: { type: 'completeness', sectionId: e.sectionId, chars: e.chars, score: e.score }, activity: false, recheck: false };
+    case 'meeting.changed':
+      return { out: { type: 'meeting', meetingId: e.meetingId }, activity: true, recheck: false };
+    case 'meeting.focus':
+      return { out: { type: 'focus', meetingId: e.meetingId, sectionId: e.sectionId, scroll: e.scroll }, activity: false, recheck: false };
     case 'presence.changed':
       return none; // merged per instance by the stream itself
   }

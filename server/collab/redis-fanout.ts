@@ -201,6 +201,8 @@ const crossesInstances: Record<DomainEvent['type'], true> = {
   mention: true,
   'completeness.changed': true,
   'presence.changed': true,
+  'meeting.changed': true,
+  'meeting.focus': true,
 };
 
 /** Events come from our own instances; this only guards against a stray publisher on the channel. */

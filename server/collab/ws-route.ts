@@ -175,6 +175,8 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       case 'mention':
       case 'completeness.changed':
       case 'presence.changed':
+      case 'meeting.changed':
+      case 'meeting.focus':
         return;
       default: {
         const never: never = event;

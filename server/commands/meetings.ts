@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import type { createMeetingRequestSchema, focusRequestSchema } from '../../shared/schemas/history';
+import { recordAudit } from '../db/audit';
+import { endMeeting, findMeeting, insertMeeting, openMeetingOf, setMeetingFocus, type MeetingRow } from '../db/meetings';
+import { findProposalById } from '../db/proposals';
+import { findSectionById, listSections } from '../db/sections';
+import { insertSnapshot } from '../db/snapshots';
+import type { Sql } from '../db/sql';
+import { conflict, forbidden, notFound } from '../errors';
+import { authorize, loadActor, requireMember } from '../policy';
+import { storedSectionState } from './take-snapshot';
+import type { CommandContext } from './create-proposal';
+
+/**
+ * Workshop meetings: the coordinator starts one (a 'meeting' snapshot of the
+ * whole proposal; at most one open meeting per proposal, else 409) and ends it
+ * (a second snapshot). The facilitator (who started it) moves the focus that
+ * projectors follow. Start and end publish `meeting.changed`, focus `meeting.focus`.
+ */
+
+type CreateMeeting = z.infer<typeof createMeetingRequestSchema>;
+type Focus = z.infer<typeof focusRequestSchema>;
+
+async function snapshotProposal(tx: Sql, proposalId: string, name: string, userId: string): Promise<string> {
+  const states = [];
+  for (const section of await listSections(tx, proposalId)) states.push({ sectionId: section.id, ...(await storedSectionState(tx, section.id)) });
+  return insertSnapshot(tx, { proposalId, name: name.slice(0, 200), kind: 'meeting', sectionId: null, createdBy: userId, states });
+}
+
+const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+
+export async function startMeeting(ctx: CommandContext, userId: string, proposalId: string, input: CreateMeeting): Promise<MeetingRow> {
+  let id: string;
+  try {
+    id = await ctx.db.transaction(async (tx) => {
+      if (!(await findProposalById(tx, proposalId))) throw notFound('Proposal');
+      authorize(await loadActor(tx, userId, proposalId), 'proposal.manage');
+      if (await openMeetingOf(tx, proposalId)) throw conflict('A meeting is already open: end it first');
+      const startSnapshotId = await snapshotProposal(tx, proposalId, `Meeting start: ${input.name}`, userId);
+      const meetingId = await insertMeeting(tx, { proposalId, ...input, facilitatorId: userId, startSnapshotId });
+      await recordAudit(tx, { proposalId, actorId: userId, action: 'meeting.started', data: { meetingId, name: input.name, city: input.city, date: input.date } });
+      return meetingId;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('A meeting is already open: end it first');
+    throw err;
+  }
+  ctx.events.publish({ type: 'meeting.changed', proposalId, meetingId: id });
+  return (await findMeeting(ctx.db, id))!;
+}
+
+/** The meeting, 404 unless `userId` is a member of its proposal. */
+export async function memberMeeting(db: Sql, userId: string, meetingId: string): Promise<MeetingRow> {
+  const meeting = await findMeeting(db, meetingId);
+  if (!meeting) throw notFound('Meeting');
+  requireMember(await loadActor(db, userId, meeting.proposalId), 'Meeting');
+  return meeting;
+}
+
+export async function finishMeeting(ctx: CommandContext, userId: string, meetingId: string): Promise<MeetingRow> {
+  const meeting = await memberMeeting(ctx.db, userId, meetingId);
+  await ctx.db.transaction(async (tx) => {
+    authorize(await loadActor(tx, userId, meeting.proposalId), 'proposal.manage');
+    const locked = await findMeeting(tx, meetingId, true);
+    if (!locked || locked.endedAt) throw conflict('The meeting has already ended');
+    const endSnapshotId = await snapshotProposal(tx, meeting.proposalId, `Meeting end: ${meeting.name}`, userId);
+    await endMeeting(tx, meetingId, endSnapshotId);
+    await recordAudit(tx, { proposalId: meeting.proposalId, actorId: userId, action: 'meeting.ended', data: { meetingId, name: meeting.name } });
+  });
+  ctx.events.publish({ type: 'meeting.changed', proposalId: meeting.proposalId, meetingId });
+  return (await findMeeting(ctx.db, meetingId))!;
+}
+
+/** The facilitator only (403 for other members); the meeting must be open (409) and the section of its proposal (404). */
+export async function moveFocus(ctx: CommandContext, userId: string, meetingId: string, focus: Focus): Promise<void> {
+  const meeting = await memberMeeting(ctx.db, userId, meetingId);
+  if (meeting.facilitatorId !== userId) throw forbidden('Only the facilitator leads the projector');
+  if (meeting.endedAt) throw conflict('The meeting has ended');
+  if (focus.sectionId) {
+    const section = await findSectionById(ctx.db, focus.sectionId);
+    if (!section || section.proposalId !== meeting.proposalId) throw notFound('Section');
+  }
+  await setMeetingFocus(ctx.db, meetingId, focus.sectionId, focus.scroll);
+  ctx.events.publish({ type: 'meeting.focus', proposalId: meeting.proposalId, meetingId, sectionId: focus.sectionId, scroll: focus.scroll });
+}
