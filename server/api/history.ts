@@ -6,6 +6,7 @@ import { changesQuerySchema, restoreRequestSchema } from '../../shared/schemas/h
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { restoreSection } from '../commands/restore-section';
+import { submitProposal } from '../commands/submit-proposal';
 import { findProposalById } from '../db/proposals';
 import { findSectionById, listSections } from '../db/sections';
 import { findSnapshot, snapshotSectionState } from '../db/snapshots';
@@ -16,6 +17,7 @@ import { textBlocksOfState } from '../history/text-blocks';
 import { loadActor } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
+import { presentSnapshot } from './snapshots';
 import { jsonBody, params, query } from './validate';
 
 const snapshotSectionParams = z.object({ id: idSchema, sectionId: idSchema });
@@ -28,7 +30,7 @@ async function memberSnapshot(db: Sql, userId: string, snapshotId: string, propo
   return snapshot;
 }
 
-/** Reading snapshots, restoring a section, and "what changed since" diffs. Members only (404 otherwise). */
+/** Reading snapshots, restoring a section, "what changed since" diffs, and submission. Members only (404 otherwise). */
 export function historyRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
@@ -77,6 +79,14 @@ export function historyRoutes(): Hono<AppEnv> {
     await memberSnapshot(ctx.db, user.id, since, id);
     if (until) await memberSnapshot(ctx.db, user.id, until, id);
     return c.json(await proposalChanges(ctx.db, id, await listSections(ctx.db, id), since, until ?? null));
+  });
+
+  /** Submission: the coordinator, once nothing blocks it; approved sections become final and a 'submission' snapshot is taken. */
+  r.post('/proposals/:id/submit', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const row = await submitProposal(c.get('ctx'), user.id, id);
+    return c.json({ snapshot: presentSnapshot(row) }, 201);
   });
 
   return r;

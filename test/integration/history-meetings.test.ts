@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingListSchema, meetingResponseSchema, proposalChangesResponseSchema } from '../../shared/schemas/history';
-import { snapshotListSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
+import { proposalResponseSchema } from '../../shared/schemas/domain';
+import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
 import type { ApiClient } from '../helpers/http';
 import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -149,5 +150,32 @@ describe('history: workshop meetings', () => {
     expect((await w.coordinator.post(`/api/meetings/${open.id}/focus`, { sectionId: null, scroll: 0 })).status).toBe(409);
     // A new meeting may start once the last one ended.
     expect((await w.coordinator.post(`/api/proposals/${w.proposal.id}/meetings`, { ...meetingInput, name: 'Second' })).status).toBe(201);
+  });
+});
+
+describe('history: submission', () => {
+  it('HIS7: the coordinator submits once nothing blocks it: approved sections become final and a submission snapshot is taken', async () => {
+    const fresh = await seedWorkshop(server);
+    const id = fresh.proposal.id;
+    const refused = await fresh.coordinator.post(`/api/proposals/${id}/submit`, {});
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain('not approved');
+    expect((await fresh.editors.bologna.post(`/api/proposals/${id}/submit`, {})).status).toBe(403);
+    expect((await (await signUp(server)).post(`/api/proposals/${id}/submit`, {})).status).toBe(404);
+
+    for (const section of fresh.proposal.sections) {
+      for (const status of ['drafting', 'ready_for_review', 'in_review', 'approved']) {
+        const r = await fresh.coordinator.patch(`/api/sections/${section.id}`, { status });
+        expect(r.status, `${status}: ${JSON.stringify(r.body)}`).toBe(200);
+      }
+    }
+    const board = boardResponseSchema.parse((await fresh.coordinator.get(`/api/proposals/${id}/board`)).body);
+    expect(board.blockers).toEqual([]);
+    const res = await fresh.coordinator.post(`/api/proposals/${id}/submit`, {});
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const { snapshot } = snapshotResponseSchema.parse(res.body);
+    expect(snapshot).toMatchObject({ kind: 'submission', sectionId: null, sections: fresh.proposal.sections.length });
+    const after = proposalResponseSchema.parse((await fresh.reviewer.get(`/api/proposals/${id}`)).body).proposal;
+    expect(after.sections.every((s) => s.status === 'final')).toBe(true);
   });
 });
