@@ -5,6 +5,7 @@
  *   npm run bench                 # full run (PGlite; then Postgres when DATABASE_URL is set)
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
+ *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,12 @@ const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
 const instances = instancesArg >= 0 ? Number(process.argv[instancesArg + 1]) : 1;
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances takes a whole number >= 1');
+const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold'] as const;
+const onlyArg = process.argv.indexOf('--only');
+const only = new Set<string>(onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : scenarioNames);
+for (const name of only) {
+  if (!(scenarioNames as readonly string[]).includes(name)) throw new Error(`--only takes a comma list of: ${scenarioNames.join(', ')}`);
+}
 // Each stock y-websocket provider adds a process 'exit' listener in Node.
 process.setMaxListeners(0);
 const seconds = quick ? 4_000 : 15_000;
@@ -42,6 +49,7 @@ interface Pair {
 async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; reference: RateResult }[]> {
   const out: { twinpad: RateResult; reference: RateResult }[] = [];
   for (const spec of rateSpecs) {
+    if (!only.has(spec.scenario)) continue;
     console.log(`  ${spec.scenario}: ${spec.sections} section(s) x ${spec.clientsPerSection} clients x ${spec.editsPerSecond} edits/s`);
     const reference = await runRate(pair.reference, spec);
     const twinpad = await runRate(pair.twinpad, spec);
@@ -51,6 +59,7 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
 }
 
 async function capacity(pair: Pair): Promise<{ twinpad: CapacityStep[]; reference: CapacityStep[] }> {
+  if (!only.has('capacity')) return { twinpad: [], reference: [] };
   console.log(`  capacity: ramp to ${capacitySteps.at(-1)} idle connections over 20 sections`);
   const reference = await runCapacity(pair.reference, capacitySteps, probeMs);
   const twinpad = await runCapacity(pair.twinpad, capacitySteps, probeMs);
@@ -66,6 +75,7 @@ interface ColdLoad {
 
 async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<ColdLoad[]> {
   const results: ColdLoad[] = [];
+  if (!only.has('cold')) return results;
   let twinpad = pair.twinpad;
   for (const [i, updates] of coldSizes.entries()) {
     console.log(`  cold load: ${updates} single-keystroke updates`);
@@ -149,6 +159,7 @@ async function main(): Promise<void> {
   let multi: InstancesReport | null = null;
   if (instances > 1) {
     const workshop = rateSpecs.find((s) => s.scenario === 'workshop')!;
+    if (!only.has('workshop')) throw new Error('--instances measures the workshop scenario: include it in --only');
     multi = await benchInstances(instances, workshop, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
   }
 
@@ -159,7 +170,7 @@ async function main(): Promise<void> {
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ quick, durationSeconds: (Date.now() - started) / 1000, reports, instances: multi }, null, 2));
+  writeFileSync(file, JSON.stringify({ quick, only: [...only], durationSeconds: (Date.now() - started) / 1000, reports, instances: multi }, null, 2));
   console.log(`\nwrote ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
