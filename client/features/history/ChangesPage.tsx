@@ -23,15 +23,27 @@ interface Loaded {
   proposal: Proposal;
   snapshots: Snapshot[];
   changes: ProposalChanges;
+  /** The meeting these snapshots began and ended, when they did. */
+  meetingName: string | null;
+}
+
+async function meetingNameFor(proposalId: string, since: string, until: string | null): Promise<string | null> {
+  if (!until) return null;
+  const { meetings } = await historyApi.meetings(proposalId).catch(() => ({ meetings: [] }));
+  return meetings.find((m) => m.startSnapshotId === since && m.endSnapshotId === until)?.name ?? null;
 }
 
 async function loadChanges({ proposalId, since, until, sectionId }: ChangesPageProps): Promise<Loaded> {
-  const [{ proposal }, { snapshots }] = await Promise.all([api.proposal(proposalId), historyApi.snapshots(proposalId)]);
+  const [{ proposal }, { snapshots }, meetingName] = await Promise.all([
+    api.proposal(proposalId),
+    historyApi.snapshots(proposalId),
+    meetingNameFor(proposalId, since, until),
+  ]);
   if (sectionId) {
     const one = await historyApi.sectionChanges(sectionId, since, until);
-    return { proposal, snapshots, changes: { since: one.since, until: one.until, sections: [one.section], byPartner: one.section.byPartner } };
+    return { proposal, snapshots, meetingName, changes: { since: one.since, until: one.until, sections: [one.section], byPartner: one.section.byPartner } };
   }
-  return { proposal, snapshots, changes: await historyApi.proposalChanges(proposalId, since, until) };
+  return { proposal, snapshots, meetingName, changes: await historyApi.proposalChanges(proposalId, since, until) };
 }
 
 const enc = encodeURIComponent;
@@ -50,15 +62,18 @@ export default function ChangesPage(props: ChangesPageProps) {
         <Link href={`/proposals/${enc(proposalId)}/history`}>{t('history.back')}</Link>
       </main>
     );
-  const { proposal, snapshots, changes } = state.value;
-  return <ChangesView proposal={proposal} snapshots={snapshots} changes={changes} sectionId={sectionId} />;
+  return <ChangesView {...state.value} sectionId={sectionId} />;
 }
 
-function ChangesView({ proposal, snapshots, changes, sectionId }: { proposal: Proposal; snapshots: Snapshot[]; changes: ProposalChanges; sectionId: string | null }) {
+function ChangesView({ proposal, snapshots, changes, meetingName, sectionId }: Loaded & { sectionId: string | null }) {
   const { t } = useI18n();
   const colours = useMemo(() => partnerColours(proposal.partners.map((p) => p.id)), [proposal.partners]);
   const nameOf = (id: string | null) => snapshots.find((s) => s.id === id)?.name ?? id ?? '';
-  const heading = changes.until ? t('changes.between', { from: nameOf(changes.since), to: nameOf(changes.until) }) : t('changes.title', { name: nameOf(changes.since) });
+  const heading = meetingName
+    ? t('meeting.changes', { name: meetingName })
+    : changes.until
+      ? t('changes.between', { from: nameOf(changes.since), to: nameOf(changes.until) })
+      : t('changes.title', { name: nameOf(changes.since) });
   const changed = changes.sections.filter((s) => s.changed);
   const unchanged = changes.sections.length - changed.length;
   const base = sectionId ? `/proposals/${enc(proposal.id)}/sections/${enc(sectionId)}/changes/` : `/proposals/${enc(proposal.id)}/changes/`;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
@@ -11,6 +11,8 @@ import { useMeeting } from './use-meeting';
 import './meetings.css';
 
 const FOCUS_THROTTLE_MS = 200;
+/** The router's navigation event (client/router.tsx). */
+const NAVIGATE_EVENT = 'twinpad:navigate';
 const enc = encodeURIComponent;
 
 /** The workspace's scrolling pane (WorkspacePage's <main id="main">). */
@@ -40,7 +42,7 @@ export function MeetingBar({ proposal, sectionId, user }: MeetingBarProps) {
 
   if (!meeting) return proposal.abilities.manage ? <StartMeeting proposalId={proposal.id} onStarted={m.reload} /> : null;
   return (
-    <div className="banner meeting-banner" role="status" data-testid="meeting-banner" data-meeting={meeting.id}>
+    <div className="banner meeting-banner" role="status" data-testid="meeting-banner" data-meeting={meeting.id} data-focus-section={m.focus?.sectionId ?? ''}>
       <span>
         <span aria-hidden="true">📽 </span>
         {t('meeting.banner', { name: meeting.name, city: meeting.city, date: date(meeting.date), facilitator: meeting.facilitator.name })}
@@ -94,12 +96,37 @@ function useFacilitatorReports(meeting: Meeting | null, sectionId: string | null
     };
   }, [meetingId]);
 
+  // A new section is reported at once, not after the throttle window: from the
+  // navigation itself (before the new section renders), else when it has rendered.
+  const reported = useRef<string | null | undefined>(undefined);
+  const reportSection = useCallback(
+    (id: string | null) => {
+      if (!meetingId || reported.current === id) return;
+      reported.current = id;
+      throttle.current?.cancel();
+      historyApi.focus(meetingId, id, 0).catch(() => undefined);
+    },
+    [meetingId],
+  );
+
   useEffect(() => {
     if (!meetingId) return;
-    // A new section: report it now, not after the throttle window.
-    throttle.current?.cancel();
-    historyApi.focus(meetingId, sectionId, 0).catch(() => undefined);
-  }, [meetingId, sectionId]);
+    reported.current = undefined;
+    const onNavigate = () => {
+      const match = /^\/proposals\/[^/]+(?:\/sections\/([^/]+))?\/?$/.exec(window.location.pathname);
+      if (match) reportSection(match[1] ? decodeURIComponent(match[1]) : null);
+    };
+    window.addEventListener(NAVIGATE_EVENT, onNavigate);
+    window.addEventListener('popstate', onNavigate);
+    return () => {
+      window.removeEventListener(NAVIGATE_EVENT, onNavigate);
+      window.removeEventListener('popstate', onNavigate);
+    };
+  }, [meetingId, reportSection]);
+
+  useEffect(() => {
+    reportSection(sectionId);
+  }, [reportSection, sectionId]);
 }
 
 /** While following: go to the facilitator's section and scroll position. */
