@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { clientsOfRows, recordDocClients } from './doc-clients';
 import type { Sql } from './sql';
 
 /**
@@ -45,7 +46,16 @@ export async function appendDocUpdates(db: Sql, rows: readonly NewDocUpdate[]): 
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidLiteral(id: string | null): string {
+  if (id === null) return 'null';
+  if (!UUID.test(id)) throw new Error(`not a uuid: ${JSON.stringify(id)}`);
+  return `'${id}'::uuid`;
+}
+
 async function insertChunk(db: Sql, chunk: readonly NewDocUpdate[]): Promise<number[]> {
+  if (db.backend === 'pglite') return insertChunkLiteral(db, chunk);
   const params: unknown[] = [];
   const values = chunk.map((r, i) => {
     params.push(r.docId, r.update, r.userId);
@@ -56,6 +66,18 @@ async function insertChunk(db: Sql, chunk: readonly NewDocUpdate[]): Promise<num
     params,
   );
   // Identity values are assigned in VALUES order; sort defensively, RETURNING order is not promised.
+  return inserted.map((r) => r.seq).sort((a, b) => a - b);
+}
+
+/**
+ * PGlite: the same insert as literals (uuids checked, bytea as hex) over the simple
+ * protocol, one round trip instead of five (measured 0.85 -> 0.28 ms per commit).
+ */
+async function insertChunkLiteral(db: Sql, chunk: readonly NewDocUpdate[]): Promise<number[]> {
+  const values = chunk.map(
+    (r) => `(${uuidLiteral(r.docId)}, '\\x${Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength).toString('hex')}'::bytea, ${uuidLiteral(r.userId)})`,
+  );
+  const inserted = await db.queryText<{ seq: number }>(`insert into doc_updates (doc_id, update, user_id) values ${values.join(', ')} returning seq`);
   return inserted.map((r) => r.seq).sort((a, b) => a - b);
 }
 
@@ -106,10 +128,12 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
       [docId],
     );
     if (prev && prev.upto_seq >= uptoSeq) return false;
-    const deleted = await tx.query<{ update: Uint8Array }>(
-      `delete from doc_updates where doc_id = $1 and seq <= $2 returning update`,
+    const deleted = await tx.query<{ update: Uint8Array; userId: string | null }>(
+      `delete from doc_updates where doc_id = $1 and seq <= $2 returning update, user_id as "userId"`,
       [docId, uptoSeq],
     );
+    // Who sent these rows outlives them: attributed diffs read it (server/history).
+    await recordDocClients(tx, docId, clientsOfRows(deleted));
     // Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected.
     const doc = new Y.Doc({ gc: true });
     let merged: Uint8Array;

@@ -10,6 +10,7 @@ import { sectionResponseSchema } from '../../shared/schemas/domain';
 import { snapshotResponseSchema } from '../../shared/schemas/review';
 import { auditPageSchema } from '../../shared/schemas/domain';
 import { storedSectionState } from '../../server/commands/take-snapshot';
+import { compactDoc } from '../../server/db/doc-updates';
 import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
@@ -201,5 +202,41 @@ describe('history: what changed since', () => {
     const stranger = await signUp(server);
     expect((await stranger.get(`/api/sections/${sectionId}/changes?since=${since}`)).status).toBe(404);
     expect((await w.reviewer.get(`/api/sections/${sectionId}/changes`)).status).toBe(400);
+  });
+
+  it('HIS8: after compaction removes the log rows, insertions keep their authors (doc_clients); deletions recorded only in removed rows are attributed to Unknown', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.helsinki.id, 4);
+    const heikki = track(stockClient(server.url, sectionId, w.editors.helsinki));
+    await waitFor(() => heikki.provider.synced, 5000, 'synced');
+    typeParagraph(heikki, 'Alpha beta gamma');
+    await waitFor(async () => (await storedText(sectionId)).includes('gamma'), 5000, 'stored');
+    const since = await snapshot('Before compaction');
+    edit(heikki, 0, 'Alpha beta gamma'.length, 0, ' delta');
+    edit(heikki, 0, 0, 6, '');
+    await waitFor(async () => (await storedText(sectionId)).includes('>beta gamma delta<'), 5000, 'edits stored');
+
+    const db = server.ctx.db;
+    const [top] = await db.query<{ seq: number }>(`select max(seq)::int8 as seq from doc_updates where doc_id = $1`, [sectionId]);
+    expect(await compactDoc(db, sectionId, (await storedSectionState(db, sectionId)).state, top!.seq)).toBe(true);
+    expect(await db.query(`select seq from doc_updates where doc_id = $1`, [sectionId])).toEqual([]);
+    // A later edit by another client (the coordinator's): Heikki's client now appears in no log row.
+    const chiara = track(stockClient(server.url, sectionId, w.coordinator));
+    await waitFor(() => chiara.provider.synced && fragmentText(chiara.doc).includes('delta'), 5000, 'chiara synced');
+    edit(chiara, 0, 'beta gamma delta'.length, 0, ' epsilon');
+    await waitFor(async () => (await storedText(sectionId)).includes('epsilon'), 5000, 'late edit stored');
+
+    const res = await w.coordinator.get(`/api/sections/${sectionId}/changes?since=${since}`);
+    expect(res.status).toBe(200);
+    const { section } = sectionChangesResponseSchema.parse(res.body);
+    const inserted = section.runs.filter((r) => r.op === 'insert');
+    expect(inserted.map((r) => [r.text, r.op === 'insert' && r.author.userId])).toEqual([
+      [' delta', w.editors.helsinki.user.id],
+      [' epsilon', w.coordinator.user.id],
+    ]);
+    const alpha = section.runs.find((r) => r.op === 'delete' && r.text.includes('Alpha'));
+    expect(alpha?.op === 'delete' && alpha.author).toEqual({ userId: null, name: 'Unknown', partnerId: null, partnerName: null, country: null });
+    expect(section.byPartner.find((p) => p.partnerId === null)).toMatchObject({ insertedChars: 0, deletedChars: 'Alpha '.length });
+    expect(section.byPartner.find((p) => p.partnerId === w.partners.helsinki.id)).toMatchObject({ insertedChars: ' delta'.length, deletedChars: 0 });
+    expect(section.byPartner.find((p) => p.partnerId === w.partners.bologna.id)).toMatchObject({ insertedChars: ' epsilon'.length, deletedChars: 0 });
   });
 });
