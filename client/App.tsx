@@ -16,6 +16,7 @@ const BoardPage = lazy(() => import('./features/board/BoardPage'));
 const HistoryPage = lazy(() => import('./features/history/HistoryPage'));
 const SnapshotPage = lazy(() => import('./features/history/SnapshotPage'));
 const ChangesPage = lazy(() => import('./features/history/ChangesPage'));
+const LatestChanges = lazy(() => import('./features/history/LatestChanges'));
 const PresentPage = lazy(() => import('./features/present/PresentPage'));
 
 export function App({ registry }: { registry: CollabRegistry }) {
@@ -126,6 +127,8 @@ function Routes() {
   if (changes?.id && changes.since) return <Lazy><ChangesPage proposalId={changes.id} since={changes.since} until={changes.until ?? null} sectionId={null} /></Lazy>;
   const sectionChanges = matchPath('/proposals/:id/sections/:sectionId/changes/:since', path);
   if (sectionChanges?.id && sectionChanges.since) return <Lazy><ChangesPage proposalId={sectionChanges.id} since={sectionChanges.since} until={null} sectionId={sectionChanges.sectionId ?? null} /></Lazy>;
+  const latestChanges = matchPath('/proposals/:id/sections/:sectionId/changes', path);
+  if (latestChanges?.id && latestChanges.sectionId) return <Lazy><LatestChanges proposalId={latestChanges.id} sectionId={latestChanges.sectionId} /></Lazy>;
   const present = matchPath('/proposals/:id/present', path);
   if (present?.id) return <Lazy><PresentPage proposalId={present.id} /></Lazy>;
   const section = matchPath('/proposals/:id/sections/:sectionId', path);

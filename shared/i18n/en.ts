@@ -312,6 +312,7 @@ export const en = {
   'present.noMeeting': "No meeting in progress: the whole proposal is shown.",
   'present.empty': "(empty)",
   'changes.onlySection': "Only this section",
+  'changes.sectionLink': "What changed in this section",
 } as const;
 
 export type MessageKey = keyof typeof en;

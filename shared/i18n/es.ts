@@ -310,4 +310,5 @@ export const es: Catalogue = {
   'present.noMeeting': "No hay ninguna reunión en curso: se muestra toda la propuesta.",
   'present.empty': "(vacía)",
   'changes.onlySection': "Solo esta sección",
+  'changes.sectionLink': "Qué ha cambiado en esta sección",
 };

@@ -310,4 +310,5 @@ export const fi: Catalogue = {
   'present.noMeeting': "Tapaamista ei ole käynnissä: koko hakemus näytetään.",
   'present.empty': "(tyhjä)",
   'changes.onlySection': "Vain tämä osio",
+  'changes.sectionLink': "Mitä tässä osiossa on muuttunut",
 };

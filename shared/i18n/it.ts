@@ -310,4 +310,5 @@ export const it: Catalogue = {
   'present.noMeeting': "Nessun incontro in corso: viene mostrata tutta la proposta.",
   'present.empty': "(vuota)",
   'changes.onlySection': "Solo questa sezione",
+  'changes.sectionLink': "Cosa è cambiato in questa sezione",
 };

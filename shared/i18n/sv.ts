@@ -310,4 +310,5 @@ export const sv: Catalogue = {
   'present.noMeeting': "Inget pågående möte: hela förslaget visas.",
   'present.empty': "(tomt)",
   'changes.onlySection': "Bara det här avsnittet",
+  'changes.sectionLink': "Vad som ändrats i det här avsnittet",
 };

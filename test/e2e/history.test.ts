@@ -29,7 +29,7 @@ function appendParagraph(doc: Y.Doc, text: string): void {
 }
 
 describe('history in Chromium', () => {
-  it('HIS-E1: a coordinator names a snapshot; members open it read-only; the changes since it are attributed word by word to person and partner, as text; the coordinator restores the section with a confirmation and the server holds the restored text', async () => {
+  it('HIS-E1: a coordinator names a snapshot; members open it read-only; the changes since it (for the proposal, and for one section from the workspace) are attributed word by word to person and partner, as text; the coordinator restores the section with a confirmation and the server holds the restored text', async () => {
     const section = w.proposal.sections[0];
     if (!section) throw new Error('no section');
     const before = 'Young people from four towns meet to rebuild trust.';
@@ -87,6 +87,13 @@ describe('history in Chromium', () => {
       await summary.filter({ hasText: 'Comune di Bologna' }).waitFor();
       expect(await summary.textContent()).toContain('Bruno Bologna');
       await screenshot(page, 'history-changes');
+
+      // From the section in the workspace: what changed in it since the newest snapshot.
+      await page.goto(`/proposals/${w.proposal.id}/sections/${section.id}`);
+      await page.getByTestId('section-changes-link').click();
+      await page.getByRole('heading', { name: 'Changes since “End of the Luleå meeting”' }).waitFor({ timeout: 5000 });
+      expect(await page.getByTestId('section-changes').count()).toBe(1);
+      await page.locator(`[data-testid="section-changes"][data-section="${section.id}"] ins`, { hasText: 'youth councils' }).waitFor();
 
       // Restore, with a confirmation; the server's document goes back, and Bruno's client sees it live.
       await page.goto(`/proposals/${w.proposal.id}/history/${snap?.id ?? ''}`);

@@ -12,6 +12,8 @@ import {
   type MeetingView,
 } from '../../client/features/meetings/follow-state';
 import { fragmentBlocks } from '../../client/features/present/fragment-blocks';
+import { latestSnapshotFor } from '../../client/features/history/snapshot-pick';
+import type { Snapshot } from '../../shared/schemas/review';
 
 const lena: ChangeAuthor = { userId: 'u1', name: 'Lena Luleå', partnerId: 'p-se', partnerName: 'Luleå kommun', country: 'SE' };
 const bruno: ChangeAuthor = { userId: 'u2', name: 'Bruno Bologna', partnerId: 'p-it', partnerName: 'Comune di Bologna', country: 'IT' };
@@ -171,5 +173,15 @@ describe('projector text', () => {
       { kind: 'paragraph', level: null, text: '' },
     ]);
     doc.destroy();
+  });
+});
+
+describe('section changes default', () => {
+  it('HIS-C5: a section\u2019s changes start from the newest snapshot holding it: whole-proposal or of that section, never another section\u2019s', () => {
+    const snap = (id: string, sectionId: string | null, createdAt: string): Snapshot => ({ id, name: id, kind: 'manual', sectionId, createdBy: null, createdAt, sections: 1 });
+    const list = [snap('old', null, '2026-01-01T00:00:00Z'), snap('mine', 'sec-1', '2026-02-01T00:00:00Z'), snap('other', 'sec-2', '2026-03-01T00:00:00Z')];
+    expect(latestSnapshotFor(list, 'sec-1')?.id).toBe('mine');
+    expect(latestSnapshotFor(list, 'sec-3')?.id).toBe('old');
+    expect(latestSnapshotFor([], 'sec-1')).toBeNull();
   });
 });

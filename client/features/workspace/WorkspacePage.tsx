@@ -112,6 +112,11 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
         <Link href={`/proposals/${encodeURIComponent(p.id)}/history`} className="button button--small" data-testid="history-link">
           {t('history.link')}
         </Link>
+        {section && (
+          <Link href={`/proposals/${encodeURIComponent(p.id)}/sections/${encodeURIComponent(section.id)}/changes`} className="button button--small" data-testid="section-changes-link">
+            {t('changes.sectionLink')}
+          </Link>
+        )}
         <ProposalMeter proposal={p} liveScores={liveScores} />
         <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
       </div>
