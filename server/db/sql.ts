@@ -17,6 +17,12 @@ export interface Sql {
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /**
+   * ONE statement without parameters over the simple protocol, returning its rows:
+   * one round trip in PGlite instead of parse/describe/bind/describe/execute (the
+   * group commit's hot path). Every value in `text` must be a safe literal.
+   */
+  queryText<T extends Row = Row>(text: string): Promise<T[]>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -42,6 +48,11 @@ class PGliteSql implements Sql {
 
   async exec(text: string): Promise<void> {
     await this.db.exec(text);
+  }
+
+  async queryText<T extends Row>(text: string): Promise<T[]> {
+    const results = await this.db.exec(text);
+    return (results.at(-1)?.rows ?? []) as T[];
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
@@ -93,6 +104,11 @@ class PostgresSql implements Sql {
 
   async exec(text: string): Promise<void> {
     await this.client.unsafe(text);
+  }
+
+  async queryText<T extends Row>(text: string): Promise<T[]> {
+    const rows = await this.client.unsafe(text);
+    return rows as unknown as T[];
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
