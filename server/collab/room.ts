@@ -68,6 +68,8 @@ export class Room {
   /** Upper bound of the encoded doc size (snapshot + every delta since). */
   docBytes = 0;
   private compacting: Promise<void> | null = null;
+  /** Server edits (restores) waiting for their commit: rejected when the commit fails. */
+  private readonly serverEdits = new Set<(err: unknown) => void>();
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
   private early: Uint8Array[] | null = [];
 
@@ -269,7 +271,13 @@ export class Room {
     Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin);
     if (this.issued === before) return Promise.resolve();
     const ticket = this.issued;
-    return new Promise<void>((resolve) => this.enqueue(ticket, resolve));
+    return new Promise<void>((resolve, reject) => {
+      this.serverEdits.add(reject);
+      this.enqueue(ticket, () => {
+        this.serverEdits.delete(reject);
+        resolve();
+      });
+    });
   }
 
   private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer | null, userId: string): void {
@@ -299,6 +307,8 @@ export class Room {
     for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'storage failed');
     this.peers.clear();
     this.outbox.length = 0;
+    for (const reject of this.serverEdits) reject(err);
+    this.serverEdits.clear();
     this.unload();
   }
 
