@@ -8,6 +8,7 @@ import {
   openMeeting,
   scrollFraction,
   scrollTopFor,
+  LatestSender,
   Throttle,
   type MeetingView,
 } from '../../client/features/meetings/follow-state';
@@ -146,6 +147,33 @@ describe('focus report throttle', () => {
     expect(sent).toEqual([1, 3, 4]);
   });
 });
+
+describe('focus report order', () => {
+  it('HIS-C3: focus reports go one at a time, in order; while one is in flight only the latest waits', async () => {
+    const sent: number[] = [];
+    const releases: (() => void)[] = [];
+    const sender = new LatestSender<number>((v) => {
+      sent.push(v);
+      return new Promise<void>((resolve) => releases.push(resolve));
+    });
+    sender.push(1);
+    sender.push(2);
+    sender.push(3);
+    expect(sent).toEqual([1]);
+    releases.shift()?.();
+    await waitFor(() => sent.length === 2);
+    expect(sent).toEqual([1, 3]);
+    sender.push(4);
+    expect(sent).toEqual([1, 3]);
+    releases.shift()?.();
+    await waitFor(() => sent.length === 3);
+    expect(sent).toEqual([1, 3, 4]);
+  });
+});
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
+}
 
 describe('projector text', () => {
   it('HIS-C4: a section document reads as plain blocks: headings with levels, paragraphs, list items, hard breaks; marks are dropped', () => {

@@ -6,7 +6,7 @@ import type { Proposal, User } from '../../../shared/schemas';
 import type { Meeting } from '../../../shared/schemas/history';
 import { Field } from '../forms/Field';
 import { historyApi } from '../history/history-api';
-import { scrollFraction, scrollTopFor, Throttle, type Focus } from './follow-state';
+import { LatestSender, scrollFraction, scrollTopFor, Throttle, type Focus } from './follow-state';
 import { useMeeting } from './use-meeting';
 import './meetings.css';
 
@@ -76,12 +76,13 @@ function useFacilitatorReports(meeting: Meeting | null, sectionId: string | null
   const section = useRef(sectionId);
   section.current = sectionId;
   const throttle = useRef<Throttle<Focus> | null>(null);
+  const sender = useRef<LatestSender<Focus> | null>(null);
 
   useEffect(() => {
     if (!meetingId) return;
-    const th = new Throttle<Focus>(FOCUS_THROTTLE_MS, (f) => {
-      historyApi.focus(meetingId, f.sectionId, f.scroll).catch(() => undefined);
-    });
+    const out = new LatestSender<Focus>((f) => historyApi.focus(meetingId, f.sectionId, f.scroll));
+    sender.current = out;
+    const th = new Throttle<Focus>(FOCUS_THROTTLE_MS, (f) => out.push(f));
     throttle.current = th;
     const pane = scrollPane();
     const onScroll = () => {
@@ -93,6 +94,7 @@ function useFacilitatorReports(meeting: Meeting | null, sectionId: string | null
       pane?.removeEventListener('scroll', onScroll);
       th.flush();
       throttle.current = null;
+      sender.current = null;
     };
   }, [meetingId]);
 
@@ -104,7 +106,7 @@ function useFacilitatorReports(meeting: Meeting | null, sectionId: string | null
       if (!meetingId || reported.current === id) return;
       reported.current = id;
       throttle.current?.cancel();
-      historyApi.focus(meetingId, id, 0).catch(() => undefined);
+      sender.current?.push({ sectionId: id, scroll: 0 });
     },
     [meetingId],
   );

@@ -111,3 +111,31 @@ export class Throttle<T> {
     this.send(value);
   }
 }
+
+/**
+ * Sends one value at a time, in order: while a send is in flight, only the
+ * latest new value waits (older ones are dropped), so the server never sees an
+ * older focus after a newer one.
+ */
+export class LatestSender<T> {
+  private inFlight = false;
+  private pending: { value: T } | null = null;
+
+  constructor(private readonly send: (value: T) => Promise<unknown>) {}
+
+  push(value: T): void {
+    if (this.inFlight) {
+      this.pending = { value };
+      return;
+    }
+    this.inFlight = true;
+    void this.send(value)
+      .catch(() => undefined)
+      .finally(() => {
+        this.inFlight = false;
+        const next = this.pending;
+        this.pending = null;
+        if (next) this.push(next.value);
+      });
+  }
+}
