@@ -149,7 +149,7 @@ describe('focus report throttle', () => {
 });
 
 describe('focus report order', () => {
-  it('HIS-C3: focus reports go one at a time, in order; while one is in flight only the latest waits', async () => {
+  it('HIS-C6: focus reports go one at a time, in order; while one is in flight only the latest waits', async () => {
     const sent: number[] = [];
     const releases: (() => void)[] = [];
     const sender = new LatestSender<number>((v) => {
