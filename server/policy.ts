@@ -135,7 +135,7 @@ export function actionsForSectionChange(section: SectionSubject, change: UpdateS
   const needed: Action[] = [];
   if (change.ownerPartnerId !== undefined || change.dueDate !== undefined) needed.push('proposal.manage');
   if (change.blocked !== undefined || change.notApplicable !== undefined) needed.push('section.flag');
-  if (change.checklist !== undefined) needed.push('section.edit');
+  if (change.checklist !== undefined || change.itemsPresent !== undefined) needed.push('section.edit');
   if (change.status !== undefined && change.status !== section.status) needed.push(actionForStatusChange(section.status, change.status));
   return needed;
 }

@@ -1,4 +1,4 @@
-import { completeness, emptyStats, rollUpProposal } from '../shared/completeness';
+import { rollUpProposal } from '../shared/completeness';
 import type {
   AuditEvent,
   Invitation,
@@ -16,6 +16,7 @@ import type { PartnerRow } from './db/partners';
 import type { ProposalRow, ProposalSummaryRow } from './db/proposals';
 import type { SectionRow } from './db/sections';
 import { abilitiesFor, type Actor } from './policy';
+import { sectionScore } from './section-stats';
 
 /** Row → JSON allowlists. Nothing leaves the server except through these. */
 
@@ -39,9 +40,6 @@ export interface SectionStats {
  * Over maxChars, the meter's `fill` item says by how much.
  */
 export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars }: SectionStats): Section {
-  const spec = { minChars: s.minChars, maxChars: s.maxChars, guidance: s.guidance, requiredItems: s.requiredItems };
-  const stats = { ...emptyStats, chars, checked: s.checklist };
-  const state = { status: s.status, notApplicable: s.notApplicableReason !== null, blockedReason: s.blockedReason };
   return {
     id: s.id,
     proposalId: s.proposalId,
@@ -53,6 +51,7 @@ export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars
     guidance: s.guidance,
     checklist: s.checklist,
     requiredItems: s.requiredItems,
+    itemsPresent: s.itemsPresent,
     ownerPartnerId: s.ownerPartnerId,
     status: s.status,
     blockedReason: s.blockedReason,
@@ -61,7 +60,7 @@ export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars
     minChars: s.minChars,
     maxChars: s.maxChars,
     dueDate: s.dueDate,
-    completeness: completeness(spec, stats, state, openThreads),
+    completeness: sectionScore(s, chars, openThreads),
     abilities: abilitiesFor(actor, { ownerPartnerId: s.ownerPartnerId, status: s.status }),
   };
 }

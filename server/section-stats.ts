@@ -17,7 +17,7 @@ import { sectionChars } from './section-text';
 export function sectionScore(s: SectionRow, chars: number, openThreads: number) {
   const spec = { minChars: s.minChars, maxChars: s.maxChars, guidance: s.guidance, requiredItems: s.requiredItems };
   const state = { status: s.status, notApplicable: s.notApplicableReason !== null, blockedReason: s.blockedReason };
-  return completeness(spec, { chars, checked: s.checklist, itemsPresent: [] }, state, openThreads);
+  return completeness(spec, { chars, checked: s.checklist, itemsPresent: s.itemsPresent }, state, openThreads);
 }
 
 /** Stored character counts of every section of a proposal. */

@@ -36,6 +36,7 @@ export async function changeSection(
       notApplicableReason: before.notApplicableReason,
       changesRequestedReason: before.changesRequestedReason,
       checklist: before.checklist,
+      itemsPresent: before.itemsPresent,
     };
     const audits: Omit<AuditInput, 'proposalId' | 'sectionId' | 'actorId'>[] = [];
 
@@ -84,6 +85,17 @@ export async function changeSection(
       if (JSON.stringify(checklist) !== JSON.stringify(before.checklist)) {
         next.checklist = checklist;
         audits.push({ action: 'section.checklist_changed', data: { from: before.checklist, to: checklist } });
+      }
+    }
+
+    if (input.itemsPresent !== undefined) {
+      const known = new Set(before.requiredItems.map((r) => r.key));
+      const items = [...new Set(input.itemsPresent)].sort();
+      const bad = items.find((k) => !known.has(k));
+      if (bad !== undefined) throw invalid(`itemsPresent: the section has no required item "${bad}"`, 'itemsPresent');
+      if (JSON.stringify(items) !== JSON.stringify([...before.itemsPresent].sort())) {
+        next.itemsPresent = items;
+        audits.push({ action: 'section.items_changed', data: { from: before.itemsPresent, to: items } });
       }
     }
 

@@ -12,6 +12,8 @@ export interface SectionRow {
   guidance: string[];
   checklist: number[];
   requiredItems: { key: string; label: string }[];
+  /** Keys of required items the owner has confirmed. */
+  itemsPresent: string[];
   minChars: number;
   maxChars: number;
   ownerPartnerId: string;
@@ -24,7 +26,7 @@ export interface SectionRow {
 }
 
 const columns = `id, proposal_id as "proposalId", key, position, number, title, criterion, guidance, checklist,
-  required_items as "requiredItems", min_chars as "minChars", max_chars as "maxChars", owner_partner_id as "ownerPartnerId",
+  required_items as "requiredItems", items_present as "itemsPresent", min_chars as "minChars", max_chars as "maxChars", owner_partner_id as "ownerPartnerId",
   status, blocked_reason as "blockedReason", not_applicable_reason as "notApplicableReason",
   changes_requested_reason as "changesRequestedReason", to_char(due_date, 'YYYY-MM-DD') as "dueDate", updated_at as "updatedAt"`;
 
@@ -74,14 +76,15 @@ export interface SectionUpdate {
   notApplicableReason: string | null;
   changesRequestedReason: string | null;
   checklist: number[];
+  itemsPresent: string[];
 }
 
 export async function updateSection(db: Sql, id: string, u: SectionUpdate): Promise<SectionRow> {
   const [row] = await db.query<SectionRow & Record<string, unknown>>(
     `update sections set owner_partner_id = $2, status = $3, due_date = $4::date, blocked_reason = $5,
-       not_applicable_reason = $6, changes_requested_reason = $7, checklist = $8::jsonb, updated_at = now()
+       not_applicable_reason = $6, changes_requested_reason = $7, checklist = $8::jsonb, items_present = $9::jsonb, updated_at = now()
      where id = $1 returning ${columns}`,
-    [id, u.ownerPartnerId, u.status, u.dueDate, u.blockedReason, u.notApplicableReason, u.changesRequestedReason, JSON.stringify(u.checklist)],
+    [id, u.ownerPartnerId, u.status, u.dueDate, u.blockedReason, u.notApplicableReason, u.changesRequestedReason, JSON.stringify(u.checklist), JSON.stringify(u.itemsPresent)],
   );
   if (!row) throw new Error('update section returned nothing');
   return row;

@@ -93,6 +93,8 @@ export const updateSectionSchema = z
     reason: textSchema(limits.reasonMaxChars).optional(),
     /** Indices of the guidance prompts the owner has covered. */
     checklist: z.array(z.number().int().min(0).max(99)).max(100).optional(),
+    /** Keys of the section's required items the owner confirms are in the text. */
+    itemsPresent: z.array(z.string().min(1).max(64)).max(50).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'must change at least one field');
 export type UpdateSectionInput = z.infer<typeof updateSectionSchema>;
@@ -145,6 +147,7 @@ export const sectionSchema = z.object({
   guidance: z.array(z.string()),
   checklist: z.array(z.number()),
   requiredItems: z.array(z.object({ key: z.string(), label: z.string() })),
+  itemsPresent: z.array(z.string()),
   ownerPartnerId: z.string(),
   status: sectionStatusSchema,
   blockedReason: z.string().nullable(),

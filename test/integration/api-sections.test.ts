@@ -168,6 +168,27 @@ describe('sections API', () => {
     expect((await patch(w.coordinator, s.id, { ownerPartnerId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
   });
 
+  it('API6: the owner confirms required items; the meter counts them; unknown keys are 400 and a reviewer gets 403', async () => {
+    const index = w.proposal.sections.findIndex((x) => x.requiredItems.some((r) => r.key === 'timetable'));
+    await luleaSection(index);
+    // Whatever earlier tests did to it, the section is applicable and unblocked here.
+    const section = parse((await patch(w.coordinator, sectionAt(index).id, { notApplicable: null, blocked: null })).body);
+    const missingRisk = (x: Section) => x.completeness.missing.some((m) => m.item === 'requiredItems');
+    expect(section.itemsPresent).toEqual([]);
+    expect(missingRisk(section)).toBe(true);
+
+    expect((await patch(w.reviewer, section.id, { itemsPresent: ['timetable'] })).status).toBe(403);
+    const unknown = await patch(w.editors.lulea, section.id, { itemsPresent: ['no-such-item'] });
+    expect(unknown.status).toBe(400);
+    expect((unknown.body as ErrorBody).error.field).toBe('itemsPresent');
+
+    const confirmed = parse((await patch(w.editors.lulea, section.id, { itemsPresent: ['timetable'] })).body);
+    expect(confirmed.itemsPresent).toEqual(['timetable']);
+    expect(missingRisk(confirmed)).toBe(false);
+    expect(confirmed.completeness.score).toBeGreaterThan(section.completeness.score);
+    expect((await latest())[0]?.action).toBe('section.items_changed');
+  });
+
   it('API7: a PATCH that changes nothing writes no audit event', async () => {
     const s = sectionAt(11);
     const before = (await latest())[0]?.id;

@@ -16,6 +16,7 @@ const section = (id: string, owner: string, status: SectionStatus, extra: Partia
   criterion: 'relevance',
   guidance: [],
   checklist: [],
+  itemsPresent: [],
   requiredItems: [],
   minChars: 0,
   maxChars: 1000,
