@@ -5,6 +5,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
 import { authenticate, isAllowedOrigin } from '../auth/middleware';
+import { validateSessionToken } from '../auth/session';
 import type { ServerContext } from '../context';
 import { AppError } from '../errors';
 import type { DomainEvent } from '../events';
@@ -56,6 +57,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   /** The review loop's hook: presence and text stats follow the sockets and rooms. */
   const observer = observeCollab(ctx, registry);
   registerServerEdits(ctx.events, registry, persistence, fanout.publish);
+  warmUp().catch((err: unknown) => log('collab warm-up failed', err));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;
@@ -78,6 +80,20 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       },
     );
   };
+
+  /**
+   * The first statements after a start pay the database's cold caches (PGlite: catalog
+   * and plans, ~0.5 s): run each statement shape of an upgrade and a room load once
+   * now, with ids that match nothing, so the first real join does not.
+   */
+  async function warmUp(): Promise<void> {
+    const none = '00000000-0000-0000-0000-000000000000';
+    await validateSessionToken(ctx.db, 'a'.repeat(32), ctx.clock());
+    await findSectionById(ctx.db, none);
+    await loadActor(ctx.db, none, none);
+    await findPartnerById(ctx.db, none);
+    await persistence.load(none);
+  }
 
   /** Origin, session, section, membership: each refusal is an HTTP status. */
   async function admit(req: IncomingMessage, rawId: string) {

@@ -85,6 +85,7 @@ type LoadRow = { kind: 's' | 'u'; seq: number; data: Uint8Array };
 
 /** Snapshot plus every later update, read by one statement (one MVCC snapshot). */
 export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
+  if (db.backend === 'pglite') return loadDocAggregated(db, docId);
   const rows = await db.query<LoadRow>(
     `with s as (select state, upto_seq from doc_snapshots where doc_id = $1)
      select 's' as kind, upto_seq as seq, state as data from s
@@ -110,6 +111,34 @@ export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
     lastSeq = Math.max(lastSeq, row.seq);
   }
   return { snapshot, snapshotSeq, updates, lastSeq, updateBytes };
+}
+
+type AggregatedRow = { snapshot: string | null; snapshot_seq: number | null; updates: string | null; last_seq: number | null; update_bytes: number | null };
+
+/**
+ * PGlite: the same read as ONE row (rows aggregated as comma-separated base64, in seq
+ * order) over the simple protocol; PGlite's per-row result handling dominated a load
+ * (500 rows: 7.4 ms as rows, ~1 ms aggregated).
+ */
+async function loadDocAggregated(db: Sql, docId: string): Promise<LoadedDoc> {
+  const id = uuidLiteral(docId);
+  const [row] = await db.queryText<AggregatedRow>(
+    `with s as (select state, upto_seq from doc_snapshots where doc_id = ${id}),
+      u as (select seq, update from doc_updates where doc_id = ${id} and seq > coalesce((select upto_seq from s), 0))
+     select (select encode(state, 'base64') from s) as snapshot, (select upto_seq from s) as snapshot_seq,
+      (select string_agg(encode(update, 'base64'), ',' order by seq) from u) as updates,
+      (select max(seq) from u) as last_seq, (select sum(octet_length(update))::int8 from u) as update_bytes`,
+  );
+  const snapshot = row?.snapshot != null ? fromBase64(row.snapshot) : null;
+  const snapshotSeq = row?.snapshot_seq ?? 0;
+  const updates = row?.updates ? row.updates.split(',').map(fromBase64) : [];
+  return { snapshot, snapshotSeq, updates, lastSeq: Math.max(snapshotSeq, row?.last_seq ?? 0), updateBytes: row?.update_bytes ?? 0 };
+}
+
+/** Postgres wraps base64 at 76 characters; Buffer skips the newlines. */
+function fromBase64(text: string): Uint8Array {
+  const buf = Buffer.from(text, 'base64');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /**
