@@ -109,25 +109,36 @@ describe('workshop mode in Chromium', () => {
 
     // Lena follows: she is taken to the facilitator's section; she unfollows with one click and stays put.
     await lena.getByTestId('follow').click();
-    await waitFor(() => lena.url().endsWith(`/sections/${target.id}`), 2000, 'follower taken to the facilitator’s section');
+    await waitFor(() => lena.url().endsWith(`/sections/${target.id}`), 5000, 'follower taken to the facilitator’s section');
     await lena.getByTestId('unfollow').click();
     await lena.getByTestId('follow').waitFor();
     await lena.getByTestId(`sidebar-section-${lenaSection.key}`).click();
-    await waitFor(() => lena.url().endsWith(`/sections/${lenaSection.id}`), 2000, 'Lena back in her section');
+    await waitFor(() => lena.url().endsWith(`/sections/${lenaSection.id}`), 5000, 'Lena back in her section');
     await fac.getByTestId(`sidebar-section-${sectionAt(1).key}`).click();
-    await waitFor(async () => (await focusOf(projector)) === sectionAt(1).id, 2000, 'projector on section 1');
+    await waitFor(async () => (await focusOf(projector)) === sectionAt(1).id, 5000, 'projector on section 1');
     // Lena's page has received the move (her banner shows it) and she stayed where she was.
-    await lena.locator(`[data-testid="meeting-banner"][data-focus-section="${sectionAt(1).id}"]`).waitFor({ timeout: 2000 });
+    await lena.locator(`[data-testid="meeting-banner"][data-focus-section="${sectionAt(1).id}"]`).waitFor({ timeout: 5000 });
     expect(lena.url()).toContain(`/sections/${lenaSection.id}`);
 
     // The facilitator scrolls a long section to its end: the projector shows that section's end too.
     await fac.getByTestId(`sidebar-section-${longSection.key}`).click();
-    await waitFor(async () => (await focusOf(projector)) === longSection.id, 2000, 'projector on the long section');
+    await waitFor(async () => (await focusOf(projector)) === longSection.id, 5000, 'projector on the long section');
     await editorOf(fac).filter({ hasText: 'Paragraph 39' }).waitFor({ timeout: 5000 });
     await fac.evaluate(() => {
       const main = document.getElementById('main');
       if (main) main.scrollTop = main.scrollHeight;
     });
+    const projectorScroll = () =>
+      projector.evaluate((id) => {
+        const pane = document.querySelector<HTMLElement>('[data-testid="present"]');
+        const el = document.querySelector<HTMLElement>(`[data-section="${id}"]`);
+        return pane && el ? { focus: pane.dataset.focusSection, scrollTop: pane.scrollTop, clientHeight: pane.clientHeight, top: el.offsetTop, height: el.offsetHeight } : null;
+      }, longSection.id);
+    const facilitatorScroll = () =>
+      fac.evaluate(() => {
+        const main = document.getElementById('main');
+        return main ? { scrollTop: main.scrollTop, scrollHeight: main.scrollHeight, clientHeight: main.clientHeight } : null;
+      });
     await waitFor(
       async () =>
         projector.evaluate((id) => {
@@ -137,9 +148,13 @@ describe('workshop mode in Chromium', () => {
           const paneTop = pane.getBoundingClientRect().top;
           return el.getBoundingClientRect().top < paneTop - 100 && Math.abs(el.getBoundingClientRect().bottom - (paneTop + pane.clientHeight)) < 4;
         }, longSection.id),
-      2000,
+      5000,
       'projector scrolled to the end of the long section',
-    );
+    ).catch(async (err: unknown) => {
+      // What each side had, to tell a lost report from a wrong position.
+      console.log('HIS-E2 scroll state', JSON.stringify({ projector: await projectorScroll(), facilitator: await facilitatorScroll() }));
+      throw err;
+    });
     await screenshot(projector, 'present-scrolled');
 
     // Lena writes during the meeting.
