@@ -1,4 +1,4 @@
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from './app';
@@ -51,11 +51,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const unbridge = fanout.bridge(ctx.events);
 
   const app = createApp(ctx, { fanoutStatus: () => fanout.status() });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+  // The rooms attach, and warm their statements, before the port opens: the first client after a restart pays no cold caches.
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const collab = attachCollab(server, ctx, { fanout });
+  await collab.ready;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   boundPort = (server.address() as AddressInfo).port;
-  const collab = attachCollab(server, ctx, { fanout });
 
   let closing: Promise<void> | null = null;
   return {

@@ -25,6 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEARTBEAT_MS = 30_000;
 
 export interface CollabHandle {
+  /** Resolves once the upgrade and load statements have run once (see warmUp); listen after it. */
+  readonly ready: Promise<void>;
   shutdown(): Promise<void>;
   /** The rooms and connections (tests and diagnostics). */
   readonly registry: RoomRegistry;
@@ -57,7 +59,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   /** The review loop's hook: presence and text stats follow the sockets and rooms. */
   const observer = observeCollab(ctx, registry);
   registerServerEdits(ctx.events, registry, persistence, fanout.publish);
-  warmUp().catch((err: unknown) => log('collab warm-up failed', err));
+  const ready = warmUp().catch((err: unknown) => log('collab warm-up failed', err));
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;
@@ -223,6 +225,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   server.on('upgrade', onUpgrade);
 
   return {
+    ready,
     registry,
     persistence,
     async shutdown() {
