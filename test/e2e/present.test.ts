@@ -33,7 +33,7 @@ async function focusOf(projector: Page): Promise<string | null> {
 }
 
 describe('workshop mode in Chromium', () => {
-  it('HIS-E2: a coordinator starts a meeting (name, city, date) and the banner appears for everyone; the projector follows the facilitator to another section within one second; a participant follows and unfollows with one click; the projector follows the scroll position; ending the meeting shows what each partner changed during it', async () => {
+  it('HIS-E2, HIS-E3: a coordinator starts a meeting (name, city, date) and the banner appears for everyone; the projector follows the facilitator to another section within one second; a participant follows and unfollows with one click; the projector follows the scroll position, also after it reopens; ending the meeting shows what each partner changed during it', async () => {
     // Luleå owns section 3, so Lena can write there during the meeting.
     const lenaSection = sectionAt(3);
     const res = await w.coordinator.patch(`/api/sections/${lenaSection.id}`, { ownerPartnerId: w.partners.lulea.id });
@@ -156,6 +156,21 @@ describe('workshop mode in Chromium', () => {
       throw err;
     });
     await screenshot(projector, 'present-scrolled');
+    // A projector that (re)opens now starts at the same place, however late its sections fill in.
+    await projector.reload();
+    await waitFor(async () => (await focusOf(projector)) === longSection.id, 5000, 'reopened projector on the long section');
+    await waitFor(
+      async () =>
+        projector.evaluate((id) => {
+          const pane = document.querySelector<HTMLElement>('[data-testid="present"]');
+          const el = document.querySelector(`[data-section="${id}"]`);
+          if (!pane || !el || !el.textContent?.includes('Paragraph 39')) return false;
+          const paneTop = pane.getBoundingClientRect().top;
+          return Math.abs(el.getBoundingClientRect().bottom - (paneTop + pane.clientHeight)) < 4;
+        }, longSection.id),
+      5000,
+      'reopened projector at the end of the long section',
+    );
 
     // Lena writes during the meeting.
     await waitFor(async () => (await editorOf(lena).getAttribute('contenteditable')) === 'true', 10_000, 'Lena can write');

@@ -28,8 +28,14 @@ export default function PresentPage({ proposalId }: { proposalId: string }) {
   const ready = state.status === 'ready';
 
   useEffect(() => {
-    if (!ready || !focus || !pane.current) return;
-    scrollToFocus(pane.current, focus);
+    const el = pane.current;
+    if (!ready || !focus || !el) return;
+    scrollToFocus(el, focus);
+    // Sections fill in (and grow as people type) after the focus arrived: keep the place.
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => scrollToFocus(el, focus));
+    el.querySelectorAll('[data-section]').forEach((s) => ro.observe(s));
+    return () => ro.disconnect();
   }, [ready, focus]);
 
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
