@@ -82,6 +82,8 @@ export const en = {
   'workspace.due': 'Due {date}',
   'workspace.guidance': 'Guidance',
   'workspace.guidanceHint': 'Questions this section should answer',
+  'workspace.requiredItems': 'Required items',
+  'workspace.requiredItemsHint': 'Tick each one once the text contains it',
   'workspace.peopleHere': '{count} people here',
   'workspace.peopleInSection': '{count} people in this section',
   'workspace.presence': 'People in this section',

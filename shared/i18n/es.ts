@@ -80,6 +80,8 @@ export const es: Catalogue = {
   'workspace.due': 'Vence el {date}',
   'workspace.guidance': 'Orientación',
   'workspace.guidanceHint': 'Preguntas que esta sección debe responder',
+  'workspace.requiredItems': 'Elementos obligatorios',
+  'workspace.requiredItemsHint': 'Marca cada uno cuando el texto lo incluya',
   'workspace.peopleHere': '{count} personas aquí',
   'workspace.peopleInSection': '{count} personas en esta sección',
   'workspace.presence': 'Personas en esta sección',

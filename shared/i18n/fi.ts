@@ -80,6 +80,8 @@ export const fi: Catalogue = {
   'workspace.due': 'Määräaika {date}',
   'workspace.guidance': 'Ohjeet',
   'workspace.guidanceHint': 'Kysymykset, joihin osion tulee vastata',
+  'workspace.requiredItems': 'Pakolliset osat',
+  'workspace.requiredItemsHint': 'Merkitse kukin, kun teksti sisältää sen',
   'workspace.peopleHere': '{count} henkilöä täällä',
   'workspace.peopleInSection': '{count} henkilöä tässä osiossa',
   'workspace.presence': 'Henkilöt tässä osiossa',

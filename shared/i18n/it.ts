@@ -80,6 +80,8 @@ export const it: Catalogue = {
   'workspace.due': 'Scadenza {date}',
   'workspace.guidance': 'Indicazioni',
   'workspace.guidanceHint': 'Domande a cui questa sezione deve rispondere',
+  'workspace.requiredItems': 'Elementi obbligatori',
+  'workspace.requiredItemsHint': 'Spunta ciascuno quando il testo lo contiene',
   'workspace.peopleHere': '{count} persone qui',
   'workspace.peopleInSection': '{count} persone in questa sezione',
   'workspace.presence': 'Persone in questa sezione',

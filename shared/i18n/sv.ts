@@ -80,6 +80,8 @@ export const sv: Catalogue = {
   'workspace.due': 'Klart senast {date}',
   'workspace.guidance': 'Vägledning',
   'workspace.guidanceHint': 'Frågor som avsnittet ska besvara',
+  'workspace.requiredItems': 'Obligatoriska delar',
+  'workspace.requiredItemsHint': 'Bocka av varje del när texten innehåller den',
   'workspace.peopleHere': '{count} personer här',
   'workspace.peopleInSection': '{count} personer i det här avsnittet',
   'workspace.presence': 'Personer i det här avsnittet',

@@ -8,7 +8,7 @@ import './meter.css';
 export function liveCompleteness(section: Section, chars: number, openThreads: number) {
   return completeness(
     section,
-    { chars, checked: section.checklist, itemsPresent: [] },
+    { chars, checked: section.checklist, itemsPresent: section.itemsPresent },
     { status: section.status, notApplicable: section.notApplicableReason !== null, blockedReason: section.blockedReason },
     openThreads,
   );

@@ -158,20 +158,25 @@ function Guidance({ section, onSectionChanged }: { section: Section; onSectionCh
   const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const checked = new Set(section.checklist);
+  const present = new Set(section.itemsPresent);
 
-  async function toggle(i: number) {
-    const next = new Set(checked);
-    if (next.has(i)) next.delete(i);
-    else next.add(i);
+  async function save(change: { checklist: number[] } | { itemsPresent: string[] }) {
     setBusy(true);
     try {
-      const res = await api.updateSection(section.id, { checklist: [...next].sort((a, b) => a - b) });
+      const res = await api.updateSection(section.id, change);
       onSectionChanged(res.section);
     } catch {
       /* the checkbox stays as the server has it */
     } finally {
       setBusy(false);
     }
+  }
+
+  function toggle<T>(set: ReadonlySet<T>, value: T): T[] {
+    const next = new Set(set);
+    if (next.has(value)) next.delete(value);
+    else next.add(value);
+    return [...next];
   }
 
   return (
@@ -182,12 +187,38 @@ function Guidance({ section, onSectionChanged }: { section: Section; onSectionCh
         {section.guidance.map((prompt, i) => (
           <li key={i}>
             <label className="guidance__item">
-              <input type="checkbox" checked={checked.has(i)} disabled={busy || !section.abilities.edit} onChange={() => void toggle(i)} />
+              <input
+                type="checkbox"
+                checked={checked.has(i)}
+                disabled={busy || !section.abilities.edit}
+                onChange={() => void save({ checklist: toggle(checked, i).sort((a, b) => a - b) })}
+              />
               <span>{prompt}</span>
             </label>
           </li>
         ))}
       </ul>
+      {section.requiredItems.length > 0 && (
+        <>
+          <h3 id="required-items-heading">{t('workspace.requiredItems')}</h3>
+          <p className="muted">{t('workspace.requiredItemsHint')}</p>
+          <ul className="guidance__list" aria-labelledby="required-items-heading" data-testid="required-items">
+            {section.requiredItems.map((item) => (
+              <li key={item.key}>
+                <label className="guidance__item">
+                  <input
+                    type="checkbox"
+                    checked={present.has(item.key)}
+                    disabled={busy || !section.abilities.edit}
+                    onChange={() => void save({ itemsPresent: toggle(present, item.key).sort() })}
+                  />
+                  <span>{item.label}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </aside>
   );
 }

@@ -79,7 +79,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
       const n = chars.get(s.id);
       if (n === undefined) continue;
       const open = s.completeness.missing.some((m) => m.item === 'threads') ? 1 : 0;
-      scores.set(s.id, completeness(s, { chars: n, checked: s.checklist, itemsPresent: [] }, s.status, open).score);
+      scores.set(s.id, completeness(s, { chars: n, checked: s.checklist, itemsPresent: s.itemsPresent }, s.status, open).score);
     }
     return scores;
   }, [proposal, chars, streamScores]);
