@@ -139,11 +139,19 @@ function useFollow(proposalId: string, focus: Focus | null, sectionId: string | 
       navigate(focus.sectionId ? `/proposals/${enc(proposalId)}/sections/${enc(focus.sectionId)}` : `/proposals/${enc(proposalId)}`);
       return;
     }
-    const frame = requestAnimationFrame(() => {
+    const apply = () => {
       const p = scrollPane();
       if (p) p.scrollTop = scrollTopFor(focus.scroll, p.scrollHeight, p.clientHeight);
-    });
-    return () => cancelAnimationFrame(frame);
+    };
+    const frame = requestAnimationFrame(apply);
+    // The section's text arrives after the navigation: keep the place as it fills in.
+    const pane = scrollPane();
+    const ro = typeof ResizeObserver === 'undefined' || !pane ? null : new ResizeObserver(apply);
+    if (pane && ro) for (const child of pane.children) ro.observe(child);
+    return () => {
+      cancelAnimationFrame(frame);
+      ro?.disconnect();
+    };
   }, [proposalId, focus, sectionId]);
 }
 
