@@ -18,13 +18,15 @@ export const fragmentName = 'default';
 /** Blocks whose children are inline content. Anything else with XmlText children is treated as one too. */
 const inlineBreaks = new Set(['hardBreak', 'hard_break']);
 
-function isTextBlock(el: Y.XmlElement): boolean {
+/** A block whose children are inline content (text or hard breaks), or an empty one. */
+export function isTextBlock(el: Y.XmlElement): boolean {
   const children = el.toArray();
   if (children.length === 0) return true;
   return children.some((c) => c instanceof Y.XmlText || (c instanceof Y.XmlElement && inlineBreaks.has(c.nodeName)));
 }
 
-function inlineText(el: Y.XmlElement): string {
+/** The plain text of a text block: marks dropped, a hard break is a newline. */
+export function inlineText(el: Y.XmlElement): string {
   let out = '';
   for (const child of el.toArray()) {
     if (child instanceof Y.XmlText) out += xmlTextString(child);

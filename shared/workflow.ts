@@ -1,4 +1,4 @@
-import type { SectionStatus } from './schemas/common';
+import { sectionStatusSchema, type SectionStatus } from './schemas/common';
 
 /**
  * The section status machine of design section 2, as data:
@@ -19,15 +19,8 @@ export interface Transition {
   readonly needsReason?: true;
 }
 
-export const sectionStatuses = [
-  'not_started',
-  'drafting',
-  'ready_for_review',
-  'in_review',
-  'changes_requested',
-  'approved',
-  'final',
-] as const satisfies readonly SectionStatus[];
+/** Every status, in workflow order (the schema's order). */
+export const sectionStatuses: readonly SectionStatus[] = sectionStatusSchema.options;
 
 export const transitions: readonly Transition[] = [
   // Writers start and resume drafting.

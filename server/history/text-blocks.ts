@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { TextBlock } from '../../shared/schemas/history';
-import { fragmentName } from '../section-text';
+import { fragmentName, inlineText, isTextBlock } from '../section-text';
 
 /**
  * A section's content as plain text blocks for read-only views of snapshots:
@@ -9,24 +9,7 @@ import { fragmentName } from '../section-text';
  * paragraphs inside those). Marks are dropped; a hard break is a newline.
  */
 
-const inlineBreaks = new Set(['hardBreak', 'hard_break']);
 const containers: Record<string, string> = { listItem: 'listItem', tableCell: 'tableCell', tableHeader: 'tableCell', blockquote: 'quote' };
-
-function isTextBlock(el: Y.XmlElement): boolean {
-  const children = el.toArray();
-  if (children.length === 0) return true;
-  return children.some((c) => c instanceof Y.XmlText || (c instanceof Y.XmlElement && inlineBreaks.has(c.nodeName)));
-}
-
-function inlineText(el: Y.XmlElement): string {
-  let out = '';
-  for (const child of el.toArray()) {
-    if (child instanceof Y.XmlText) {
-      for (const op of child.toDelta() as { insert?: unknown }[]) if (typeof op.insert === 'string') out += op.insert;
-    } else if (child instanceof Y.XmlElement && inlineBreaks.has(child.nodeName)) out += '\n';
-  }
-  return out;
-}
 
 export function textBlocksOf(doc: Y.Doc): TextBlock[] {
   const blocks: TextBlock[] = [];

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as Y from 'yjs';
+import { afterAll, beforeAll } from 'vitest';
+import { seedWorkshop, type Workshop } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
@@ -84,3 +87,28 @@ export async function serverReader(baseUrl: string, sectionId: string, client: A
 }
 
 export { waitFor };
+
+/** What a workshop suite shares: one server, one Chromium, the seeded NTT+ workshop. */
+export interface WorkshopInChromium {
+  server: TestServer;
+  browser: Browser;
+  w: Workshop;
+}
+
+/**
+ * Registers the suite's hooks: start the server and Chromium and seed the
+ * workshop before the file's tests, close both after. `set` receives them.
+ */
+export function workshopInChromium(set: (suite: WorkshopInChromium) => void): void {
+  let server: TestServer | null = null;
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+    set({ server, browser, w: await seedWorkshop(server) });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}

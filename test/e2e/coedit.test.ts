@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { seedWorkshop, type Workshop } from '../helpers/factories';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, editorOf, editorText, launchChromium, screenshot, sectionUrl, serverReader, signedInContext, waitFor } from './browser';
+import type { Workshop } from '../helpers/factories';
+import type { TestServer } from '../helpers/server';
+import { collectErrors, editorOf, editorText, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let w: Workshop;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  w = await seedWorkshop(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+workshopInChromium((suite) => ({ server, browser, w } = suite));
 
 describe('co-editing in two browsers', () => {
   it('E2E1: two users co-edit one section and each sees the other’s text and named caret', async () => {

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import * as Y from 'yjs';
 import { snapshotListSchema } from '../../shared/schemas/review';
-import { seedWorkshop, type Workshop } from '../helpers/factories';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, launchChromium, screenshot, serverReader, signedInContext, waitFor } from './browser';
+import type { Workshop } from '../helpers/factories';
+import type { TestServer } from '../helpers/server';
+import { collectErrors, screenshot, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let w: Workshop;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  w = await seedWorkshop(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+workshopInChromium((suite) => ({ server, browser, w } = suite));
 
 function appendParagraph(doc: Y.Doc, text: string): void {
   const p = new Y.XmlElement('paragraph');

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { getProposal, seedWorkshop, type Workshop } from '../helpers/factories';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, editorOf, launchChromium, screenshot, sectionUrl, signedInContext } from './browser';
+import { getProposal, type Workshop } from '../helpers/factories';
+import type { TestServer } from '../helpers/server';
+import { collectErrors, editorOf, screenshot, sectionUrl, signedInContext, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let w: Workshop;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  w = await seedWorkshop(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+workshopInChromium((suite) => ({ server, browser, w } = suite));
 
 describe('invitation flow', () => {
   it('E2E5: a coordinator creates a link; a new user signs up through it and lands in the proposal as an editor of the right partner', async () => {

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { sectionResponseSchema } from '../../shared/schemas';
 import { meetingListSchema } from '../../shared/schemas/history';
-import { seedWorkshop, type Workshop } from '../helpers/factories';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, editorOf, launchChromium, screenshot, sectionUrl, serverReader, signedInContext, waitFor } from './browser';
+import type { Workshop } from '../helpers/factories';
+import type { TestServer } from '../helpers/server';
+import { collectErrors, editorOf, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let w: Workshop;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  w = await seedWorkshop(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+workshopInChromium((suite) => ({ server, browser, w } = suite));
 
 function sectionAt(i: number) {
   const s = w.proposal.sections[i];

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { sectionResponseSchema, type SectionStatus } from '../../shared/schemas';
-import { seedWorkshop, type Workshop } from '../helpers/factories';
+import type { Workshop } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, editorOf, launchChromium, screenshot, sectionUrl, serverReader, signedInContext, waitFor } from './browser';
+import type { TestServer } from '../helpers/server';
+import { collectErrors, editorOf, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
 let w: Workshop;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  w = await seedWorkshop(server);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+workshopInChromium((suite) => ({ server, browser, w } = suite));
 
 function appendParagraph(doc: Y.Doc, text: string): void {
   const p = new Y.XmlElement('paragraph');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { docState as state, prng, randomOp } from '../helpers/random-edits';
 import { buildWorld, stockClient, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
 
 /**
@@ -24,35 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomOp(doc: Y.Doc, rand: () => number, tag: string): void {
-  const text = doc.getText('body');
-  const r = rand();
-  if (r < 0.6 || text.length === 0) {
-    text.insert(Math.floor(rand() * (text.length + 1)), tag);
-  } else if (r < 0.85) {
-    const at = Math.floor(rand() * text.length);
-    text.delete(at, Math.min(1 + Math.floor(rand() * 4), text.length - at));
-  } else {
-    doc.getMap('meta').set(`k${Math.floor(rand() * 5)}`, tag);
-  }
-}
-
-/** The comparable state: the text, and the map's entries sorted (a Y.Map iterates in arrival order). */
-const state = (doc: Y.Doc) =>
-  JSON.stringify({ body: doc.getText('body').toString(), meta: Object.entries(doc.getMap('meta').toJSON()).sort(([a], [b]) => a.localeCompare(b)) });
 
 describe('collab: randomized convergence', () => {
   for (const seed of SEEDS) {
