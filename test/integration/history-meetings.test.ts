@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingListSchema, meetingResponseSchema, proposalChangesResponseSchema } from '../../shared/schemas/history';
 import { proposalResponseSchema } from '../../shared/schemas/domain';
-import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
+import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import type { ApiClient } from '../helpers/http';
 import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
+import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 
@@ -20,39 +21,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface EventStream {
-  status: number;
-  events: StreamEvent[];
-}
-
-/** Reads `GET /api/proposals/:id/events` as EventSource would, parsing each event with the shared schema. */
+/** The proposal's event stream for `client`, closed after the file. */
 async function openStream(client: ApiClient, proposalId: string): Promise<EventStream> {
-  const abort = new AbortController();
-  closers.push(() => abort.abort());
-  const res = await fetch(`${server.url}/api/proposals/${proposalId}/events`, { headers: { cookie: client.cookie ?? '' }, signal: abort.signal });
-  const stream: EventStream = { status: res.status, events: [] };
-  if (res.status !== 200 || !res.body) return stream;
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (data) stream.events.push(streamEventSchema.parse(JSON.parse(data)));
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const stream = await openEventStream(server.url, client.cookie, proposalId);
+  closers.push(() => stream.close());
   return stream;
 }
 

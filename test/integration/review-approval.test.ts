@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
 import { proposalResponseSchema, sectionResponseSchema } from '../../shared/schemas/domain';
-import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema, streamEventSchema, type StreamEvent } from '../../shared/schemas/review';
+import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../server/section-text';
+import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient, type TestUser } from '../helpers/yclient';
 
@@ -24,45 +25,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface EventStream {
-  status: number;
-  events: StreamEvent[];
-  /** The server ended the stream. */
-  ended: boolean;
-  close(): void;
-}
-
-/** Reads `GET /api/proposals/:id/events` as a browser's EventSource would, parsing each event with the shared schema. */
+/** The proposal's event stream for `user`, closed after the file. */
 async function openStream(user: TestUser, proposalId: string): Promise<EventStream> {
-  const abort = new AbortController();
-  const res = await fetch(`${server.url}/api/proposals/${proposalId}/events`, { headers: { cookie: user.cookie ?? '' }, signal: abort.signal });
-  const stream: EventStream = { status: res.status, events: [], ended: false, close: () => abort.abort() };
+  const stream = await openEventStream(server.url, user.cookie, proposalId);
   streams.push(stream);
-  if (res.status !== 200 || !res.body) return stream;
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          stream.ended = true;
-          return;
-        }
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (data) stream.events.push(streamEventSchema.parse(JSON.parse(data)));
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
   return stream;
 }
 
