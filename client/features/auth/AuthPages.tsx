@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { limits } from '../../../shared/limits';
 import { loginRequestSchema, signupRequestSchema } from '../../../shared/schemas';
-import { apiErrors, Field, fieldErrors, type FieldErrors } from '../forms/Field';
+import { Field } from '../forms/Field';
+import { useSchemaForm } from '../forms/use-schema-form';
 import { useSession } from './session';
 
 /** Where to go after signing in: `?next=` when it is a local path, else the proposals. */
@@ -21,34 +21,19 @@ function withNext(path: string): string {
 export function LoginPage() {
   const { t } = useI18n();
   const session = useSession();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    const parsed = loginRequestSchema.safeParse({ email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') });
-    setFormError(null);
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error, t));
-    setErrors({});
-    setBusy(true);
-    try {
-      const { user } = await api.login(parsed.data);
+  const { errors, formError, busy, submit } = useSchemaForm(loginRequestSchema, {
+    read: (data) => ({ email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') }),
+    async send(value) {
+      const { user } = await api.login(value);
       session.signedIn(user);
       navigate(nextPath(), { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setFormError(t('auth.badCredentials'));
-      else if (err instanceof ApiError && err.status === 429) setFormError(t('auth.tooManyAttempts'));
-      else {
-        const { fields, form } = apiErrors(err, t);
-        setErrors(fields);
-        setFormError(form);
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    refused(err) {
+      if (err instanceof ApiError && err.status === 401) return { form: t('auth.badCredentials') };
+      if (err instanceof ApiError && err.status === 429) return { form: t('auth.tooManyAttempts') };
+      return null;
+    },
+  });
 
   return (
     <main id="main" className="auth-page">
@@ -75,38 +60,20 @@ export function LoginPage() {
 export function SignupPage() {
   const { t, locale } = useI18n();
   const session = useSession();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    const parsed = signupRequestSchema.safeParse({
+  const { errors, formError, busy, submit } = useSchemaForm(signupRequestSchema, {
+    read: (data) => ({
       name: String(data.get('name') ?? ''),
       email: String(data.get('email') ?? ''),
       password: String(data.get('password') ?? ''),
       locale,
-    });
-    setFormError(null);
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error, t));
-    setErrors({});
-    setBusy(true);
-    try {
-      const { user } = await api.signup(parsed.data);
+    }),
+    async send(value) {
+      const { user } = await api.signup(value);
       session.signedIn(user);
       navigate(nextPath(), { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setErrors({ email: t('auth.emailTaken') });
-      else {
-        const { fields, form } = apiErrors(err, t);
-        setErrors(fields);
-        setFormError(form);
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    refused: (err) => (err instanceof ApiError && err.status === 409 ? { fields: { email: t('auth.emailTaken') } } : null),
+  });
 
   return (
     <main id="main" className="auth-page">

@@ -3,7 +3,8 @@ import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { partnerInputSchema, roleSchema, type Invitation, type Proposal, type Role } from '../../../shared/schemas';
-import { apiErrors, Field, fieldErrors, type FieldErrors } from '../forms/Field';
+import { apiErrors, Field } from '../forms/Field';
+import { useSchemaForm } from '../forms/use-schema-form';
 import { useProposal } from '../workspace/use-proposal';
 import { Flag } from './Flag';
 import { Assignments } from './Assignments';
@@ -43,28 +44,18 @@ export default function PartnersPage({ proposalId }: { proposalId: string }) {
 
 function PartnerList({ proposal, manage, onChanged }: { proposal: Proposal; manage: boolean; onChanged(): void }) {
   const { t } = useI18n();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-
-  async function add(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const data = new FormData(form);
-    const s = (k: string) => String(data.get(k) ?? '');
-    const parsed = partnerInputSchema.safeParse({ name: s('name'), town: s('town'), country: s('country'), kind: s('kind') });
-    setFormError(null);
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error, t, { country: t('field.invalidCountry') }));
-    setErrors({});
-    try {
-      await api.addPartner(proposal.id, parsed.data);
+  const { errors, formError, submit: add } = useSchemaForm(partnerInputSchema, {
+    read: (data) => {
+      const s = (k: string) => String(data.get(k) ?? '');
+      return { name: s('name'), town: s('town'), country: s('country'), kind: s('kind') };
+    },
+    async send(value, form) {
+      await api.addPartner(proposal.id, value);
       form.reset();
       onChanged();
-    } catch (err) {
-      const { fields, form: f } = apiErrors(err, t);
-      setErrors(fields);
-      setFormError(f);
-    }
-  }
+    },
+    overrides: { country: t('field.invalidCountry') },
+  });
 
   return (
     <section className="card" aria-labelledby="partners-heading">

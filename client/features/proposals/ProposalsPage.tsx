@@ -1,9 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { createProposalSchema, type ProposalSummary } from '../../../shared/schemas';
-import { apiErrors, Field, fieldErrors, type FieldErrors } from '../forms/Field';
+import { apiErrors, Field } from '../forms/Field';
+import { useSchemaForm } from '../forms/use-schema-form';
 
 export function ProposalsPage() {
   const { t, date } = useI18n();
@@ -51,35 +52,17 @@ export function ProposalsPage() {
 
 function CreateProposalForm() {
   const { t } = useI18n();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const data = new FormData(e.currentTarget);
-    const s = (k: string) => String(data.get(k) ?? '');
-    const parsed = createProposalSchema.safeParse({
-      title: s('title'),
-      leadPartner: { name: s('partnerName'), town: s('town'), country: s('country') },
-    });
-    setFormError(null);
-    if (!parsed.success) {
-      return setErrors(fieldErrors(parsed.error, t, { 'leadPartner.country': t('field.invalidCountry') }));
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      const { proposal } = await api.createProposal(parsed.data);
+  const { errors, formError, busy, submit } = useSchemaForm(createProposalSchema, {
+    read: (data) => {
+      const s = (k: string) => String(data.get(k) ?? '');
+      return { title: s('title'), leadPartner: { name: s('partnerName'), town: s('town'), country: s('country') } };
+    },
+    async send(value) {
+      const { proposal } = await api.createProposal(value);
       navigate(`/proposals/${encodeURIComponent(proposal.id)}`);
-    } catch (err) {
-      const { fields, form } = apiErrors(err, t);
-      setErrors(fields);
-      setFormError(form);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    overrides: { 'leadPartner.country': t('field.invalidCountry') },
+  });
 
   return (
     <section aria-labelledby="create-heading" className="card proposals__create">
