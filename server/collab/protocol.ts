@@ -119,29 +119,17 @@ function frame(write: (e: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+function syncFrame(sub: (typeof syncMessageType)[keyof typeof syncMessageType], payload: Uint8Array): Uint8Array {
   return frame((e) => {
     encoding.writeVarUint(e, messageType.sync);
-    encoding.writeVarUint(e, syncMessageType.step1);
-    encoding.writeVarUint8Array(e, stateVector);
+    encoding.writeVarUint(e, sub);
+    encoding.writeVarUint8Array(e, payload);
   });
 }
 
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, messageType.sync);
-    encoding.writeVarUint(e, syncMessageType.step2);
-    encoding.writeVarUint8Array(e, update);
-  });
-}
-
-export function encodeUpdate(update: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, messageType.sync);
-    encoding.writeVarUint(e, syncMessageType.update);
-    encoding.writeVarUint8Array(e, update);
-  });
-}
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => syncFrame(syncMessageType.step1, stateVector);
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array => syncFrame(syncMessageType.step2, update);
+export const encodeUpdate = (update: Uint8Array): Uint8Array => syncFrame(syncMessageType.update, update);
 
 export function encodeAwareness(update: Uint8Array): Uint8Array {
   return frame((e) => {
