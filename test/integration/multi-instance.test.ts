@@ -5,6 +5,7 @@ import { loadDoc } from '../../server/db/doc-updates';
 import { openPostgres, type Sql } from '../../server/db/sql';
 import { ApiClient } from '../helpers/http';
 import { createScratchDatabase, startInstance, type Instance, type ScratchDatabase } from '../helpers/instances';
+import { openEventStream } from '../helpers/event-stream';
 import { startTestServer } from '../helpers/server';
 import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
 import { prng, randomOp, docState } from '../helpers/random-edits';
@@ -135,27 +136,15 @@ describe('several instances (Postgres + Redis)', () => {
 
   it('MI8: the proposal event stream on B carries a section change made on A within one second', async () => {
     const section = world.sectionIds[12]!;
-    const abort = new AbortController();
-    const res = await fetch(`${b.url}/api/proposals/${world.proposal.id}/events`, { headers: { cookie: world.reviewer.cookie ?? '' }, signal: abort.signal });
-    expect(res.status).toBe(200);
-    let text = '';
-    const reader = res.body!.getReader();
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        text += decoder.decode(value, { stream: true });
-      }
-    })().catch(() => {});
+    const stream = await openEventStream(b.url, world.reviewer.cookie, world.proposal.id);
+    expect(stream.status).toBe(200);
     try {
       const started = Date.now();
       expect((await world.coordinator.api.patch(`/api/sections/${section}`, { dueDate: '2027-03-01' })).status).toBe(200);
-      await waitFor(() => text.includes(`"type":"section"`) && text.includes(section), 1000, 'section event on B within a second');
+      await waitFor(() => stream.events.some((e) => e.type === 'section' && e.sectionId === section), 1000, 'section event on B within a second');
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
-      abort.abort();
-      await reading;
+      stream.close();
     }
   });
 
