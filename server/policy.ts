@@ -31,7 +31,9 @@ export type Action =
   /** Reopen an approved or final section. */
   | 'section.reopen'
   /** Set or clear the blocked and not-applicable flags. */
-  | 'section.flag';
+  | 'section.flag'
+  /** Restore a section to a snapshot: the owner partner's editors and coordinators. Whether it is locked is asked after (409). */
+  | 'section.restore';
 
 export const actions = [
   'proposal.read',
@@ -44,6 +46,7 @@ export const actions = [
   'section.review',
   'section.reopen',
   'section.flag',
+  'section.restore',
 ] as const satisfies readonly Action[];
 
 export interface Actor {
@@ -89,6 +92,7 @@ export function can(actor: Actor, action: Action, subject?: Subject): boolean {
       return coordinator || (editor && ownsSection(subject));
     }
     case 'section.submit':
+    case 'section.restore':
       if (!isSection(subject)) return false;
       return coordinator || (editor && ownsSection(subject));
     case 'section.flag':
@@ -113,6 +117,11 @@ export function canChangeComment(actor: Actor, change: 'edit' | 'delete', commen
   if (!m || comment.deleted) return false;
   if (comment.authorId === actor.userId) return true;
   return change === 'delete' && m.role === 'coordinator';
+}
+
+/** Only the facilitator who started a meeting moves the projector's focus. */
+export function canLeadMeeting(actor: Actor, meeting: { facilitatorId: string | null }): boolean {
+  return actor.membership !== null && meeting.facilitatorId === actor.userId;
 }
 
 /** Throws 404 for a non-member (the proposal stays invisible) and 403 for a member who may not. */
@@ -159,6 +168,7 @@ export function sectionAbilities(actor: Actor, section: SectionSubject): Section
     reopen: can(actor, 'section.reopen', section),
     flag: can(actor, 'section.flag', section),
     assign: can(actor, 'proposal.manage', section),
+    restore: can(actor, 'section.restore', section),
     transitions: nextStatuses(section.status).filter((to) => can(actor, actionForStatusChange(section.status, to), section)),
   };
 }

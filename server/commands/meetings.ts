@@ -7,7 +7,7 @@ import { findSectionById, listSections } from '../db/sections';
 import { insertSnapshot } from '../db/snapshots';
 import type { Sql } from '../db/sql';
 import { conflict, forbidden, notFound } from '../errors';
-import { authorize, loadActor, requireMember } from '../policy';
+import { authorize, canLeadMeeting, loadActor, requireMember } from '../policy';
 import { storedSectionState } from './take-snapshot';
 import type { CommandContext } from './create-proposal';
 
@@ -73,8 +73,11 @@ export async function finishMeeting(ctx: CommandContext, userId: string, meeting
 
 /** The facilitator only (403 for other members); the meeting must be open (409) and the section of its proposal (404). */
 export async function moveFocus(ctx: CommandContext, userId: string, meetingId: string, focus: Focus): Promise<void> {
-  const meeting = await memberMeeting(ctx.db, userId, meetingId);
-  if (meeting.facilitatorId !== userId) throw forbidden('Only the facilitator leads the projector');
+  const meeting = await findMeeting(ctx.db, meetingId);
+  if (!meeting) throw notFound('Meeting');
+  const actor = await loadActor(ctx.db, userId, meeting.proposalId);
+  requireMember(actor, 'Meeting');
+  if (!canLeadMeeting(actor, meeting)) throw forbidden('Only the facilitator leads the projector');
   if (meeting.endedAt) throw conflict('The meeting has ended');
   if (focus.sectionId) {
     const section = await findSectionById(ctx.db, focus.sectionId);

@@ -34,7 +34,7 @@ export async function restoreSection(
   if (!snapshot || snapshot.proposalId !== section.proposalId) throw notFound('Snapshot');
   const stored = await snapshotSectionState(ctx.db, snapshotId, sectionId);
   if (!stored) throw notFound('Snapshot');
-  authorize(actor, 'section.edit', { ownerPartnerId: section.ownerPartnerId, status: 'drafting' });
+  authorize(actor, 'section.restore', section);
   if (isLocked(section.status)) throw conflict('The section is locked: reopen it before restoring');
 
   const source = new Y.Doc();

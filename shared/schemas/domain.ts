@@ -131,6 +131,8 @@ export const sectionAbilitiesSchema = z.object({
   reopen: z.boolean(),
   flag: z.boolean(),
   assign: z.boolean(),
+  /** Restore to a snapshot (the server answers 409 while the section is locked). */
+  restore: z.boolean(),
   /** Statuses this caller may move the section to now. */
   transitions: z.array(sectionStatusSchema),
 });

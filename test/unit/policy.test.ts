@@ -46,6 +46,8 @@ const table: Record<Exclude<Action, 'thread.resolve'>, Record<ActorKind, (s: Sec
   'section.reopen': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
   // blocked / not applicable: the coordinator, or the owner partner while unlocked
   'section.flag': { coordinator: always, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'non-member': never },
+  // restore to a snapshot: the owner or the coordinator (issue 7); a locked section is then a 409, not a 403
+  'section.restore': { coordinator: always, 'editor-own': always, 'editor-other': never, reviewer: never, 'non-member': never },
 };
 
 const cells = Object.entries(table).flatMap(([action, byActor]) =>
@@ -102,6 +104,7 @@ describe('policy: abilities and section changes', () => {
       expect(a.reopen).toBe(can(actor, 'section.reopen', section));
       expect(a.flag).toBe(can(actor, 'section.flag', section));
       expect(a.assign).toBe(can(actor, 'proposal.manage', section));
+      expect(a.restore).toBe(can(actor, 'section.restore', section));
       const p = abilitiesFor(actor);
       expect(p).toEqual({
         read: can(actor, 'proposal.read'),

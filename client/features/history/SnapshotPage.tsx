@@ -2,22 +2,14 @@ import { useState } from 'react';
 import { api, ApiError } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
-import type { Proposal, Section, User } from '../../../shared/schemas';
+import type { Section } from '../../../shared/schemas';
 import type { Snapshot } from '../../../shared/schemas/review';
-import { useUser } from '../auth/session';
 import { historyApi } from './history-api';
 import { TextBlocks } from './TextBlocks';
 import { useLoad } from './use-load';
 import './history.css';
 
 const enc = encodeURIComponent;
-
-/** The owner partner's editors or a coordinator may restore (the server decides; this only hides the button). */
-export function mayRestore(proposal: Proposal, section: Section, user: Pick<User, 'id'>): boolean {
-  if (proposal.abilities.manage) return true;
-  const me = proposal.members.find((m) => m.userId === user.id);
-  return me !== undefined && me.role !== 'reviewer' && me.partnerId === section.ownerPartnerId;
-}
 
 /** One snapshot, read-only: every section it holds as plain text blocks, each with a restore action. */
 export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: string; snapshotId: string }) {
@@ -46,15 +38,14 @@ export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: s
       </p>
       <h1>{t('history.readOnly', { name: snapshot.name })}</h1>
       {sections.map((s) => (
-        <SnapshotSection key={s.id} proposal={proposal} section={s} snapshot={snapshot} />
+        <SnapshotSection key={s.id} section={s} snapshot={snapshot} />
       ))}
     </main>
   );
 }
 
-function SnapshotSection({ proposal, section, snapshot }: { proposal: Proposal; section: Section; snapshot: Snapshot }) {
+function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Snapshot }) {
   const { t } = useI18n();
-  const user = useUser();
   const { state } = useLoad(`${snapshot.id}|${section.id}`, () => historyApi.snapshotSection(snapshot.id, section.id));
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
@@ -74,7 +65,7 @@ function SnapshotSection({ proposal, section, snapshot }: { proposal: Proposal; 
     <section className="card snapshot-section" data-testid="snapshot-section" data-section={section.id}>
       <header className="snapshot-section__header">
         <h2>{label}</h2>
-        {mayRestore(proposal, section, user) && state.status === 'ready' && !confirming && (
+        {section.abilities.restore && state.status === 'ready' && !confirming && (
           <button type="button" className="button button--small" onClick={() => setConfirming(true)}>
             {t('history.restore')}
           </button>
