@@ -10,6 +10,9 @@ import type { Access, CollabSocket } from '../../server/collab/room-types';
 import * as decoding from 'lib0/decoding';
 import { awarenessFrame, frameKind, step1Frame, textUpdate, updateFrame, waitFor } from '../helpers/yclient';
 
+/** One turn of the event loop: pending promises and I/O callbacks run first. */
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
 /** An in-memory log standing in for doc_updates, with a gate to hold commits open. */
 class MemoryStorage implements Persistence {
   rows: { docId: string; update: Uint8Array; seq: number }[] = [];
@@ -18,7 +21,7 @@ class MemoryStorage implements Persistence {
   held: (() => void)[] | null = null;
   async load(docId: string): Promise<LoadedDoc> {
     this.loads++;
-    await new Promise((r) => setTimeout(r, 20));
+    await nextTurn(); // a real load is asynchronous: joiners in the meantime must share it
     const updates = this.rows.filter((r) => r.docId === docId).map((r) => r.update);
     return { snapshot: null, snapshotSeq: 0, updates, lastSeq: this.seq, updateBytes: updates.reduce((n, u) => n + u.byteLength, 0) };
   }
@@ -83,7 +86,9 @@ describe('room (in-memory socket pair)', () => {
     // A late joiner's sync reply is held back too: it would carry the uncommitted text.
     const c = await join('d1', 'c');
     c.conn.receive(step1Frame(Y.encodeStateVector(new Y.Doc())));
-    await new Promise((r) => setTimeout(r, 30));
+    // The commit is held: let everything else that could run, run.
+    await nextTurn();
+    await nextTurn();
     expect(updatesIn(b.socket.frames)).toHaveLength(0);
     expect(c.socket.frames.filter((f) => frameKind(f).sub === 1)).toHaveLength(0);
     expect(storage.rows).toHaveLength(0);
@@ -155,7 +160,7 @@ describe('room (in-memory socket pair)', () => {
     client.getText('filler').insert(0, chunk);
     a.conn.receive(updateFrame(sent.shift()!));
     expect(a.socket.closed?.code).toBe(closeCode.documentTooLarge);
-    await new Promise((r) => setTimeout(r, 20));
+    await registry.peek('d4')?.settle();
     expect(storage.rows).toHaveLength(3);
     expect(updatesIn(b.socket.frames)).toHaveLength(3);
     client.destroy();
