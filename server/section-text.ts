@@ -1,16 +1,13 @@
 import * as Y from 'yjs';
+import { blockSeparator, countBlockChars } from '../shared/char-count';
 
 /**
  * Reading a section's text on the server: the Y.XmlFragment named `default`
  * (Tiptap Collaboration's field), walked block by block. Used by the stats
  * recompute (characters with spaces) and by comment anchors (detached or not).
  *
- * Counting rule (EU forms count "characters with spaces"): the text of every
- * text block (paragraph, heading, list item paragraph, table cell paragraph) in
- * document order, blocks joined by ONE newline, counted in Unicode code points.
- * A newline between blocks counts as one character, like a line break in the
- * form's text box; a hard break inside a block counts as one too. Marks
- * (bold, links) add nothing. Empty paragraphs count as an empty block.
+ * The counting rule (characters with spaces) is shared/char-count.ts; this
+ * module supplies the blocks. Empty paragraphs count as an empty block.
  */
 
 export const fragmentName = 'default';
@@ -60,18 +57,12 @@ export function textBlocks(node: Y.XmlFragment | Y.XmlElement): string[] {
 
 /** The section's plain text: blocks joined by newlines. */
 export function sectionText(doc: Y.Doc): string {
-  return textBlocks(doc.getXmlFragment(fragmentName)).join('\n');
+  return textBlocks(doc.getXmlFragment(fragmentName)).join(blockSeparator);
 }
 
 /** Characters with spaces, as defined above. */
-export function countChars(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 export function sectionChars(doc: Y.Doc): number {
-  return countChars(sectionText(doc));
+  return countBlockChars(textBlocks(doc.getXmlFragment(fragmentName)));
 }
 
 // ---------------------------------------------------------------- anchors

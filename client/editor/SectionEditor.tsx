@@ -4,6 +4,7 @@ import type { SectionConnection } from '../collab/provider';
 import { useT } from '../i18n';
 import { editorExtensions } from './extensions';
 import { Toolbar } from './Toolbar';
+import { countBlockChars } from '../../shared/char-count';
 
 export interface SectionEditorProps {
   conn: SectionConnection;
@@ -22,7 +23,7 @@ export interface SectionEditorProps {
  * Characters with spaces, by the server's rule (server/section-text.ts): the text
  * blocks in order, joined by one newline, a hard break counting one, in code points.
  */
-export function countChars(editor: Editor): number {
+export function editorChars(editor: Editor): number {
   const blocks: string[] = [];
   editor.state.doc.descendants((node) => {
     if (!node.isTextblock) return true;
@@ -34,7 +35,7 @@ export function countChars(editor: Editor): number {
     blocks.push(text);
     return false;
   });
-  return Array.from(blocks.join('\n')).length;
+  return countBlockChars(blocks);
 }
 
 export function SectionEditor({ conn, generation, readOnly, label, user, onChars, onEditor }: SectionEditorProps) {
@@ -68,8 +69,8 @@ export function SectionEditor({ conn, generation, readOnly, label, user, onChars
           'data-testid': 'section-editor',
         },
       },
-      onCreate: ({ editor: e }) => onCharsRef.current(countChars(e)),
-      onUpdate: ({ editor: e }) => onCharsRef.current(countChars(e)),
+      onCreate: ({ editor: e }) => onCharsRef.current(editorChars(e)),
+      onUpdate: ({ editor: e }) => onCharsRef.current(editorChars(e)),
     },
     [conn, generation],
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { countChars, encodeAnchorPosition, resolveAnchor, sectionChars, sectionText } from '../../server/section-text';
+import { countChars } from '../../shared/char-count';
+import { encodeAnchorPosition, resolveAnchor, sectionChars, sectionText } from '../../server/section-text';
 
 /** A Tiptap-shaped document: paragraphs, a heading, a bullet list and a table, in the `default` fragment. */
 function tiptapDoc(): Y.Doc {
