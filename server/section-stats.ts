@@ -1,8 +1,8 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { completeness } from '../shared/completeness';
 import type { Sql } from './db/sql';
 import { findSectionById, type SectionRow } from './db/sections';
-import { loadDoc } from './db/doc-updates';
+import { loadStoredDoc } from './db/doc-updates';
 import { openThreadCount } from './db/comments';
 import type { EventBus } from './events';
 import { sectionChars } from './section-text';
@@ -31,11 +31,8 @@ export async function storedCharCounts(db: Sql, proposalId: string): Promise<Map
 
 /** Characters of the section's stored document. */
 export async function storedDocChars(db: Sql, sectionId: string): Promise<number> {
-  const loaded = await loadDoc(db, sectionId);
-  const doc = new Y.Doc();
+  const doc = await loadStoredDoc(db, sectionId);
   try {
-    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-    for (const u of loaded.updates) Y.applyUpdate(doc, u);
     return sectionChars(doc);
   } finally {
     doc.destroy();

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
-import * as Y from 'yjs';
 import { idParamsSchema } from '../../shared/schemas/domain';
 import { createCommentRequestSchema, updateCommentRequestSchema } from '../../shared/schemas/review';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { createComment, deleteComment, updateComment } from '../commands/comment-changes';
 import { listSectionComments } from '../db/comments';
-import { loadDoc } from '../db/doc-updates';
+import { loadStoredDoc } from '../db/doc-updates';
 import { findSectionById } from '../db/sections';
 import type { Sql } from '../db/sql';
 import { notFound } from '../errors';
@@ -14,17 +13,6 @@ import { loadActor } from '../policy';
 import { presentComment, presentThreads } from '../comment-presenters';
 import { resolveAnchor } from '../section-text';
 import { jsonBody, params } from './validate';
-
-/** The section's stored document (every committed edit: persist-then-broadcast means nothing seen is missing). */
-async function storedDoc(db: Sql, sectionId: string): Promise<Y.Doc> {
-  const loaded = await loadDoc(db, sectionId);
-  const doc = new Y.Doc();
-  Y.transact(doc, () => {
-    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-    for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  });
-  return doc;
-}
 
 /** Comment threads of a section (design section 5). Non-members get 404 everywhere. */
 export function commentRoutes(): Hono<AppEnv> {
@@ -40,7 +28,7 @@ export function commentRoutes(): Hono<AppEnv> {
     if (!actor.membership) throw notFound('Section');
     const rows = await listSectionComments(ctx.db, id);
     const anchored = rows.some((row) => row.parentId === null && row.anchorStart !== null);
-    const doc = anchored ? await storedDoc(ctx.db, id) : null;
+    const doc = anchored ? await loadStoredDoc(ctx.db, id) : null;
     try {
       const threads = presentThreads(rows, actor, section, (anchor) => (doc ? resolveAnchor(doc, anchor).detached : true));
       return c.json({ threads });

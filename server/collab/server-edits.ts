@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { docFromLoaded } from '../db/doc-updates';
 import type { EventBus } from '../events';
 import type { Publish } from './fanout';
 import type { Persistence } from './persistence';
@@ -39,13 +40,8 @@ export function registerServerEdits(events: EventBus, registry: RoomRegistry, st
 
 /** The edit made on the stored doc, as one update (null when it changed nothing). */
 async function editStored(storage: Persistence, docId: string, edit: ServerEdit): Promise<Uint8Array | null> {
-  const loaded = await storage.load(docId);
-  const doc = new Y.Doc({ gc: true });
+  const doc = docFromLoaded(await storage.load(docId));
   try {
-    Y.transact(doc, () => {
-      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u);
-    });
     let update: Uint8Array | null = null;
     doc.on('update', (u: Uint8Array) => {
       update = update ? Y.mergeUpdates([update, u]) : u;

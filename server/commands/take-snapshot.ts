@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { recordAudit } from '../db/audit';
-import { loadDoc } from '../db/doc-updates';
+import { loadStoredDoc } from '../db/doc-updates';
 import { findProposalById } from '../db/proposals';
 import { listSections } from '../db/sections';
 import { findSnapshot, insertSnapshot, type SnapshotKind, type SnapshotRow } from '../db/snapshots';
@@ -18,13 +18,8 @@ import type { CommandContext } from './create-proposal';
 
 /** The section's stored state (snapshot + every later update, one read) as one update, with its character count. */
 export async function storedSectionState(db: Sql, sectionId: string): Promise<{ state: Uint8Array; chars: number }> {
-  const loaded = await loadDoc(db, sectionId);
-  const doc = new Y.Doc();
+  const doc = await loadStoredDoc(db, sectionId);
   try {
-    Y.transact(doc, () => {
-      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(doc, u);
-    });
     return { state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc) };
   } finally {
     doc.destroy();

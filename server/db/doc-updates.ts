@@ -81,6 +81,21 @@ async function insertChunkLiteral(db: Sql, chunk: readonly NewDocUpdate[]): Prom
   return inserted.map((r) => r.seq).sort((a, b) => a - b);
 }
 
+/** A Y.Doc holding a load's snapshot and every later update (GC on, like the live rooms). */
+export function docFromLoaded(loaded: Pick<LoadedDoc, 'snapshot' | 'updates'>): Y.Doc {
+  const doc = new Y.Doc({ gc: true });
+  Y.transact(doc, () => {
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u);
+  });
+  return doc;
+}
+
+/** The section's stored document: every committed edit (persist-then-broadcast: nothing anyone saw is missing). The caller destroys it. */
+export async function loadStoredDoc(db: Sql, docId: string): Promise<Y.Doc> {
+  return docFromLoaded(await loadDoc(db, docId));
+}
+
 type LoadRow = { kind: 's' | 'u'; seq: number; data: Uint8Array };
 
 /** Snapshot plus every later update, read by one statement (one MVCC snapshot). */

@@ -39,16 +39,6 @@ export type Block =
 /** The Yjs field Tiptap Collaboration binds to. */
 export const sectionField = 'default';
 
-/** Builds a Y.Doc from the stored log (snapshot, then every later update). */
-export function docFromLog(log: { snapshot: Uint8Array | null; updates: readonly Uint8Array[] }): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  doc.transact(() => {
-    if (log.snapshot) Y.applyUpdate(doc, log.snapshot);
-    for (const u of log.updates) Y.applyUpdate(doc, u);
-  });
-  return doc;
-}
-
 /** Reads a section's document into blocks. */
 export function readSection(doc: Y.Doc): Block[] {
   return readBlocks(doc.getXmlFragment(sectionField).toArray());

@@ -1,11 +1,11 @@
 import { findTemplate } from '../../shared/templates';
-import { loadDoc } from '../db/doc-updates';
+import { loadStoredDoc } from '../db/doc-updates';
 import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
 import type { Sql } from '../db/sql';
 import { sectionChars } from '../section-text';
-import { docFromLog, readSection, type Block } from './document-model';
+import { readSection, type Block } from './document-model';
 
 /**
  * Everything an export prints, read once: the proposal, its partners and every
@@ -71,7 +71,7 @@ export function countryName(code: string): string {
  * so the preflight and the meter never disagree.
  */
 export async function loadSectionContent(db: Sql, sectionId: string): Promise<{ blocks: Block[]; chars: number }> {
-  const doc = docFromLog(await loadDoc(db, sectionId));
+  const doc = await loadStoredDoc(db, sectionId);
   try {
     return { blocks: readSection(doc), chars: sectionChars(doc) };
   } finally {

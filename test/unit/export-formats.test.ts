@@ -1,7 +1,8 @@
 import JSZip from 'jszip';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { blockTexts, docFromLog, readSection, type Block } from '../../server/export/document-model';
+import { blockTexts, readSection, type Block } from '../../server/export/document-model';
+import { docFromLoaded } from '../../server/db/doc-updates';
 import { sectionChars } from '../../server/section-text';
 import { renderDocx } from '../../server/export/docx';
 import { exportFileName, type ExportDocument } from '../../server/export/export-source';
@@ -15,7 +16,7 @@ function contentOf(content: Parameters<typeof writeTiptap>[1]): { blocks: Block[
   const doc = new Y.Doc();
   writeTiptap(doc, content);
   // Through the stored form: an update, read back as the export does.
-  const copy = docFromLog({ snapshot: null, updates: [Y.encodeStateAsUpdate(doc)] });
+  const copy = docFromLoaded({ snapshot: null, updates: [Y.encodeStateAsUpdate(doc)] });
   const out = { blocks: readSection(copy), chars: sectionChars(copy) };
   doc.destroy();
   copy.destroy();
