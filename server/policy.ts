@@ -2,6 +2,7 @@ import type { Role, SectionStatus } from '../shared/schemas/common';
 import type { ProposalAbilities, SectionAbilities, UpdateSectionInput } from '../shared/schemas/domain';
 import { actionForStatusChange, isLocked, nextStatuses } from '../shared/workflow';
 import { findMembership } from './db/members';
+import { findSectionById, type SectionRow } from './db/sections';
 import type { Sql } from './db/sql';
 import { forbidden, notFound } from './errors';
 
@@ -183,4 +184,13 @@ export function abilitiesFor(actor: Actor, section?: SectionSubject): ProposalAb
 /** The caller's standing in a proposal. */
 export async function loadActor(db: Sql, userId: string, proposalId: string): Promise<Actor> {
   return { userId, membership: await findMembership(db, proposalId, userId) };
+}
+
+/** A section and the caller as an actor of its proposal; 404 (as `what`) for an unknown section or a non-member alike. */
+export async function loadMemberSection(db: Sql, userId: string, sectionId: string, what = 'Section'): Promise<{ section: SectionRow; actor: Actor }> {
+  const section = await findSectionById(db, sectionId);
+  if (!section) throw notFound(what);
+  const actor = await loadActor(db, userId, section.proposalId);
+  if (!actor.membership) throw notFound(what);
+  return { section, actor };
 }

@@ -14,7 +14,7 @@ import type { Sql } from '../db/sql';
 import { notFound } from '../errors';
 import { AuthorBook, diffStates, proposalChanges, sectionDiff } from '../history/changes';
 import { textBlocksOfState } from '../history/text-blocks';
-import { loadActor } from '../policy';
+import { loadActor, loadMemberSection } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { presentSnapshot } from './snapshots';
@@ -60,8 +60,7 @@ export function historyRoutes(): Hono<AppEnv> {
     const { id } = params(c, idParamsSchema);
     const { since, until } = query(c, changesQuerySchema);
     const ctx = c.get('ctx');
-    const section = await findSectionById(ctx.db, id);
-    if (!section || !(await loadActor(ctx.db, user.id, section.proposalId)).membership) throw notFound('Section');
+    const { section } = await loadMemberSection(ctx.db, user.id, id);
     await memberSnapshot(ctx.db, user.id, since, section.proposalId);
     if (until) await memberSnapshot(ctx.db, user.id, until, section.proposalId);
     const states = await diffStates(ctx.db, id, since, until ?? null);

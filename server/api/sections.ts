@@ -4,9 +4,8 @@ import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { changeSection } from '../commands/update-section';
 import type { ServerContext } from '../context';
-import { findSectionById, type SectionRow } from '../db/sections';
-import { notFound } from '../errors';
-import { loadActor, type Actor } from '../policy';
+import type { SectionRow } from '../db/sections';
+import { loadMemberSection, type Actor } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { jsonBody, params } from './validate';
@@ -19,10 +18,7 @@ export function sectionRoutes(): Hono<AppEnv> {
     const { user } = requireAuth(c);
     const { id } = params(c, idParamsSchema);
     const ctx = c.get('ctx');
-    const section = await findSectionById(ctx.db, id);
-    if (!section) throw notFound('Section');
-    const actor = await loadActor(ctx.db, user.id, section.proposalId);
-    if (!actor.membership) throw notFound('Section');
+    const { section, actor } = await loadMemberSection(ctx.db, user.id, id);
     return c.json({ section: await presentWithStats(c.get('ctx'), section, actor) });
   });
 

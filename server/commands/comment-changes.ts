@@ -3,11 +3,10 @@ import type { createCommentRequestSchema, UpdateCommentRequest } from '../../sha
 import { recordAudit } from '../db/audit';
 import { findComment, insertComment, lockComment, setThreadStatus, softDeleteComment, updateCommentBody, type CommentRow } from '../db/comments';
 import { listMembers } from '../db/members';
-import { findSectionById, type SectionRow } from '../db/sections';
 import type { Sql } from '../db/sql';
 import { forbidden, invalid, notFound } from '../errors';
 import type { DomainEvent } from '../events';
-import { authorize, canChangeComment, loadActor, type Actor } from '../policy';
+import { authorize, canChangeComment, loadMemberSection } from '../policy';
 import type { CommandContext } from './create-proposal';
 
 /**
@@ -23,14 +22,6 @@ import type { CommandContext } from './create-proposal';
  */
 
 export type CreateCommentInput = z.output<typeof createCommentRequestSchema>;
-
-async function sectionAndActor(tx: Sql, userId: string, sectionId: string, what: string): Promise<{ section: SectionRow; actor: Actor }> {
-  const section = await findSectionById(tx, sectionId);
-  if (!section) throw notFound(what);
-  const actor = await loadActor(tx, userId, section.proposalId);
-  if (!actor.membership) throw notFound(what);
-  return { section, actor };
-}
 
 async function checkMentions(tx: Sql, proposalId: string, mentions: readonly string[]): Promise<string[]> {
   const unique = [...new Set(mentions)];
@@ -54,7 +45,7 @@ export async function createComment(
   input: CreateCommentInput,
 ): Promise<CommentRow> {
   const { row, events } = await ctx.db.transaction(async (tx) => {
-    const { section, actor } = await sectionAndActor(tx, userId, sectionId, 'Section');
+    const { section, actor } = await loadMemberSection(tx, userId, sectionId, 'Section');
     authorize(actor, 'comment.create', section);
     let threadId: string | null = null;
     if (input.parentId !== undefined) {
@@ -89,7 +80,7 @@ export async function updateComment(ctx: CommandContext, userId: string, comment
     await lockComment(tx, commentId);
     const before = await findComment(tx, commentId);
     if (!before) throw notFound('Comment');
-    const { section, actor } = await sectionAndActor(tx, userId, before.sectionId, 'Comment');
+    const { section, actor } = await loadMemberSection(tx, userId, before.sectionId, 'Comment');
     const editing = input.body !== undefined || input.mentions !== undefined;
     if (editing && !canChangeComment(actor, 'edit', { authorId: before.authorId, deleted: before.deletedAt !== null })) {
       throw forbidden(before.deletedAt ? 'This comment was deleted' : 'You can only edit your own comments');
@@ -128,7 +119,7 @@ export async function deleteComment(ctx: CommandContext, userId: string, comment
     await lockComment(tx, commentId);
     const before = await findComment(tx, commentId);
     if (!before) throw notFound('Comment');
-    const { actor } = await sectionAndActor(tx, userId, before.sectionId, 'Comment');
+    const { actor } = await loadMemberSection(tx, userId, before.sectionId, 'Comment');
     if (before.deletedAt) return null;
     if (!canChangeComment(actor, 'delete', { authorId: before.authorId, deleted: false })) throw forbidden('You can only delete your own comments');
     await softDeleteComment(tx, commentId);

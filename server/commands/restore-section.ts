@@ -2,10 +2,10 @@ import * as Y from 'yjs';
 import { isLocked } from '../../shared/workflow';
 import { applyServerEdit } from '../collab/server-edits';
 import { recordAudit } from '../db/audit';
-import { findSectionById, type SectionRow } from '../db/sections';
+import type { SectionRow } from '../db/sections';
 import { findSnapshot, snapshotSectionState } from '../db/snapshots';
 import { conflict, notFound } from '../errors';
-import { authorize, loadActor, type Actor } from '../policy';
+import { authorize, loadMemberSection, type Actor } from '../policy';
 import { fragmentName } from '../section-text';
 import type { CommandContext } from './create-proposal';
 
@@ -26,10 +26,7 @@ export async function restoreSection(
   sectionId: string,
   snapshotId: string,
 ): Promise<{ section: SectionRow; actor: Actor }> {
-  const section = await findSectionById(ctx.db, sectionId);
-  if (!section) throw notFound('Section');
-  const actor = await loadActor(ctx.db, userId, section.proposalId);
-  if (!actor.membership) throw notFound('Section');
+  const { section, actor } = await loadMemberSection(ctx.db, userId, sectionId);
   const snapshot = await findSnapshot(ctx.db, snapshotId);
   if (!snapshot || snapshot.proposalId !== section.proposalId) throw notFound('Snapshot');
   const stored = await snapshotSectionState(ctx.db, snapshotId, sectionId);
