@@ -55,6 +55,12 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
     }
   }
 
+  /** The two side flags: set one with a reason, or clear it. */
+  const flagButtons = [
+    { kind: 'blocked', set: section.blockedReason !== null, clear: { blocked: null }, testId: 'flag-blocked', setLabel: 'review.block', clearLabel: 'review.unblock' },
+    { kind: 'notApplicable', set: section.notApplicableReason !== null, clear: { notApplicable: null }, testId: 'flag-not-applicable', setLabel: 'review.notApplicable', clearLabel: 'review.applicable' },
+  ] as const;
+
   function move(to: SectionStatus) {
     if (findTransition(section.status, to)?.needsReason) setAsking({ kind: 'status', to });
     else void patch({ status: to });
@@ -101,28 +107,19 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
             {t(actionLabel(section.status, to))}
           </button>
         ))}
-        {flags && (
-          <button
-            type="button"
-            className="button button--small"
-            disabled={busy}
-            onClick={() => (section.blockedReason ? void patch({ blocked: null }) : setAsking({ kind: 'blocked' }))}
-            data-testid="flag-blocked"
-          >
-            {section.blockedReason ? t('review.unblock') : t('review.block')}
-          </button>
-        )}
-        {flags && (
-          <button
-            type="button"
-            className="button button--small"
-            disabled={busy}
-            onClick={() => (section.notApplicableReason ? void patch({ notApplicable: null }) : setAsking({ kind: 'notApplicable' }))}
-            data-testid="flag-not-applicable"
-          >
-            {section.notApplicableReason ? t('review.applicable') : t('review.notApplicable')}
-          </button>
-        )}
+        {flags &&
+          flagButtons.map((f) => (
+            <button
+              key={f.kind}
+              type="button"
+              className="button button--small"
+              disabled={busy}
+              onClick={() => (f.set ? void patch(f.clear) : setAsking({ kind: f.kind }))}
+              data-testid={f.testId}
+            >
+              {t(f.set ? f.clearLabel : f.setLabel)}
+            </button>
+          ))}
       </div>
       {asking && askLabel && (
         <form
