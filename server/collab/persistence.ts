@@ -4,7 +4,8 @@ import { appendDocUpdates, compactDoc, loadDoc, type LoadedDoc, type NewDocUpdat
 
 /**
  * Group commit: the first update starts a commit at once (after the current
- * tick, so updates of one tick share it); every update enqueued while a commit
+ * task when the committer was idle, else after the current loop turn, so updates
+ * that arrive together share it); every update enqueued while a commit
  * is in flight goes into the NEXT transaction (one multi-row insert). A window
  * (`limits.groupCommitWindowMs` > 0) delays the first commit to batch more.
  * Promises resolve with each update's seq once its transaction has committed,
@@ -19,6 +20,9 @@ export interface Persistence {
   flush(): Promise<void>;
 }
 
+/** A committer idle this long (ms) starts the next commit at once; a busy one waits a loop turn to batch. */
+const IDLE_MS = 2;
+
 interface Pending extends NewDocUpdate {
   resolve(seq: number): void;
   reject(err: unknown): void;
@@ -28,6 +32,7 @@ export class GroupCommitter implements Persistence {
   private queue: Pending[] = [];
   private inFlight: Promise<void> | null = null;
   private timer: { kind: 'timeout'; handle: NodeJS.Timeout } | { kind: 'immediate'; handle: NodeJS.Immediate } | null = null;
+  private lastCommitAt = 0;
   /** Number of commits issued (tests read it to check batching). */
   commits = 0;
 
@@ -62,6 +67,12 @@ export class GroupCommitter implements Persistence {
   private schedule(): void {
     // While a commit is in flight, the queue waits for it; commit() chains the next batch.
     if (this.inFlight || this.timer) return;
+    if (this.windowMs === 0 && performance.now() - this.lastCommitAt > IDLE_MS) {
+      // An isolated update: commit at the end of this task (a microtask), not a loop turn
+      // later. Updates of the same task still join, as commit() yields once first.
+      this.inFlight = this.commit();
+      return;
+    }
     const start = () => {
       this.timer = null;
       if (!this.inFlight) this.inFlight = this.commit();
@@ -85,6 +96,7 @@ export class GroupCommitter implements Persistence {
   }
 
   private async commit(): Promise<void> {
+    await Promise.resolve();
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
@@ -96,6 +108,7 @@ export class GroupCommitter implements Persistence {
         for (const p of batch) p.reject(err);
       }
     }
+    this.lastCommitAt = performance.now();
     this.inFlight = null;
   }
 }

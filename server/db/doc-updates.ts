@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { clientsOfRows, recordDocClients } from './doc-clients';
-import type { Sql } from './sql';
+import type { PreparedStatement, Sql } from './sql';
 
 /**
  * A section's Yjs document is stored as an append-only log (`doc_updates`) plus
@@ -54,7 +54,20 @@ function uuidLiteral(id: string | null): string {
   return `'${id}'::uuid`;
 }
 
+/** One row: the common case when edits are not arriving together (every keystroke of a pair). */
+const appendOne: PreparedStatement = {
+  name: 'twinpad_append_doc_update',
+  text: 'insert into doc_updates (doc_id, update, user_id) values ($1, $2, $3) returning seq',
+  types: ['uuid', 'bytea', 'uuid?'],
+};
+
 async function insertChunk(db: Sql, chunk: readonly NewDocUpdate[]): Promise<number[]> {
+  const [only] = chunk;
+  if (only && chunk.length === 1) {
+    const [row] = await db.execute<{ seq: number }>(appendOne, [only.docId, only.update, only.userId]);
+    if (!row) throw new Error('insert returned no seq');
+    return [row.seq];
+  }
   if (db.backend === 'pglite') return insertChunkLiteral(db, chunk);
   const params: unknown[] = [];
   const values = chunk.map((r, i) => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { pgliteLiteral, readReply, simpleQuery, sqlType } from './pglite-wire';
 
 /** A row as both drivers return it: column name to value. */
 export type Row = Record<string, unknown>;
@@ -23,6 +24,12 @@ export interface Sql {
    * group commit's hot path). Every value in `text` must be a safe literal.
    */
   queryText<T extends Row = Row>(text: string): Promise<T[]>;
+  /**
+   * A hot-path statement, prepared once per connection and then executed by name:
+   * no parse or plan per call. postgres.js prepares every statement already; PGlite
+   * runs `EXECUTE name(literals)` as one raw protocol message (see PGliteSql).
+   */
+  execute<T extends Row = Row>(stmt: PreparedStatement, params: readonly unknown[]): Promise<T[]>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -30,12 +37,30 @@ export interface Sql {
 
 const int8ToNumber = (v: string) => Number(v);
 
+/** The parameter types a prepared statement may take (PGlite binds them as checked literals). */
+export type ParamType = 'uuid' | 'uuid?' | 'bytea' | 'int8';
+
+export interface PreparedStatement {
+  /** Unique per statement, a plain identifier. */
+  readonly name: string;
+  /** The statement with `$1`, `$2`, ... */
+  readonly text: string;
+  readonly types: readonly ParamType[];
+}
+
 // ---------------------------------------------------------------- PGlite
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>;
 
+/** PGlite's own locks (pinned 0.5.17): the raw path takes both, exactly as `exec` does. */
+interface PGliteLocks {
+  _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
+  _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
+}
+
 class PGliteSql implements Sql {
   readonly backend = 'pglite' as const;
+  private readonly preparedNames = new Set<string>();
   constructor(
     private readonly db: PGliteLike,
     private readonly owner: PGlite | null,
@@ -53,6 +78,27 @@ class PGliteSql implements Sql {
   async queryText<T extends Row>(text: string): Promise<T[]> {
     const results = await this.db.exec(text);
     return (results.at(-1)?.rows ?? []) as T[];
+  }
+
+  /**
+   * Outside a transaction, `EXECUTE` over the raw protocol: one call into the WASM
+   * backend and our own small reply parser, instead of exec's two calls (query, sync)
+   * and generic result handling. The collab log append runs here on every keystroke.
+   */
+  async execute<T extends Row>(stmt: PreparedStatement, params: readonly unknown[]): Promise<T[]> {
+    const owner = this.owner;
+    if (!owner) return this.query<T>(stmt.text, params);
+    const call = `execute ${stmt.name}(${stmt.types.map((type, i) => pgliteLiteral(type, params[i])).join(', ')})`;
+    const locks = owner as unknown as PGliteLocks;
+    return locks._runExclusiveTransaction(() =>
+      locks._runExclusiveQuery(async () => {
+        if (!this.preparedNames.has(stmt.name)) {
+          readReply(owner.execProtocolRawSync(simpleQuery(`prepare ${stmt.name}(${stmt.types.map(sqlType).join(', ')}) as ${stmt.text}`)));
+          this.preparedNames.add(stmt.name);
+        }
+        return readReply(owner.execProtocolRawSync(simpleQuery(call))) as T[];
+      }),
+    );
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
@@ -109,6 +155,11 @@ class PostgresSql implements Sql {
   async queryText<T extends Row>(text: string): Promise<T[]> {
     const rows = await this.client.unsafe(text);
     return rows as unknown as T[];
+  }
+
+  async execute<T extends Row>(stmt: PreparedStatement, params: readonly unknown[]): Promise<T[]> {
+    // postgres.js prepares (and caches per connection) every parameterised statement.
+    return this.query<T>(stmt.text, params);
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import { Connection } from '../../server/collab/connection';
 import { closeCode } from '../../shared/protocol';
 import { limits } from '../../shared/limits';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
+import type { PreparedStatement } from '../../server/db/sql';
 import { textUpdate, updateFrame, waitFor } from '../helpers/yclient';
 
 let t: TestDatabase;
@@ -110,5 +111,46 @@ describe('doc log on both backends', () => {
     await waitFor(async () => (await docLogStats(t.db, id)).rows < limits.compactAfterRows, 5000, 'compacted');
     expect(textOf(await loadDoc(t.db, id))).toBe(client.getText('t').toString());
     await registry.shutdown(closeCode.goingAway, 'done');
+  });
+});
+
+describe('the log append hot path', () => {
+  const probe: PreparedStatement = {
+    name: 'twinpad_test_probe',
+    text: 'select $1::uuid as id, $2::bytea as bytes, $3::int8 as n, $4::uuid as maybe',
+    types: ['uuid', 'bytea', 'int8', 'uuid?'],
+  };
+
+  it('STO8: a prepared statement returns the same typed rows on both backends, again and again', async () => {
+    const id = '7f0c7b9e-4a61-4f8e-9b3a-2f7d1f0c9a11';
+    for (let i = 0; i < 3; i++) {
+      const [row] = await t.db.execute<{ id: string; bytes: Uint8Array; n: number; maybe: string | null }>(probe, [id, new Uint8Array([0, 1, 255]), 9007199254740 + i, null]);
+      expect(row?.id).toBe(id);
+      expect([...(row?.bytes ?? [])]).toEqual([0, 1, 255]);
+      expect(row?.n).toBe(9007199254740 + i);
+      expect(row?.maybe).toBeNull();
+    }
+  });
+
+  it('STO8: a value of the wrong type never reaches SQL, and a database error rejects with its message', async () => {
+    const quoteBreak = "7f0c7b9e-4a61-4f8e-9b3a-2f7d1f0c9a11'); drop table doc_updates; --";
+    await expect(t.db.execute(probe, [quoteBreak, new Uint8Array(), 1, null])).rejects.toThrow();
+    expect((await docLogStats(t.db, sectionId)).rows).toBeGreaterThanOrEqual(0);
+    const failing: PreparedStatement = { name: 'twinpad_test_fails', text: 'select 1 / ($1::int8 - $1::int8) as x', types: ['int8'] };
+    await expect(t.db.execute(failing, [3])).rejects.toThrow(/division by zero/);
+    // The connection is still usable after the error.
+    const [row] = await t.db.execute<{ n: number }>(probe, ['7f0c7b9e-4a61-4f8e-9b3a-2f7d1f0c9a11', new Uint8Array([7]), 5, null]);
+    expect(row?.n).toBe(5);
+  });
+
+  it('STO8: single appends get increasing seqs, and deleting a section deletes its log (trigger, no foreign key)', async () => {
+    const id = await newSection();
+    const seqs: number[] = [];
+    for (let i = 0; i < 3; i++) seqs.push(...(await appendDocUpdates(t.db, [{ docId: id, update: textUpdate(`x${i}`), userId: null }])));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(3);
+    expect((await docLogStats(t.db, id)).rows).toBe(3);
+    await t.db.query('delete from sections where id = $1', [id]);
+    expect((await docLogStats(t.db, id)).rows).toBe(0);
   });
 });
