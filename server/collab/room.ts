@@ -329,9 +329,14 @@ export class Room {
     for (const peer of this.peers) if (peer !== except) peer.socket.send(frame);
   }
 
-  private maybeCompact(): void {
+  /**
+   * Compacts past the row or byte limit; `whenIdle` compacts any rows at all (the
+   * room is emptying), so the next load, often a cold one after a restart, reads
+   * one snapshot instead of replaying hundreds of keystrokes.
+   */
+  private maybeCompact(whenIdle = false): void {
     if (this.compacting) return;
-    if (this.logRows <= limits.compactAfterRows && this.logBytes <= limits.compactAfterBytes) return;
+    if (whenIdle ? this.logRows === 0 : this.logRows <= limits.compactAfterRows && this.logBytes <= limits.compactAfterBytes) return;
     // Every row up to lastSeq is in the doc; the doc may also hold newer, not yet committed
     // content, which is harmless in a snapshot (updates are idempotent).
     const state = Y.encodeStateAsUpdate(this.doc);
@@ -370,6 +375,8 @@ export class Room {
       case 'ready':
       case 'unloading':
         if (this.peers.size > 0 || this.pending > 0) return;
+        // Once per emptying (not again from 'unloading', so a failing compaction cannot loop).
+        if (s.kind === 'ready') this.maybeCompact(true);
         // Never mid-write: with a compaction in flight, wait for it (its finally calls back).
         if (this.compacting) this.state = { kind: 'unloading' };
         else this.unload();

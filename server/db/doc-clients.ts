@@ -2,10 +2,11 @@ import * as Y from 'yjs';
 import type { Sql } from './sql';
 
 /**
- * Which user introduced each Yjs client id of a section's doc. The update log
- * records who sent each update, but compaction deletes old rows: this table
- * keeps the mapping durably (filled from the rows at diff time and from the
- * rows a compaction deletes).
+ * Who did what in a section's doc, beyond the update log. The log records who
+ * sent each update, but compaction deletes old rows, so two tables keep what
+ * attribution needs: which user introduced each Yjs client id (doc_clients,
+ * filled from the rows at diff time and from the rows a compaction deletes),
+ * and each user's deletions from compacted rows (doc_deleters).
  */
 
 /** Client id → user id pairs found in update rows (the first row naming a client wins). */
@@ -49,4 +50,48 @@ export async function listDocRows(db: Sql, docId: string): Promise<{ seq: number
     `select seq, update, user_id as "userId" from doc_updates where doc_id = $1 order by seq`,
     [docId],
   );
+}
+
+/** A row's deletions alone: the update with every struct it carries cut away (only its delete set remains). */
+function deletesOnly(update: Uint8Array): Uint8Array | null {
+  try {
+    const { ds } = Y.decodeUpdate(update);
+    if (ds.clients.size === 0) return null;
+    return Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(update));
+  } catch {
+    return null;
+  }
+}
+
+/** Each user's deletions in these rows, merged into one delete-set-only update. */
+export function deletesOfRows(rows: readonly { update: Uint8Array; userId: string | null }[]): Map<string, Uint8Array> {
+  const byUser = new Map<string, Uint8Array[]>();
+  for (const row of rows) {
+    if (row.userId === null) continue;
+    const deletes = deletesOnly(row.update);
+    if (!deletes) continue;
+    const list = byUser.get(row.userId) ?? [];
+    list.push(deletes);
+    byUser.set(row.userId, list);
+  }
+  return new Map([...byUser].map(([userId, list]) => [userId, list.length === 1 ? list[0]! : Y.mergeUpdates(list)]));
+}
+
+/** Adds deletions to each user's record (merged with what is stored). Runs inside the compaction's transaction. */
+export async function recordDocDeleters(db: Sql, docId: string, deletes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+  for (const [userId, update] of deletes) {
+    const [prev] = await db.query<{ deletes: Uint8Array }>(`select deletes from doc_deleters where doc_id = $1 and user_id = $2`, [docId, userId]);
+    const merged = prev ? Y.mergeUpdates([prev.deletes, update]) : update;
+    await db.query(
+      `insert into doc_deleters (doc_id, user_id, deletes) values ($1, $2, $3)
+       on conflict (doc_id, user_id) do update set deletes = excluded.deletes`,
+      [docId, userId, merged],
+    );
+  }
+}
+
+/** Each user's deletions that compaction removed from the log. */
+export async function listDocDeleters(db: Sql, docId: string): Promise<{ userId: string; ds: ReturnType<typeof Y.decodeUpdate>['ds'] }[]> {
+  const rows = await db.query<{ userId: string; deletes: Uint8Array }>(`select user_id as "userId", deletes from doc_deleters where doc_id = $1`, [docId]);
+  return rows.map((r) => ({ userId: r.userId, ds: Y.decodeUpdate(r.deletes).ds }));
 }

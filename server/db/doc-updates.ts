@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { clientsOfRows, recordDocClients } from './doc-clients';
+import { clientsOfRows, deletesOfRows, recordDocClients, recordDocDeleters } from './doc-clients';
 import type { PreparedStatement, Sql } from './sql';
 
 /**
@@ -189,8 +189,9 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
       `delete from doc_updates where doc_id = $1 and seq <= $2 returning update, user_id as "userId"`,
       [docId, uptoSeq],
     );
-    // Who sent these rows outlives them: attributed diffs read it (server/history).
+    // Who sent these rows, and who deleted what in them, outlives them: attributed diffs read it (server/history).
     await recordDocClients(tx, docId, clientsOfRows(deleted));
+    await recordDocDeleters(tx, docId, deletesOfRows(deleted));
     // Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected.
     const doc = new Y.Doc({ gc: true });
     let merged: Uint8Array;

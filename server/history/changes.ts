@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { ChangeAuthor, DiffRun, PartnerContribution, ProposalChanges, SectionDiff } from '../../shared/schemas/history';
 import { storedSectionState } from '../commands/take-snapshot';
-import { clientsOfRows, listDocClients, listDocRows, recordDocClients } from '../db/doc-clients';
+import { clientsOfRows, listDocClients, listDocDeleters, listDocRows, recordDocClients } from '../db/doc-clients';
 import type { SectionRow } from '../db/sections';
 import { snapshotSectionState } from '../db/snapshots';
 import type { Sql } from '../db/sql';
@@ -12,8 +12,8 @@ import { attributedDiff, type AuthorCount } from './attributed-diff';
  * now (or a later snapshot). Inserted text is attributed through the client
  * id of its Yjs items (doc_clients, plus the remaining log rows); deleted
  * text to the sender of the first remaining log row whose delete set covers
- * it. Deletions recorded only in rows a compaction removed are attributed to
- * "Unknown" (userId null).
+ * it, then to the users whose compacted deletions (doc_deleters) cover it.
+ * Deletions no record covers are attributed to "Unknown" (userId null).
  */
 
 const unknownAuthor: ChangeAuthor = { userId: null, name: 'Unknown', partnerId: null, partnerName: null, country: null };
@@ -106,6 +106,8 @@ export async function sectionDiff(
       return null;
     }
   });
+  // Then the deletions of rows compaction removed, kept per user.
+  deleteSets.push(...(await listDocDeleters(db, section.id)));
   const deleterOf = (id: Y.ID): string | null => {
     for (const row of deleteSets) if (row && Y.isDeleted(row.ds, id)) return row.userId ? `u:${row.userId}` : null;
     return null;

@@ -112,6 +112,33 @@ describe('doc log on both backends', () => {
     expect(textOf(await loadDoc(t.db, id))).toBe(client.getText('t').toString());
     await registry.shutdown(closeCode.goingAway, 'done');
   });
+
+  it('COL8: a room that empties compacts whatever rows it has, so the next load reads one snapshot', async () => {
+    const id = await newSection();
+    const committer = new GroupCommitter(t.db);
+    const registry = new RoomRegistry(committer, () => {}, () => {});
+    const socket = { send() {}, close() {} };
+    const [user] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, 'U', 'x', '#000') returning id`, [`u${Math.random()}@example.org`]);
+    const stamp = { id: user!.id, name: 'U', color: '#000', partnerId: null, partnerName: null, country: null };
+    const conn = new Connection(socket, { userId: user!.id, sessionId: 's', proposalId: 'p', sectionId: id, stamp, access: 'read-write' }, registry.room(id));
+    await conn.open();
+    const client = new Y.Doc();
+    const sent: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => sent.push(u));
+    for (let i = 0; i < 30; i++) {
+      client.getText('t').insert(i, 'y');
+      conn.receive(updateFrame(sent.shift()!));
+    }
+    await registry.peek(id)!.settle();
+    expect((await docLogStats(t.db, id)).rows).toBe(30);
+    conn.close(closeCode.goingAway, 'bye');
+    await waitFor(() => registry.peek(id) === undefined, 5000, 'room unloaded');
+    expect((await docLogStats(t.db, id)).rows).toBe(0);
+    const loaded = await loadDoc(t.db, id);
+    expect(loaded.updates).toHaveLength(0);
+    expect(textOf(loaded)).toBe('y'.repeat(30));
+    await registry.shutdown(closeCode.goingAway, 'done');
+  });
 });
 
 describe('the log append hot path', () => {
