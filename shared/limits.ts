@@ -11,12 +11,26 @@ export const limits = {
   messagesPerSecond: 200,
   /** ... and the burst a socket may send at once (fast typists, reconnect catch-up). */
   messageBurst: 2000,
+  /**
+   * Sync step 1 makes the server encode the document (work grows with its size), and
+   * clients send one per connection (plus an optional periodic resync): a separate
+   * bucket of this burst, refilled at this rate, keeps a few bytes from costing megabytes.
+   */
+  syncRequestBurst: 5,
+  syncRequestsPerMinute: 30,
+  /** Bytes a socket may have waiting to be processed before it is closed as a flood. */
+  maxQueuedBytesPerSocket: 8 * 1024 * 1024,
+  /**
+   * A socket's frames are handled at once until this much time (ms) is spent in one
+   * turn; the rest wait for the next turn, so a burst never blocks every other room.
+   */
+  frameBudgetMs: 8,
   /** Largest awareness state one client may publish, in bytes of JSON. */
   maxAwarenessStateBytes: 8 * 1024,
   /** Awareness client IDs one socket may control (the one it announced first). */
   maxAwarenessClientsPerSocket: 1,
   /** Content a room parks while it waits for the updates it depends on (offline edits arriving out of order). */
-  maxPendingBytes: 1024 * 1024,
+  maxPendingBytes: 256 * 1024,
   /** Compact a section's update log past this many rows ... */
   compactAfterRows: 500,
   /** ... or past this many bytes. */

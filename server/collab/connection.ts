@@ -16,10 +16,34 @@ export interface ConnectionInfo {
   access: Access;
 }
 
+/** A token bucket refilled lazily (no timers). */
+class Bucket {
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 /**
- * One socket in one room: rate limiting (a token bucket refilled lazily, no
- * timers), decode once, then one switch. Frames that arrive while the room is
- * loading wait in order. Refusals send permission-denied when due, then close.
+ * One socket in one room: rate limiting, decode once, then one switch. Frames
+ * wait in order in an inbox: while the room loads, and once a turn has spent
+ * `limits.frameBudgetMs` on this socket (ws hands over every frame of a TCP read
+ * in one turn; a hostile burst must not block every other room). Refusals send
+ * permission-denied when due, then close.
  */
 export class Connection implements RoomPeer {
   readonly userId: string;
@@ -29,9 +53,13 @@ export class Connection implements RoomPeer {
   readonly stamp: UserStamp;
   access: Access;
   awarenessClientId: number | null = null;
-  private tokens: number = limits.messageBurst;
-  private refilledAt = Date.now();
-  private waiting: Uint8Array[] | null = [];
+  private readonly messages = new Bucket(limits.messageBurst, limits.messagesPerSecond);
+  private readonly syncRequests = new Bucket(limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
+  private readonly inbox: Uint8Array[] = [];
+  private inboxBytes = 0;
+  /** False until the room is loaded; then frames are handled as they come. */
+  private started = false;
+  private resume: NodeJS.Immediate | null = null;
   private closed = false;
 
   constructor(
@@ -58,29 +86,46 @@ export class Connection implements RoomPeer {
     }
     if (this.closed) return;
     this.room.start(this);
-    const waiting = this.waiting ?? [];
-    this.waiting = null;
-    for (const frame of waiting) {
-      if (this.closed) return;
-      this.handle(frame);
-    }
+    this.started = true;
+    this.drain();
   }
 
   /** A frame from the socket. */
   receive(frame: Uint8Array): void {
     if (this.closed) return;
-    if (!this.takeToken()) {
+    if (!this.messages.take()) {
       this.close(closeCode.rateLimited, 'too many messages');
       return;
     }
-    if (this.waiting) this.waiting.push(frame);
-    else this.handle(frame);
+    this.inboxBytes += frame.byteLength;
+    if (this.inboxBytes > limits.maxQueuedBytesPerSocket) {
+      this.close(closeCode.rateLimited, 'too much data waiting');
+      return;
+    }
+    this.inbox.push(frame);
+    if (this.started && this.resume === null) this.drain();
+  }
+
+  /** Handles waiting frames in order until the inbox is empty or this turn's budget is spent. */
+  private drain(): void {
+    this.resume = null;
+    const deadline = performance.now() + limits.frameBudgetMs;
+    let head = 0;
+    while (head < this.inbox.length && !this.closed) {
+      const frame = this.inbox[head++]!;
+      this.inboxBytes -= frame.byteLength;
+      this.handle(frame);
+      if (performance.now() >= deadline) break;
+    }
+    this.inbox.splice(0, head);
+    if (this.inbox.length > 0 && !this.closed) this.resume = setImmediate(() => this.drain());
   }
 
   /** The socket closed (either side). */
   closedBySocket(): void {
     if (this.closed) return;
     this.closed = true;
+    this.dropInbox();
     this.room.leave(this);
   }
 
@@ -88,8 +133,16 @@ export class Connection implements RoomPeer {
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.dropInbox();
     this.room.leave(this);
     this.socket.close(code, reason.slice(0, MAX_REASON));
+  }
+
+  private dropInbox(): void {
+    if (this.resume) clearImmediate(this.resume);
+    this.resume = null;
+    this.inbox.length = 0;
+    this.inboxBytes = 0;
   }
 
   get isClosed(): boolean {
@@ -110,6 +163,7 @@ export class Connection implements RoomPeer {
   private dispatch(message: ClientMessage): Refusal | null {
     switch (message.type) {
       case 'sync-step1':
+        if (!this.syncRequests.take()) return { code: closeCode.rateLimited, reason: 'too many sync requests' };
         return this.room.syncStep1(this, message.stateVector);
       case 'sync-step2':
       case 'update':
@@ -133,14 +187,5 @@ export class Connection implements RoomPeer {
   private refuse(refusal: Refusal): void {
     if (refusal.permissionDenied) this.socket.send(encodePermissionDenied(refusal.reason));
     this.close(refusal.code, refusal.reason);
-  }
-
-  private takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(limits.messageBurst, this.tokens + ((now - this.refilledAt) * limits.messagesPerSecond) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }

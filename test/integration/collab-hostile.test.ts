@@ -5,7 +5,7 @@ import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
-  awarenessFrame, buildWorld, fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor,
+  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, stockClient, typeParagraph, updateFrame, waitFor,
   type CollabWorld, type StockClient,
 } from '../helpers/yclient';
 
@@ -106,18 +106,47 @@ describe('collab: hostile frames', () => {
   });
 
   it('SEC4: a socket that floods messages is rate limited, then closed with 4008', async () => {
-    const sv = (() => {
-      const e = encoding.createEncoder();
-      encoding.writeVarUint(e, 0);
-      encoding.writeVarUint(e, 0);
-      encoding.writeVarUint8Array(e, Y.encodeStateVector(new Y.Doc()));
-      return encoding.toUint8Array(e);
-    })();
+    const queryAwareness = bytes(3);
     const code = await closeCodeFor((send) => {
-      for (let i = 0; i < limits.messageBurst + 500; i++) send(sv);
+      for (let i = 0; i < limits.messageBurst + 500; i++) send(queryAwareness);
     });
     expect(code).toBe(closeCode.rateLimited);
     await otherRoomStillSyncs();
+  });
+
+  it('SEC4: sync step 1 (the server encodes the whole document for it) has a bucket of its own: a burst is answered, a flood is closed with 4008', async () => {
+    const emptySv = step1Frame(Y.encodeStateVector(new Y.Doc()));
+    const raw = await rawClient(server.url, world.sectionIds[0]!, world.coordinator.cookie);
+    for (let i = 0; i < limits.syncRequestBurst; i++) raw.send(emptySv);
+    await waitFor(() => raw.frames.filter((f) => frameKind(f).type === 0 && frameKind(f).sub === 1).length >= limits.syncRequestBurst, 5000, 'each step 1 answered');
+    expect(raw.closed).toBeNull();
+    const code = await closeCodeFor((send) => {
+      for (let i = 0; i < limits.syncRequestBurst + 5; i++) send(emptySv);
+    });
+    expect(code).toBe(closeCode.rateLimited);
+    raw.close();
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC6: a burst bigger than one turn of budget is handled over several turns, in order and completely', async () => {
+    const section = world.sectionIds[6]!;
+    const raw = await rawClient(server.url, section, world.coordinator.cookie);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    const text = doc.getText('burst');
+    for (let i = 0; i < 1500; i++) text.insert(i, String.fromCharCode(97 + (i % 26)));
+    for (const u of updates) raw.send(updateFrame(u));
+    const watcher = stockClient(server.url, section, world.coordinator);
+    try {
+      await waitFor(() => watcher.doc.getText('burst').length === 1500, 20_000, 'burst applied');
+      expect(watcher.doc.getText('burst').toString()).toBe(text.toString());
+      expect(raw.closed).toBeNull();
+      await otherRoomStillSyncs();
+    } finally {
+      watcher.destroy();
+      raw.close();
+    }
   });
 
   it('COL5: awareness for a foreign client id is never relayed; states over 8 KiB close the socket', async () => {
