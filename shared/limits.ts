@@ -21,16 +21,22 @@ export const limits = {
   /** Bytes a socket may have waiting to be processed before it is closed as a flood. */
   maxQueuedBytesPerSocket: 8 * 1024 * 1024,
   /**
-   * A socket's frames are handled at once until this much time (ms) is spent in one
-   * turn; the rest wait for the next turn, so a burst never blocks every other room.
+   * Frames are handled at once until this much time (ms) is spent on frames in one
+   * event-loop turn, by all sockets together; the rest wait for the next turn, so a
+   * burst never blocks every other room for long.
    */
-  frameBudgetMs: 8,
+  frameBudgetMs: 20,
   /** Largest awareness state one client may publish, in bytes of JSON. */
   maxAwarenessStateBytes: 8 * 1024,
   /** Awareness client IDs one socket may control (the one it announced first). */
   maxAwarenessClientsPerSocket: 1,
-  /** Content a room parks while it waits for the updates it depends on (offline edits arriving out of order). */
-  maxPendingBytes: 256 * 1024,
+  /**
+   * Content a room parks while it waits for the updates it depends on (keystrokes sent
+   * right after a reconnect, before the sync that carries the offline part). Yjs merges
+   * the parked content into every later update, so it is kept small; past it the
+   * socket is closed and the client resyncs on reconnect (nothing is lost).
+   */
+  maxPendingBytes: 8 * 1024,
   /** Compact a section's update log past this many rows ... */
   compactAfterRows: 500,
   /** ... or past this many bytes. */

@@ -39,9 +39,25 @@ class Bucket {
 }
 
 /**
+ * One event loop, one budget: the frames of every socket share each turn's
+ * `limits.frameBudgetMs`. A turn starts with the first frame handled after the
+ * previous turn's check phase.
+ */
+const turn = { open: false, endsAt: 0 };
+
+function turnDeadline(): number {
+  if (!turn.open) {
+    turn.open = true;
+    turn.endsAt = performance.now() + limits.frameBudgetMs;
+    setImmediate(() => (turn.open = false));
+  }
+  return turn.endsAt;
+}
+
+/**
  * One socket in one room: rate limiting, decode once, then one switch. Frames
- * wait in order in an inbox: while the room loads, and once a turn has spent
- * `limits.frameBudgetMs` on this socket (ws hands over every frame of a TCP read
+ * wait in order in an inbox: while the room loads, and once this turn's frame
+ * budget (shared by every socket) is spent, after at least one frame each (ws hands over every frame of a TCP read
  * in one turn; a hostile burst must not block every other room). Refusals send
  * permission-denied when due, then close.
  */
@@ -109,13 +125,13 @@ export class Connection implements RoomPeer {
   /** Handles waiting frames in order until the inbox is empty or this turn's budget is spent. */
   private drain(): void {
     this.resume = null;
-    const deadline = performance.now() + limits.frameBudgetMs;
+    const deadline = turnDeadline();
     let head = 0;
-    while (head < this.inbox.length && !this.closed) {
+    // At least one frame per socket and turn, so a flood elsewhere never starves a socket.
+    while (head < this.inbox.length && !this.closed && (head === 0 || performance.now() < deadline)) {
       const frame = this.inbox[head++]!;
       this.inboxBytes -= frame.byteLength;
       this.handle(frame);
-      if (performance.now() >= deadline) break;
     }
     this.inbox.splice(0, head);
     if (this.inbox.length > 0 && !this.closed) this.resume = setImmediate(() => this.drain());

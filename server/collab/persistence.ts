@@ -22,6 +22,8 @@ export interface Persistence {
 
 /** A committer idle this long (ms) starts the next commit at once; a busy one waits a loop turn to batch. */
 const IDLE_MS = 2;
+/** Rows per commit: a flood commits in slices, not in one statement that blocks the loop. */
+const MAX_BATCH = 256;
 
 interface Pending extends NewDocUpdate {
   resolve(seq: number): void;
@@ -98,8 +100,7 @@ export class GroupCommitter implements Persistence {
   private async commit(): Promise<void> {
     await Promise.resolve();
     while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch = this.queue.splice(0, MAX_BATCH);
       this.commits++;
       try {
         const seqs = await appendDocUpdates(this.db, batch);
@@ -107,6 +108,8 @@ export class GroupCommitter implements Persistence {
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
+      // PGlite commits synchronously: under a flood, let the event loop turn between batches.
+      if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.lastCommitAt = performance.now();
     this.inFlight = null;
