@@ -3,12 +3,34 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { ServerProcess } from './processes';
 
-/** One server under test, with the room names and the socket class its clients use. */
-export interface Target {
+/** Where clients connect, and how (the socket class presents Twinpad's cookie and Origin). */
+export interface ClientTarget {
   readonly label: string;
+  readonly url: string;
+  readonly socketClass: typeof WebSocket;
+  /** Twinpad's session cookie (null for the reference), so another process can connect the same way. */
+  readonly cookie: string | null;
+}
+
+/** One server under test, with its process and room names. */
+export interface Target extends ClientTarget {
   readonly server: ServerProcess;
   readonly sections: readonly string[];
-  readonly socketClass: typeof WebSocket;
+}
+
+/** What another bench process needs to connect clients to a target. */
+export interface TargetSpec {
+  label: string;
+  url: string;
+  cookie: string | null;
+}
+
+export function specOf(target: ClientTarget): TargetSpec {
+  return { label: target.label, url: target.url, cookie: target.cookie };
+}
+
+export function targetFor(spec: TargetSpec): ClientTarget {
+  return { label: spec.label, url: spec.url, socketClass: spec.cookie ? cookieSocket(spec.cookie, spec.url) : WebSocket, cookie: spec.cookie };
 }
 
 /** A socket class that presents a session cookie and the server's Origin, as a browser tab would. */
@@ -64,11 +86,11 @@ export async function seedTwinpad(server: ServerProcess, sectionCount: number, s
 }
 
 export function twinpadTarget(label: string, server: ServerProcess, sections: string[], cookie: string): Target {
-  return { label, server, sections, socketClass: cookieSocket(cookie, server.url) };
+  return { label, server, url: server.url, sections, socketClass: cookieSocket(cookie, server.url), cookie };
 }
 
 export function referenceTarget(server: ServerProcess, sections: string[]): Target {
-  return { label: 'reference', server, sections, socketClass: WebSocket };
+  return { label: 'reference', server, url: server.url, sections, socketClass: WebSocket, cookie: null };
 }
 
 /** A stock y-websocket client. The edit log is a Y.Array of [sender, seq, sentAt]. */
@@ -87,9 +109,9 @@ export type OnRemoteEdit = (receiver: number, sender: number, seq: number, laten
  * Connects one client. Edits sent before `since` (performance.now() time), such as
  * those of an earlier scenario in the same section, arrive with the first sync and are ignored.
  */
-export function connectClient(target: Target, section: string, index: number, onRemote?: OnRemoteEdit, since = performance.now()): BenchClient {
+export function connectClient(target: ClientTarget, section: string, index: number, onRemote?: OnRemoteEdit, since = performance.now()): BenchClient {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(target.server.url.replace(/^http/, 'ws') + '/collab', section, doc, {
+  const provider = new WebsocketProvider(target.url.replace(/^http/, 'ws') + '/collab', section, doc, {
     WebSocketPolyfill: target.socketClass as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 1000,

@@ -236,6 +236,14 @@ export function predict(frame: Uint8Array, own: OwnAwareness, shadow: Y.Doc | nu
   }
 }
 
+function isStep1(frame: Uint8Array): boolean {
+  try {
+    return decodeMessage(frame).type === 'sync-step1';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The shadow keeps nothing parked: merging parked content into every later update
  * is what makes such updates expensive (for the room too), and the thrower must
@@ -294,6 +302,8 @@ export class FrameStream {
   private lastUpdate: Uint8Array = new Uint8Array();
   private own: OwnAwareness = { clientId: 0, clock: null };
   private held: Frame | null = null;
+  /** Sync step 1 frames on this connection: past the server's own bucket for them, the next one closes (4008). */
+  private step1s = 0;
   /** Frames generated but not thrown: predicted to close the socket while a closer was already held. */
   skipped = 0;
 
@@ -306,6 +316,7 @@ export class FrameStream {
   /** A new connection opens as a stock client does: awareness, sync step 1, and its whole state as sync step 2. */
   open(): Frame[] {
     this.own = { clientId: 1 + this.rng.int(2 ** 31), clock: 1 };
+    this.step1s = 1;
     return [
       { kind: 'awareness', bytes: awarenessFrame([{ clientId: this.own.clientId, clock: 1, json: this.cursor() }]), code: null },
       { kind: 'step1', bytes: step1Frame(Y.encodeStateVector(this.doc)), code: null },
@@ -349,6 +360,11 @@ export class FrameStream {
 
   private judge(kind: FrameKind, bytes: Uint8Array): Frame {
     const p = predict(bytes, this.own, this.shadow);
+    if (p.code === null && isStep1(bytes)) {
+      // The server refills the bucket slowly (limits.syncRequestsPerMinute): predict the burst only.
+      if (this.step1s >= limits.syncRequestBurst) return { kind, bytes, code: closeCode.rateLimited };
+      this.step1s++;
+    }
     if (p.code === null) this.own = p.own;
     return { kind, bytes, code: p.code };
   }

@@ -10,6 +10,8 @@ export interface ServerProcess {
   readonly name: string;
   readonly url: string;
   readonly pid: number;
+  /** The process's DevTools endpoint (every server runs with --inspect=127.0.0.1:0; see bench/inspector.ts). */
+  readonly inspectorUrl: string;
   rssBytes(): number;
   /** CPU seconds (user + system) used so far. */
   cpuSeconds(): number;
@@ -44,7 +46,29 @@ function procStats(pid: number) {
   };
 }
 
-function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
+/** Every server runs with an inspector on a free port, attached only around measurements. */
+const INSPECT = '--inspect=127.0.0.1:0';
+/** BENCH_NODE_ARGS adds Node flags to Twinpad's process (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof). */
+const extraNodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** Node prints the inspector's address to stderr at start. */
+function inspectorUrlOf(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const m = /Debugger listening on (ws:\/\/\S+)/.exec(buffer);
+      if (m?.[1]) {
+        child.stderr?.off('data', onData);
+        resolve(m[1]);
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before its inspector started: ${buffer}`)));
+  });
+}
+
+function wrap(name: string, url: string, inspectorUrl: string, child: ChildProcess): ServerProcess {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start`);
   const stats = procStats(pid);
@@ -53,6 +77,7 @@ function wrap(name: string, url: string, child: ChildProcess): ServerProcess {
     name,
     url,
     pid,
+    inspectorUrl,
     rssBytes: stats.rss,
     cpuSeconds: stats.cpu,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
@@ -89,7 +114,7 @@ export interface TwinpadEnv {
 
 /** Starts Twinpad as its own process (the way `npm start` runs it) and waits until it listens. */
 export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [INSPECT, ...extraNodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -102,22 +127,24 @@ export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Pro
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const inspectorUrl = inspectorUrlOf(child);
   const m = await waitForLine(child, /listening on http:\/\/[^:]+:(\d+)/, 60_000);
   child.stdout?.resume();
   child.stderr?.resume();
-  return wrap(name, `http://127.0.0.1:${m[1]}`, child);
+  return wrap(name, `http://127.0.0.1:${m[1]}`, await inspectorUrl, child);
 }
 
 /** Starts the reference in-memory y-websocket 2 server (bin/server.cjs) in its own process. */
 export async function startReference(): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${root}node_modules/y-websocket-v2/bin/server.cjs`], {
+  const child = spawn(process.execPath, [INSPECT, `${root}node_modules/y-websocket-v2/bin/server.cjs`], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const inspectorUrl = inspectorUrlOf(child);
   await waitForLine(child, /running at/, 20_000);
   child.stdout?.resume();
   child.stderr?.resume();
-  return wrap('reference', `http://127.0.0.1:${port}`, child);
+  return wrap('reference', `http://127.0.0.1:${port}`, await inspectorUrl, child);
 }

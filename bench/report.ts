@@ -1,3 +1,4 @@
+import type { FuzzResult } from './fuzz';
 import type { CapacityStep, RateResult } from './scenarios';
 
 export interface BackendReport {
@@ -5,6 +6,7 @@ export interface BackendReport {
   rates: { twinpad: RateResult; reference: RateResult }[];
   capacity: { twinpad: CapacityStep[]; reference: CapacityStep[] };
   cold: { updates: number; twinpadAfterRestartMs: number; twinpadReloadMedianMs: number; referenceInMemoryMs: number }[];
+  fuzz: FuzzResult | null;
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? (Math.round(n * 100) / 100).toFixed(2) : 'n/a');
@@ -36,6 +38,7 @@ export function printReport(reports: BackendReport[]): void {
       const b = r.capacity.reference[i];
       const last = i === r.capacity.twinpad.length - 1;
       console.log(row([`capacity ${t.connections} KiB/conn`, t.kibPerConnection, b?.kibPerConnection ?? 'n/a', ratio(t.kibPerConnection, b?.kibPerConnection ?? 0), last ? '<= 20 KiB' : '']));
+      console.log(row([`  (before GC)`, t.kibPerConnectionBeforeGc, b?.kibPerConnectionBeforeGc ?? 'n/a', '', '']));
       console.log(row([`capacity ${t.connections} probe p99`, fmt(t.probe.p99), fmt(b?.probe.p99 ?? Number.NaN), ratio(t.probe.p99, b?.probe.p99 ?? 0), last ? '<= 50 ms' : '']));
     }
     for (const c of r.cold) {

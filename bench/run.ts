@@ -15,15 +15,16 @@ import { configFromProcess } from '../server/config';
 import { openPostgres } from '../server/db/sql';
 import { referenceTarget, seedTwinpad, twinpadTarget, type Target } from './clients';
 import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } from './processes';
-import { runCapacity, runRate, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
+import { runCapacity, runRatePair, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
 import { printReport, type BackendReport } from './report';
+import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
 import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
 
 const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
 const instances = instancesArg >= 0 ? Number(process.argv[instancesArg + 1]) : 1;
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances takes a whole number >= 1');
-const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold'] as const;
+const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold', 'fuzz'] as const;
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set<string>(onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : scenarioNames);
 for (const name of only) {
@@ -31,15 +32,19 @@ for (const name of only) {
 }
 // Each stock y-websocket provider adds a process 'exit' listener in Node.
 process.setMaxListeners(0);
-const seconds = quick ? 4_000 : 15_000;
+const seconds = quick ? 4_000 : 12_000;
+/** Each rate scenario alternates reference and Twinpad in this many slices apiece. */
+const rateSlices = quick ? 2 : 3;
 const rateSpecs: RateSpec[] = [
   { scenario: 'pair', sections: 1, clientsPerSection: 2, editsPerSecond: 20, durationMs: seconds },
   { scenario: 'workshop', sections: 1, clientsPerSection: 50, editsPerSecond: 2, durationMs: seconds },
   { scenario: 'rooms', sections: 100, clientsPerSection: 3, editsPerSecond: 1, durationMs: seconds },
 ];
 const capacitySteps = quick ? [100, 200] : [250, 500, 1000, 2000];
-const probeMs = quick ? 2_000 : 16_000;
+const probeMs = quick ? 2_000 : 10_000;
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
+/** Frames thrown at one room (on the first backend only; it leaves that room full of junk). */
+const fuzzFrames = quick ? 20_000 : 1_000_000;
 
 interface Pair {
   twinpad: Target;
@@ -51,9 +56,7 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
   for (const spec of rateSpecs) {
     if (!only.has(spec.scenario)) continue;
     console.log(`  ${spec.scenario}: ${spec.sections} section(s) x ${spec.clientsPerSection} clients x ${spec.editsPerSecond} edits/s`);
-    const reference = await runRate(pair.reference, spec);
-    const twinpad = await runRate(pair.twinpad, spec);
-    out.push({ twinpad, reference });
+    out.push(await runRatePair(pair.twinpad, pair.reference, spec, rateSlices));
   }
   return out;
 }
@@ -123,7 +126,13 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
     const rates = await rateScenarios(pair);
     const cap = await capacity(pair);
     const cold = await coldLoads(pair, restart);
-    return { backend, rates, capacity: cap, cold };
+    let fuzz: FuzzResult | null = null;
+    if (only.has('fuzz') && backend === 'pglite') {
+      console.log(`  fuzz: ${fuzzFrames} random and mutated frames at one room, a second room editing`);
+      // The last two seeded sections: the fuzzed room and the one that keeps editing.
+      fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames });
+    }
+    return { backend, rates, capacity: cap, cold, fuzz };
   } finally {
     await twinpadServer.stop();
     await reference.stop();
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
   }
 
   printReport(reports);
+  for (const r of reports) if (r.fuzz) printFuzz(r.fuzz);
   if (multi) {
     printInstancesReport(multi, reports.map((r) => ({ backend: r.backend, workshop: r.rates.find((x) => x.twinpad.scenario === 'workshop')?.twinpad })));
   }

@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { connectAll, connectClient, edit, percentile, sleep, waitUntil, type BenchClient, type Target } from './clients';
+import { connectAll, connectClient, edit, percentile, sleep, specOf, waitUntil, type BenchClient, type ClientTarget, type Target } from './clients';
+import { withInspector } from './inspector';
+import { ProbeProcess } from './probe';
 
 export interface LatencySummary {
   p50: number;
@@ -34,137 +36,195 @@ export interface RateSpec {
   durationMs: number;
 }
 
-/** N clients per section each edit at a fixed rate; every other client in the section measures fan-out. */
-export async function runRate(target: Target, spec: RateSpec): Promise<RateResult> {
-  const all: number[] = [];
-  const firstByEdit = new Map<string, number>();
-  const clients: BenchClient[] = [];
-  const sectionOf: number[] = [];
-  for (let s = 0; s < spec.sections; s++) {
-    const section = target.sections[s];
-    if (!section) throw new Error(`target has only ${target.sections.length} sections`);
-    for (let c = 0; c < spec.clientsPerSection; c++) {
-      const index = clients.length;
-      sectionOf.push(s);
-      clients.push(
-        connectClient(target, section, index, (_receiver, sender, seq, latency) => {
-          all.push(latency);
-          const key = `${sender}:${seq}`;
-          const prev = firstByEdit.get(key);
-          if (prev === undefined || latency < prev) firstByEdit.set(key, latency);
-        }),
-      );
+/** One target's clients for a rate scenario: connected once, driven in slices, then summarised. */
+class RateRun {
+  private readonly all: number[] = [];
+  private readonly firstByEdit = new Map<string, number>();
+  private readonly clients: BenchClient[] = [];
+  private readonly sectionOf: number[] = [];
+  private readonly sent: number[];
+  private cpuSeconds = 0;
+  private drivenSeconds = 0;
+
+  constructor(
+    private readonly target: Target,
+    private readonly spec: RateSpec,
+  ) {
+    for (let s = 0; s < spec.sections; s++) {
+      const section = target.sections[s];
+      if (!section) throw new Error(`target has only ${target.sections.length} sections`);
+      for (let c = 0; c < spec.clientsPerSection; c++) {
+        const index = this.clients.length;
+        this.sectionOf.push(s);
+        this.clients.push(
+          connectClient(target, section, index, (_receiver, sender, seq, latency) => {
+            this.all.push(latency);
+            const key = `${sender}:${seq}`;
+            const prev = this.firstByEdit.get(key);
+            if (prev === undefined || latency < prev) this.firstByEdit.set(key, latency);
+          }),
+        );
+      }
     }
+    this.sent = new Array<number>(this.clients.length).fill(0);
   }
-  await connectAll(clients);
+
+  connected(): Promise<void> {
+    return connectAll(this.clients);
+  }
+
+  /** Every client edits at the spec's rate (random phase) for `ms`; then in-flight edits land. */
+  async drive(ms: number): Promise<void> {
+    const cpu0 = this.target.server.cpuSeconds();
+    const t0 = performance.now();
+    const interval = 1000 / this.spec.editsPerSecond;
+    const timers: NodeJS.Timeout[] = this.clients.map((client, i) =>
+      setTimeout(() => {
+        const timer = setInterval(() => {
+          if (performance.now() - t0 > ms) return clearInterval(timer);
+          edit(client, this.sent[i]!);
+          this.sent[i]!++;
+        }, interval);
+        timers[i] = timer;
+      }, Math.random() * interval),
+    );
+    await sleep(ms + interval);
+    timers.forEach((t) => clearInterval(t));
+    this.drivenSeconds += (performance.now() - t0) / 1000;
+    await this.delivered(2_000);
+    this.cpuSeconds += this.target.server.cpuSeconds() - cpu0;
+  }
+
+  private expected(): number[] {
+    return this.clients.map((_, i) => {
+      let n = 0;
+      for (let j = 0; j < this.clients.length; j++) if (j !== i && this.sectionOf[j] === this.sectionOf[i]) n += this.sent[j]!;
+      return n;
+    });
+  }
+
+  private async delivered(timeoutMs: number): Promise<void> {
+    const expected = this.expected();
+    await waitUntil(() => this.clients.every((c, i) => c.received >= expected[i]!), timeoutMs, 'all edits delivered').catch(() => {});
+  }
+
+  async finish(): Promise<RateResult> {
+    await this.delivered(15_000);
+    const expected = this.expected();
+    const lost = this.clients.reduce((sum, c, i) => sum + Math.max(0, expected[i]! - c.received), 0);
+    const rss = this.target.server.rssBytes();
+    this.clients.forEach((c) => c.destroy());
+    return {
+      scenario: this.spec.scenario,
+      clients: this.clients.length,
+      editsSent: this.sent.reduce((a, b) => a + b, 0),
+      editsLost: lost,
+      all: summarize(this.all),
+      first: summarize([...this.firstByEdit.values()]),
+      cpuPercent: Math.round((this.cpuSeconds / Math.max(this.drivenSeconds, 1e-9)) * 1000) / 10,
+      rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
+    };
+  }
+}
+
+/**
+ * N clients per section each edit at a fixed rate; every other client in the section
+ * measures fan-out. Both targets' clients stay connected and the targets take turns
+ * in `slices` alternating slices (reference first), so a drift in the machine's load
+ * during the run weighs on both alike.
+ */
+export async function runRatePair(twinpad: Target, reference: Target, spec: RateSpec, slices: number): Promise<{ twinpad: RateResult; reference: RateResult }> {
+  const runs = { twinpad: new RateRun(twinpad, spec), reference: new RateRun(reference, spec) };
+  await Promise.all([runs.twinpad.connected(), runs.reference.connected()]);
   await sleep(500);
-
-  const cpu0 = target.server.cpuSeconds();
-  const t0 = performance.now();
-  const interval = 1000 / spec.editsPerSecond;
-  const sent = new Array<number>(clients.length).fill(0);
-  const timers = clients.map((client, i) => {
-    const start = setTimeout(() => {
-      const timer = setInterval(() => {
-        if (performance.now() - t0 > spec.durationMs) return clearInterval(timer);
-        edit(client, sent[i]!);
-        sent[i]!++;
-      }, interval);
-      timers[i] = timer;
-    }, Math.random() * interval);
-    return start;
-  });
-  await sleep(spec.durationMs + interval);
-  timers.forEach((t) => clearInterval(t));
-  const elapsed = (performance.now() - t0) / 1000;
-
-  const expected = clients.map((_, i) => {
-    let n = 0;
-    for (let j = 0; j < clients.length; j++) if (j !== i && sectionOf[j] === sectionOf[i]) n += sent[j]!;
-    return n;
-  });
-  await waitUntil(() => clients.every((c, i) => c.received >= expected[i]!), 15_000, 'all edits delivered').catch(() => {});
-  const cpu = (target.server.cpuSeconds() - cpu0) / elapsed;
-  const lost = clients.reduce((sum, c, i) => sum + Math.max(0, expected[i]! - c.received), 0);
-  const rss = target.server.rssBytes();
-  clients.forEach((c) => c.destroy());
+  const sliceMs = spec.durationMs / slices;
+  for (let i = 0; i < slices; i++) {
+    await runs.reference.drive(sliceMs);
+    await runs.twinpad.drive(sliceMs);
+  }
+  const result = { twinpad: await runs.twinpad.finish(), reference: await runs.reference.finish() };
   await sleep(300);
-  return {
-    scenario: spec.scenario,
-    clients: clients.length,
-    editsSent: sent.reduce((a, b) => a + b, 0),
-    editsLost: lost,
-    all: summarize(all),
-    first: summarize([...firstByEdit.values()]),
-    cpuPercent: Math.round(cpu * 1000) / 10,
-    rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
-  };
+  return result;
 }
 
 export interface CapacityStep {
   connections: number;
   rssMiB: number;
+  /** Server memory per connection: RSS growth over the baseline, both read after a full GC (live memory). */
   kibPerConnection: number;
+  /** The same growth without the forced GC: includes garbage the server had not collected yet. */
+  kibPerConnectionBeforeGc: number;
   probe: LatencySummary;
 }
 
-/** Ramps idle synced clients over 20 sections, measuring memory per connection and a probe edit's latency. */
+/** RSS after a full garbage collection in the server process (through its inspector). */
+async function liveRss(target: Target): Promise<number> {
+  await withInspector(target.server.inspectorUrl, (inspector) => inspector.collectGarbage());
+  return target.server.rssBytes();
+}
+
+/**
+ * Ramps idle synced clients over 20 sections, measuring memory per connection and
+ * a probe edit's latency. The probe's sender and receiver run in a process of their
+ * own (bench/probe.ts), so the idle clients' work in this process is not counted
+ * as server latency.
+ */
 export async function runCapacity(target: Target, steps: number[], probeMs: number): Promise<CapacityStep[]> {
   const sections = target.sections.slice(0, 20);
   const results: CapacityStep[] = [];
   const idle: BenchClient[] = [];
-  const probeSender = connectClient(target, sections[0]!, 1_000_000);
-  const probeLatencies: number[] = [];
-  const probeReceiver = connectClient(target, sections[0]!, 1_000_001, (_r, sender, _seq, latency) => {
-    if (sender === 1_000_000) probeLatencies.push(latency);
-  });
-  await connectAll([probeSender, probeReceiver]);
+  const probe = await ProbeProcess.start(specOf(target), sections[0]!);
+  // Warm-up: one batch connects and leaves, so the baseline already holds what the first
+  // connections allocate once (statement caches, buffers); then two GCs a second apart,
+  // as freed memory reaches the OS over a few seconds.
+  const warm = sections.map((section, i) => connectClient(target, section, 2_000_000 + i));
+  await connectAll(warm, 120_000);
+  warm.forEach((c) => c.destroy());
   await sleep(1000);
-  const baseline = target.server.rssBytes();
-  let seq = 0;
-  for (const goal of steps) {
-    while (idle.length < goal) {
-      const batch: BenchClient[] = [];
-      for (let i = 0; i < 100 && idle.length + batch.length < goal; i++) {
-        batch.push(connectClient(target, sections[(idle.length + batch.length) % sections.length]!, idle.length + batch.length));
+  await liveRss(target);
+  await sleep(1000);
+  const baseline = await liveRss(target);
+  try {
+    for (const goal of steps) {
+      while (idle.length < goal) {
+        const batch: BenchClient[] = [];
+        for (let i = 0; i < 100 && idle.length + batch.length < goal; i++) {
+          batch.push(connectClient(target, sections[(idle.length + batch.length) % sections.length]!, idle.length + batch.length));
+        }
+        await connectAll(batch, 120_000);
+        idle.push(...batch);
       }
-      await connectAll(batch, 120_000);
-      idle.push(...batch);
+      await sleep(1000);
+      const latencies = await probe.probe(probeMs);
+      const before = target.server.rssBytes();
+      const rss = await liveRss(target);
+      results.push({
+        connections: idle.length,
+        rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
+        kibPerConnection: Math.round(((rss - baseline) / 1024 / idle.length) * 10) / 10,
+        kibPerConnectionBeforeGc: Math.round(((before - baseline) / 1024 / idle.length) * 10) / 10,
+        probe: summarize(latencies),
+      });
     }
-    await sleep(1000);
-    probeLatencies.length = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < probeMs) {
-      edit(probeSender, seq++);
-      await sleep(200);
-    }
-    await sleep(500);
-    const rss = target.server.rssBytes();
-    results.push({
-      connections: idle.length,
-      rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
-      kibPerConnection: Math.round(((rss - baseline) / 1024 / idle.length) * 10) / 10,
-      probe: summarize(probeLatencies),
-    });
+  } finally {
+    idle.forEach((c) => c.destroy());
+    await probe.stop();
   }
-  idle.forEach((c) => c.destroy());
-  probeSender.destroy();
-  probeReceiver.destroy();
   await sleep(1000);
   return results;
 }
 
 /** Types `keystrokes` single-character updates from `writers` clients into one section, and waits until the server has them all. */
-export async function typeKeystrokes(target: Target, section: string, keystrokes: number, writers: number): Promise<void> {
+export async function typeKeystrokes(target: ClientTarget, section: string, keystrokes: number, writers: number): Promise<void> {
   const observer = new Y.Doc();
-  const observerProvider = new WebsocketProvider(target.server.url.replace(/^http/, 'ws') + '/collab', section, observer, {
+  const observerProvider = new WebsocketProvider(target.url.replace(/^http/, 'ws') + '/collab', section, observer, {
     WebSocketPolyfill: target.socketClass as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
   const docs: { doc: Y.Doc; provider: WebsocketProvider }[] = [];
   for (let w = 0; w < writers; w++) {
     const doc = new Y.Doc();
-    const provider = new WebsocketProvider(target.server.url.replace(/^http/, 'ws') + '/collab', section, doc, {
+    const provider = new WebsocketProvider(target.url.replace(/^http/, 'ws') + '/collab', section, doc, {
       WebSocketPolyfill: target.socketClass as unknown as typeof globalThis.WebSocket,
       disableBc: true,
     });
@@ -190,10 +250,10 @@ export async function typeKeystrokes(target: Target, section: string, keystrokes
 }
 
 /** Time from opening a fresh client to its first full sync. */
-export async function timeFreshLoad(target: Target, section: string, expectedLength: number): Promise<number> {
+export async function timeFreshLoad(target: ClientTarget, section: string, expectedLength: number): Promise<number> {
   const doc = new Y.Doc();
   const t0 = performance.now();
-  const provider = new WebsocketProvider(target.server.url.replace(/^http/, 'ws') + '/collab', section, doc, {
+  const provider = new WebsocketProvider(target.url.replace(/^http/, 'ws') + '/collab', section, doc, {
     WebSocketPolyfill: target.socketClass as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
