@@ -311,7 +311,7 @@ export interface FuzzOptions {
 export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzResult> {
   const sockets = opts.sockets ?? 8;
   const seed = opts.seed ?? 20_260_303;
-  const maxSeconds = opts.maxSeconds ?? 120;
+  const maxSeconds = opts.maxSeconds ?? 75;
   const fuzzed = target.sections.at(-1);
   const quiet = target.sections.at(-2);
   if (!fuzzed || !quiet) throw new Error('the fuzz scenario needs two sections');

@@ -32,7 +32,7 @@ for (const name of only) {
 }
 // Each stock y-websocket provider adds a process 'exit' listener in Node.
 process.setMaxListeners(0);
-const seconds = quick ? 4_000 : 12_000;
+const seconds = quick ? 4_000 : 10_000;
 /** Each rate scenario alternates reference and Twinpad in this many slices apiece. */
 const rateSlices = quick ? 2 : 3;
 const rateSpecs: RateSpec[] = [
@@ -40,8 +40,8 @@ const rateSpecs: RateSpec[] = [
   { scenario: 'workshop', sections: 1, clientsPerSection: 50, editsPerSecond: 2, durationMs: seconds },
   { scenario: 'rooms', sections: 100, clientsPerSection: 3, editsPerSecond: 1, durationMs: seconds },
 ];
-const capacitySteps = quick ? [100, 200] : [250, 500, 1000, 2000];
-const probeMs = quick ? 2_000 : 10_000;
+const capacitySteps = quick ? [100, 200] : [500, 1000, 2000];
+const probeMs = quick ? 2_000 : 8_000;
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
 /** Frames thrown at one room (on the first backend only; it leaves that room full of junk). */
 const fuzzFrames = quick ? 20_000 : 1_000_000;

@@ -33,6 +33,22 @@ const textOf = (loaded: Awaited<ReturnType<typeof loadDoc>>) => {
   return s;
 };
 
+/** A fresh section's room with one read-write connection, and a client doc whose updates queue in `sent`. */
+async function writerInNewRoom() {
+  const id = await newSection();
+  const committer = new GroupCommitter(t.db);
+  const registry = new RoomRegistry(committer, () => {}, () => {});
+  const socket = { send() {}, close() {} };
+  const [user] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, 'U', 'x', '#000') returning id`, [`u${Math.random()}@example.org`]);
+  const stamp = { id: user!.id, name: 'U', color: '#000', partnerId: null, partnerName: null, country: null };
+  const conn = new Connection(socket, { userId: user!.id, sessionId: 's', proposalId: 'p', sectionId: id, stamp, access: 'read-write' }, registry.room(id));
+  await conn.open();
+  const client = new Y.Doc();
+  const sent: Uint8Array[] = [];
+  client.on('update', (u: Uint8Array) => sent.push(u));
+  return { id, committer, registry, conn, client, sent };
+}
+
 beforeAll(async () => {
   t = await openTestDatabase();
   sectionId = await newSection();
@@ -91,17 +107,7 @@ describe('doc log on both backends', () => {
   });
 
   it('COL8: a room compacts its log past the row limit, and a reload has every update', async () => {
-    const id = await newSection();
-    const committer = new GroupCommitter(t.db);
-    const registry = new RoomRegistry(committer, () => {}, () => {});
-    const socket = { send() {}, close() {} };
-    const [user] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, 'U', 'x', '#000') returning id`, [`u${Math.random()}@example.org`]);
-    const stamp = { id: user!.id, name: 'U', color: '#000', partnerId: null, partnerName: null, country: null };
-    const conn = new Connection(socket, { userId: user!.id, sessionId: 's', proposalId: 'p', sectionId: id, stamp, access: 'read-write' }, registry.room(id));
-    await conn.open();
-    const client = new Y.Doc();
-    const sent: Uint8Array[] = [];
-    client.on('update', (u: Uint8Array) => sent.push(u));
+    const { id, committer, registry, conn, client, sent } = await writerInNewRoom();
     for (let i = 0; i < limits.compactAfterRows + 20; i++) {
       client.getText('t').insert(client.getText('t').length, 'x');
       conn.receive(updateFrame(sent.shift()!));
@@ -114,17 +120,7 @@ describe('doc log on both backends', () => {
   });
 
   it('COL8: a room that empties compacts whatever rows it has, so the next load reads one snapshot', async () => {
-    const id = await newSection();
-    const committer = new GroupCommitter(t.db);
-    const registry = new RoomRegistry(committer, () => {}, () => {});
-    const socket = { send() {}, close() {} };
-    const [user] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, 'U', 'x', '#000') returning id`, [`u${Math.random()}@example.org`]);
-    const stamp = { id: user!.id, name: 'U', color: '#000', partnerId: null, partnerName: null, country: null };
-    const conn = new Connection(socket, { userId: user!.id, sessionId: 's', proposalId: 'p', sectionId: id, stamp, access: 'read-write' }, registry.room(id));
-    await conn.open();
-    const client = new Y.Doc();
-    const sent: Uint8Array[] = [];
-    client.on('update', (u: Uint8Array) => sent.push(u));
+    const { id, registry, conn, client, sent } = await writerInNewRoom();
     for (let i = 0; i < 30; i++) {
       client.getText('t').insert(i, 'y');
       conn.receive(updateFrame(sent.shift()!));
