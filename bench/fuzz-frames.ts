@@ -11,7 +11,7 @@ import { limits } from '../shared/limits';
 import { closeCode, messageType, syncMessageType } from '../shared/protocol';
 // The wire format's encoders and decoder: the server's own.
 import {
-  decodeAwarenessUpdate, decodeMessage, encodeAwareness, encodeAwarenessUpdate, inspectUpdate, type AwarenessEntry, type ClientMessage,
+  decodeAwarenessUpdate, decodeMessage, dependsOnMissing, encodeAwareness, encodeAwarenessUpdate, inspectUpdate, type AwarenessEntry, type ClientMessage,
   encodeSyncStep1 as step1Frame, encodeSyncStep2 as step2Frame, encodeUpdate as updateFrame,
 } from '../server/collab/protocol';
 
@@ -221,9 +221,14 @@ export function predict(frame: Uint8Array, own: OwnAwareness, shadow: Y.Doc | nu
         Y.decodeStateVector(message.stateVector);
         return { code: null, own };
       case 'sync-step2':
-      case 'update':
-        if (inspectUpdate(message.update).hasContent && shadow) applyToShadow(shadow, message.update);
+      case 'update': {
+        const info = inspectUpdate(message.update);
+        if (!info.hasContent || !shadow) return { code: null, own };
+        // The socket sent its sync step 2 when it opened: content depending on what the room lacks closes it.
+        if (dependsOnMissing(info, (client) => Y.getState(shadow.store, client))) return { code: closeCode.protocolError, own };
+        applyToShadow(shadow, message.update);
         return { code: null, own };
+      }
       case 'awareness':
         return { code: null, own: predictAwareness(message.update, own) };
       case 'auth':

@@ -5,7 +5,8 @@
  *   npm run bench                 # full run (PGlite; then Postgres when DATABASE_URL is set)
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
- *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold)
+ *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz)
+ *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 90 s)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,10 @@ const probeMs = quick ? 2_000 : 8_000;
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
 /** Frames thrown at one room (on the first backend only; it leaves that room full of junk). */
 const fuzzFrames = quick ? 20_000 : 1_000_000;
+/** The fuzz stops at this time cap (s) if the frames are not all thrown by then: `--fuzz-seconds 400` for a whole million. */
+const fuzzSecondsArg = process.argv.indexOf('--fuzz-seconds');
+const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 90;
+if (!(fuzzSeconds > 0)) throw new Error('--fuzz-seconds takes a number of seconds');
 
 interface Pair {
   twinpad: Target;
@@ -130,7 +135,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
     if (only.has('fuzz') && backend === 'pglite') {
       console.log(`  fuzz: ${fuzzFrames} random and mutated frames at one room, a second room editing`);
       // The last two seeded sections: the fuzzed room and the one that keeps editing.
-      fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames });
+      fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames, maxSeconds: fuzzSeconds });
     }
     return { backend, rates, capacity: cap, cold, fuzz };
   } finally {

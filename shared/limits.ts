@@ -42,6 +42,12 @@ export const limits = {
   /** ... or past this many bytes. */
   compactAfterBytes: 1024 * 1024,
   /**
+   * A compaction re-encodes the whole document: a room compacts at most once in this
+   * time (ms), unless its log passes 10x the row or byte limit, so a flood of updates
+   * cannot keep the event loop busy merging.
+   */
+  compactMinIntervalMs: 5000,
+  /**
    * Group commit: 0 commits the first update at once and batches whatever arrives
    * while that commit is in flight; a positive window waits that long to batch more.
    */

@@ -69,6 +69,7 @@ export class Connection implements RoomPeer {
   readonly stamp: UserStamp;
   access: Access;
   awarenessClientId: number | null = null;
+  sentSync = false;
   private readonly messages = new Bucket(limits.messageBurst, limits.messagesPerSecond);
   private readonly syncRequests = new Bucket(limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
   private readonly inbox: Uint8Array[] = [];
@@ -181,7 +182,11 @@ export class Connection implements RoomPeer {
       case 'sync-step1':
         if (!this.syncRequests.take()) return { code: closeCode.rateLimited, reason: 'too many sync requests' };
         return this.room.syncStep1(this, message.stateVector);
-      case 'sync-step2':
+      case 'sync-step2': {
+        const refusal = this.room.applyUpdate(this, message.update);
+        this.sentSync = true;
+        return refusal;
+      }
       case 'update':
         return this.room.applyUpdate(this, message.update);
       case 'awareness':

@@ -70,6 +70,29 @@ const MAX_CLOCK = 2 ** 32;
 export interface UpdateInfo {
   /** The update has structs or deletions: it would change a document. */
   hasContent: boolean;
+  /** Per client, the clocks [first, end) of the structs the update brings. */
+  brings: Map<number, { first: number; end: number }>;
+  /** Every struct id the update's items point at (origin, right origin, parent). */
+  refs: { client: number; clock: number }[];
+  /** Its delete set's ranges. */
+  deletes: { client: number; clock: number; len: number }[];
+}
+
+/**
+ * True when applying `info` to a document whose per-client clocks `stateOf` gives
+ * would park content: a struct starts past what the document has, or an item, or
+ * a deletion, points at content neither the document nor the update holds.
+ */
+export function dependsOnMissing(info: UpdateInfo, stateOf: (client: number) => number): boolean {
+  const has = (client: number, clock: number) => {
+    if (clock < stateOf(client)) return true;
+    const b = info.brings.get(client);
+    return b !== undefined && clock >= b.first && clock < b.end;
+  };
+  for (const [client, b] of info.brings) if (b.first > stateOf(client)) return true;
+  for (const r of info.refs) if (!has(r.client, r.clock)) return true;
+  for (const d of info.deletes) if (!has(d.client, d.clock + d.len - 1)) return true;
+  return false;
 }
 
 /**
@@ -91,24 +114,30 @@ export function inspectUpdate(update: Uint8Array): UpdateInfo {
     throw new ProtocolError(`malformed update: ${err instanceof Error ? err.message : String(err)}`);
   }
   const { structs, ds } = decoded;
-  // The end clock each client reaches in the update (structs of one client are contiguous).
-  const updateEnd = new Map<number, number>();
+  // The clocks each client's structs cover in the update (structs of one client are contiguous).
+  const brings = new Map<number, { first: number; end: number }>();
+  const refs: UpdateInfo['refs'] = [];
   for (const s of structs) {
     if (s instanceof Y.Skip) throw new ProtocolError('update carries a skip struct');
     const end = s.id.clock + s.length;
     if (!Number.isSafeInteger(end) || s.length < 0 || end > MAX_CLOCK) throw new ProtocolError('struct clock out of range');
-    const prev = updateEnd.get(s.id.client);
-    if (prev !== undefined && s.id.clock !== prev) throw new ProtocolError('update structs are not contiguous');
-    updateEnd.set(s.id.client, end);
-  }
-  let deletes = 0;
-  for (const [, ranges] of ds.clients) {
-    for (const r of ranges) {
-      deletes++;
-      if (r.len <= 0 || !Number.isSafeInteger(r.clock + r.len) || r.clock + r.len > MAX_CLOCK) throw new ProtocolError('delete range out of range');
+    const prev = brings.get(s.id.client);
+    if (prev !== undefined && s.id.clock !== prev.end) throw new ProtocolError('update structs are not contiguous');
+    brings.set(s.id.client, { first: prev?.first ?? s.id.clock, end });
+    if (s instanceof Y.Item) {
+      if (s.origin) refs.push(s.origin);
+      if (s.rightOrigin) refs.push(s.rightOrigin);
+      if (s.parent instanceof Y.ID) refs.push(s.parent);
     }
   }
-  return { hasContent: structs.length > 0 || deletes > 0 };
+  const deletes: UpdateInfo['deletes'] = [];
+  for (const [client, ranges] of ds.clients) {
+    for (const r of ranges) {
+      if (r.len <= 0 || !Number.isSafeInteger(r.clock + r.len) || r.clock + r.len > MAX_CLOCK) throw new ProtocolError('delete range out of range');
+      deletes.push({ client, clock: r.clock, len: r.len });
+    }
+  }
+  return { hasContent: structs.length > 0 || deletes.length > 0, brings, refs, deletes };
 }
 
 // ---------------------------------------------------------------- encoders

@@ -26,6 +26,12 @@ export interface RoomPeer {
   access: Access;
   /** The awareness client ID this socket announced first; it may set no other. */
   awarenessClientId: number | null;
+  /**
+   * The socket has sent its sync step 2 (its whole state the server lacked). Until
+   * then its updates may depend on content still on the way (keystrokes after a
+   * reconnect); after it, an update that depends on missing content is refused.
+   */
+  sentSync: boolean;
 }
 
 /** Why a message was refused: the connection closes with `code` (after permission-denied when set). */

@@ -4,7 +4,7 @@ import { closeCode, permissionDeniedReason } from '../../shared/protocol';
 import type { LoadedDoc } from '../db/doc-updates';
 import { RoomAwareness } from './awareness';
 import type { Fanout, Publish } from './fanout';
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
+import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import type { Refusal, RoomPeer } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
@@ -68,6 +68,8 @@ export class Room {
   /** Upper bound of the encoded doc size (snapshot + every delta since). */
   docBytes = 0;
   private compacting: Promise<void> | null = null;
+  /** When the last compaction started (performance.now()); -Infinity before the first. */
+  private compactedAt = -Infinity;
   /** Server edits (restores) waiting for their commit: rejected when the commit fails. */
   private readonly serverEdits = new Set<(err: unknown) => void>();
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
@@ -210,6 +212,11 @@ export class Room {
     if (this.docBytes + update.byteLength > limits.maxDocBytes) {
       return { code: closeCode.documentTooLarge, reason: 'the section is too large' };
     }
+    // Parked content costs a merge on every later update: only a socket still
+    // catching up (before its sync step 2) may park any, up to maxPendingBytes.
+    if (peer.sentSync && dependsOnMissing(info, (client) => Y.getState(this.doc.store, client))) {
+      return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
+    }
     const origin: TxOrigin = { kind: 'socket', peer };
     Y.applyUpdate(this.doc, update, origin);
     if (this.pendingBytes() > limits.maxPendingBytes) {
@@ -337,6 +344,9 @@ export class Room {
   private maybeCompact(whenIdle = false): void {
     if (this.compacting) return;
     if (whenIdle ? this.logRows === 0 : this.logRows <= limits.compactAfterRows && this.logBytes <= limits.compactAfterBytes) return;
+    const hardLimit = this.logRows > limits.compactAfterRows * 10 || this.logBytes > limits.compactAfterBytes * 10;
+    if (!whenIdle && !hardLimit && performance.now() - this.compactedAt < limits.compactMinIntervalMs) return;
+    this.compactedAt = performance.now();
     // Every row up to lastSeq is in the doc; the doc may also hold newer, not yet committed
     // content, which is harmless in a snapshot (updates are idempotent).
     const state = Y.encodeStateAsUpdate(this.doc);

@@ -5,7 +5,7 @@ import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
-  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, stockClient, typeParagraph, updateFrame, waitFor,
+  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, typeParagraph, updateFrame, waitFor,
   type CollabWorld, type StockClient,
 } from '../helpers/yclient';
 
@@ -96,6 +96,34 @@ describe('collab: hostile frames', () => {
     parked.send(updateFrame(updates[0]!));
     await waitFor(async () => (await server.database.db.query(`select 1 from doc_updates where doc_id = $1`, [section])).length > 0, 5000, 'stored');
     parked.close();
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC5: after its sync step 2, a socket whose update depends on content it never sent is closed with 4400, and nothing is applied', async () => {
+    const section = world.sectionIds[7]!;
+    const author = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => updates.push(u));
+    author.getText('t').insert(0, 'a');
+    author.getText('t').insert(1, 'b');
+    author.destroy();
+    const raw = await rawClient(server.url, section, world.coordinator.cookie);
+    raw.send(step2Frame(Y.encodeStateAsUpdate(new Y.Doc())));
+    raw.send(updateFrame(updates[1]!));
+    await waitFor(() => raw.closed !== null, 5000, 'closed');
+    expect(raw.closed?.code).toBe(closeCode.protocolError);
+    expect(raw.closed?.reason).toMatch(/depends on content/);
+    // Nothing parked: the missing piece alone brings exactly 'a'.
+    const fixer = await rawClient(server.url, section, world.coordinator.cookie);
+    fixer.send(updateFrame(updates[0]!));
+    const watcher = stockClient(server.url, section, world.coordinator);
+    try {
+      await waitFor(() => watcher.provider.synced && watcher.doc.getText('t').toString() === 'a', 5000, 'only the first update');
+      expect(watcher.doc.getText('t').toString()).toBe('a');
+    } finally {
+      watcher.destroy();
+      fixer.close();
+    }
     await otherRoomStillSyncs();
   });
 
