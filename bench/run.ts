@@ -6,7 +6,7 @@
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz)
- *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 90 s)
+ *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 75 s)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,13 +42,13 @@ const rateSpecs: RateSpec[] = [
   { scenario: 'rooms', sections: 100, clientsPerSection: 3, editsPerSecond: 1, durationMs: seconds },
 ];
 const capacitySteps = quick ? [100, 200] : [500, 1000, 2000];
-const probeMs = quick ? 2_000 : 8_000;
+const probeMs = quick ? 2_000 : 6_000;
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
 /** Frames thrown at one room (on the first backend only; it leaves that room full of junk). */
 const fuzzFrames = quick ? 20_000 : 1_000_000;
 /** The fuzz stops at this time cap (s) if the frames are not all thrown by then: `--fuzz-seconds 400` for a whole million. */
 const fuzzSecondsArg = process.argv.indexOf('--fuzz-seconds');
-const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 90;
+const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 75;
 if (!(fuzzSeconds > 0)) throw new Error('--fuzz-seconds takes a number of seconds');
 
 interface Pair {
