@@ -44,6 +44,16 @@ async function closeCodeFor(frame: Uint8Array | ((send: (f: Uint8Array) => void)
 }
 
 const bytes = (...b: number[]) => new Uint8Array(b);
+
+/** One author's updates, typing each text at the end of Y.Text 't' in turn. */
+function authorUpdates(...texts: string[]): Uint8Array[] {
+  const author = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  author.on('update', (u: Uint8Array) => updates.push(u));
+  for (const text of texts) author.getText('t').insert(author.getText('t').length, text);
+  author.destroy();
+  return updates;
+}
 const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 
 describe('collab: hostile frames', () => {
@@ -78,13 +88,7 @@ describe('collab: hostile frames', () => {
 
   it('SEC5: content that depends on missing updates is parked in memory, never stored, and bounded by maxPendingBytes', async () => {
     const section = world.sectionIds[1]!;
-    const author = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    author.on('update', (u: Uint8Array) => updates.push(u));
-    author.getText('t').insert(0, 'a');
-    author.getText('t').insert(1, 'b');
-    author.getText('t').insert(2, 'x'.repeat(limits.maxPendingBytes + 1024));
-    author.destroy();
+    const updates = authorUpdates('a', 'b', 'x'.repeat(limits.maxPendingBytes + 1024));
     // A small update whose predecessor never came: parked, the socket stays open.
     const parked = await rawClient(server.url, section, world.coordinator.cookie);
     parked.send(updateFrame(updates[1]!));
@@ -101,12 +105,7 @@ describe('collab: hostile frames', () => {
 
   it('SEC5: after its sync step 2, a socket whose update depends on content it never sent is closed with 4400, and nothing is applied', async () => {
     const section = world.sectionIds[7]!;
-    const author = new Y.Doc();
-    const updates: Uint8Array[] = [];
-    author.on('update', (u: Uint8Array) => updates.push(u));
-    author.getText('t').insert(0, 'a');
-    author.getText('t').insert(1, 'b');
-    author.destroy();
+    const updates = authorUpdates('a', 'b');
     const raw = await rawClient(server.url, section, world.coordinator.cookie);
     raw.send(step2Frame(Y.encodeStateAsUpdate(new Y.Doc())));
     raw.send(updateFrame(updates[1]!));
