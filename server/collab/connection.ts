@@ -56,10 +56,10 @@ function turnDeadline(): number {
 
 /**
  * One socket in one room: rate limiting, decode once, then one switch. Frames
- * wait in order in an inbox: while the room loads, and once this turn's frame
- * budget (shared by every socket) is spent, after at least one frame each (ws hands over every frame of a TCP read
- * in one turn; a hostile burst must not block every other room). Refusals send
- * permission-denied when due, then close.
+ * wait in order in an inbox while the room loads, and once this turn's frame
+ * budget (shared by every socket) is spent, after at least one frame each: ws
+ * hands over every frame of a TCP read in one turn, and a hostile burst must not
+ * block every other room. Refusals send permission-denied when due, then close.
  */
 export class Connection implements RoomPeer {
   readonly userId: string;
@@ -140,26 +140,24 @@ export class Connection implements RoomPeer {
 
   /** The socket closed (either side). */
   closedBySocket(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.dropInbox();
-    this.room.leave(this);
+    this.end();
   }
 
   /** Closes the socket with `code` and leaves the room. */
   close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.dropInbox();
-    this.room.leave(this);
-    this.socket.close(code, reason.slice(0, MAX_REASON));
+    if (this.end()) this.socket.close(code, reason.slice(0, MAX_REASON));
   }
 
-  private dropInbox(): void {
+  /** Marks the connection closed, drops what waits in its inbox and leaves the room; false when it already was. */
+  private end(): boolean {
+    if (this.closed) return false;
+    this.closed = true;
     if (this.resume) clearImmediate(this.resume);
     this.resume = null;
     this.inbox.length = 0;
     this.inboxBytes = 0;
+    this.room.leave(this);
+    return true;
   }
 
   get isClosed(): boolean {
