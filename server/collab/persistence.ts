@@ -15,7 +15,7 @@ export interface Persistence {
   load(docId: string): Promise<LoadedDoc>;
   /** Resolves with the row's seq once committed. */
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
-  compact(docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
+  compact(docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq: number): Promise<boolean>;
   /** Resolves when everything enqueued so far has committed (or failed). */
   flush(): Promise<void>;
 }
@@ -47,8 +47,8 @@ export class GroupCommitter implements Persistence {
     return loadDoc(this.db, docId);
   }
 
-  compact(docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
-    return compactDoc(this.db, docId, state, uptoSeq);
+  compact(docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq: number): Promise<boolean> {
+    return compactDoc(this.db, docId, state, uptoSeq, stateHasSnapshotSeq);
   }
 
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number> {

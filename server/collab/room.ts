@@ -5,14 +5,14 @@ import type { LoadedDoc } from '../db/doc-updates';
 import { RoomAwareness } from './awareness';
 import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
+import { RoomLog, type LogStorage } from './room-log';
 import type { Refusal, RoomPeer } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
-export interface RoomStorage {
+export interface RoomStorage extends LogStorage {
   load(docId: string): Promise<LoadedDoc>;
   /** Resolves with the row's seq once the update is committed. */
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
-  compact(docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean>;
 }
 
 export interface RoomDeps {
@@ -61,15 +61,8 @@ export class Room {
   private issued = 0;
   private committed = 0;
   private readonly outbox: Outgoing[] = [];
-  /** Highest committed seq of this doc; rows up to it are in `doc`. */
-  private lastSeq = 0;
-  private logRows = 0;
-  private logBytes = 0;
-  /** Upper bound of the encoded doc size (snapshot + every delta since). */
-  docBytes = 0;
-  private compacting: Promise<void> | null = null;
-  /** When the last compaction started (performance.now()); -Infinity before the first. */
-  private compactedAt = -Infinity;
+  /** The stored log: row counts, the snapshot the doc holds, compaction. */
+  private readonly updateLog: RoomLog;
   /** Server edits (restores) waiting for their commit: rejected when the commit fails. */
   private readonly serverEdits = new Set<(err: unknown) => void>();
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
@@ -83,6 +76,7 @@ export class Room {
       this.sendToAll(frame, null);
       this.deps.link.publishAwareness(this.docId, update);
     });
+    this.updateLog = new RoomLog(docId, deps.storage, deps.log);
     this.doc.on('update', (delta: Uint8Array, origin: unknown) => this.onDocUpdate(delta, origin as TxOrigin));
     const loading = this.load().catch((err: unknown) => {
       this.deps.log(`room ${this.docId}: load failed`, err);
@@ -128,10 +122,7 @@ export class Room {
       if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
       for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
     }, origin);
-    this.lastSeq = loaded.lastSeq;
-    this.logRows = loaded.updates.length;
-    this.logBytes = loaded.updateBytes;
-    this.docBytes = (loaded.snapshot?.byteLength ?? 0) + loaded.updateBytes;
+    this.updateLog.loaded(loaded);
     const early = this.early ?? [];
     this.early = null;
     for (const u of early) Y.applyUpdate(this.doc, u, origin);
@@ -157,6 +148,7 @@ export class Room {
       if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
       for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
     }, origin);
+    this.updateLog.caughtUp(loaded);
   }
 
   /** Awareness states another instance relayed: kept for joiners and sent to this room's sockets. */
@@ -209,7 +201,7 @@ export class Room {
       case 'read-write':
         break;
     }
-    if (this.docBytes + update.byteLength > limits.maxDocBytes) {
+    if (this.updateLog.docBytes + update.byteLength > limits.maxDocBytes) {
       return { code: closeCode.documentTooLarge, reason: 'the section is too large' };
     }
     // Parked content costs a merge on every later update: only a socket still
@@ -250,7 +242,7 @@ export class Room {
       case 'server':
         return;
       case 'fanout':
-        this.docBytes += delta.byteLength;
+        this.updateLog.grew(delta.byteLength);
         this.enqueue(this.issued, () => this.sendToAll(encodeUpdate(delta), null));
         return;
       case 'socket':
@@ -289,18 +281,16 @@ export class Room {
 
   private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer | null, userId: string): void {
     const ticket = ++this.issued;
-    this.docBytes += delta.byteLength;
+    this.updateLog.grew(delta.byteLength);
     const frame = encodeUpdate(delta);
     this.enqueue(ticket, () => this.sendToAll(frame, sender));
     this.deps.storage.append(this.docId, delta, userId).then(
       (seq) => {
         this.committed = Math.max(this.committed, ticket);
-        this.lastSeq = Math.max(this.lastSeq, seq);
-        this.logRows++;
-        this.logBytes += delta.byteLength;
+        this.updateLog.committed(seq, delta.byteLength);
         this.deps.publish({ docId: this.docId, update: delta });
         this.drain();
-        this.maybeCompact();
+        this.maybeCompact(false);
         this.maybeUnload();
       },
       (err) => this.fail(err),
@@ -336,42 +326,14 @@ export class Room {
     for (const peer of this.peers) if (peer !== except) peer.socket.send(frame);
   }
 
-  /**
-   * Compacts past the row or byte limit; `whenIdle` compacts any rows at all (the
-   * room is emptying), so the next load, often a cold one after a restart, reads
-   * one snapshot instead of replaying hundreds of keystrokes.
-   */
-  private maybeCompact(whenIdle = false): void {
-    if (this.compacting) return;
-    if (whenIdle ? this.logRows === 0 : this.logRows <= limits.compactAfterRows && this.logBytes <= limits.compactAfterBytes) return;
-    const hardLimit = this.logRows > limits.compactAfterRows * 10 || this.logBytes > limits.compactAfterBytes * 10;
-    if (!whenIdle && !hardLimit && performance.now() - this.compactedAt < limits.compactMinIntervalMs) return;
-    this.compactedAt = performance.now();
-    // Every row up to lastSeq is in the doc; the doc may also hold newer, not yet committed
-    // content, which is harmless in a snapshot (updates are idempotent).
-    const state = Y.encodeStateAsUpdate(this.doc);
-    const uptoSeq = this.lastSeq;
-    const rows = this.logRows;
-    const bytes = this.logBytes;
-    this.compacting = this.deps.storage.compact(this.docId, state, uptoSeq).then(
-      (done) => {
-        // Not done means a newer snapshot (another instance's) already covers these rows:
-        // they are gone either way, so stop counting them (or every commit would retry).
-        this.logRows -= rows;
-        this.logBytes -= bytes;
-        if (done) this.docBytes = state.byteLength + this.logBytes;
-      },
-      (err) => this.deps.log(`room ${this.docId}: compaction failed`, err),
-    ).finally(() => {
-      this.compacting = null;
-      this.maybeUnload();
-    });
+  private maybeCompact(whenIdle: boolean): void {
+    this.updateLog.maybeCompact(whenIdle, () => Y.encodeStateAsUpdate(this.doc), () => this.maybeUnload());
   }
 
   /** Waits until every accepted update is committed and no compaction runs. */
   async settle(): Promise<void> {
-    while (this.pending > 0 || this.compacting) {
-      if (this.compacting) await this.compacting;
+    while (this.pending > 0 || this.updateLog.compacting) {
+      if (this.updateLog.compacting) await this.updateLog.compacting;
       if (this.pending > 0) await new Promise<void>((resolve) => this.enqueue(this.issued, resolve));
     }
   }
@@ -388,7 +350,7 @@ export class Room {
         // Once per emptying (not again from 'unloading', so a failing compaction cannot loop).
         if (s.kind === 'ready') this.maybeCompact(true);
         // Never mid-write: with a compaction in flight, wait for it (its finally calls back).
-        if (this.compacting) this.state = { kind: 'unloading' };
+        if (this.updateLog.compacting) this.state = { kind: 'unloading' };
         else this.unload();
         return;
     }

@@ -24,15 +24,17 @@ export function clientsOfRows(rows: readonly { update: Uint8Array; userId: strin
   return out;
 }
 
-/** Records client ids (existing pairs are kept). */
+/** Records client ids (existing pairs are kept), in one statement per thousand. */
 export async function recordDocClients(db: Sql, docId: string, clients: ReadonlyMap<number, string | null>): Promise<void> {
-  for (const [clientId, userId] of clients) {
-    if (userId === null) continue;
-    await db.query(`insert into doc_clients (doc_id, client_id, user_id) values ($1, $2, $3) on conflict (doc_id, client_id) do nothing`, [
-      docId,
-      clientId,
-      userId,
-    ]);
+  const pairs = [...clients].filter((p): p is [number, string] => p[1] !== null);
+  for (let start = 0; start < pairs.length; start += 1000) {
+    const chunk = pairs.slice(start, start + 1000);
+    const params: unknown[] = [docId];
+    const values = chunk.map(([clientId, userId]) => {
+      params.push(clientId, userId);
+      return `($1::uuid, $${params.length - 1}::int8, $${params.length}::uuid)`;
+    });
+    await db.query(`insert into doc_clients (doc_id, client_id, user_id) values ${values.join(', ')} on conflict (doc_id, client_id) do nothing`, params);
   }
 }
 

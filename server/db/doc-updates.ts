@@ -162,6 +162,9 @@ function fromBase64(text: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
+/** The rows a compaction deletes, one result row per sender (per-row results are slow in PGlite). */
+type DeletedGroup = { userId: string | null; seqs: string; updates: string };
+
 /**
  * Replaces every row up to `uptoSeq` with one snapshot, atomically. The stored
  * snapshot is the merge of the previous snapshot, `state` and every row it
@@ -169,19 +172,26 @@ function fromBase64(text: string): Uint8Array {
  * lacks a row another instance committed with a lower seq after this instance
  * last looked. A per-doc advisory lock serialises compactions of several
  * instances. A stale compaction (a newer snapshot exists) changes nothing.
+ *
+ * `stateHasSnapshotSeq` is the snapshot the caller's `state` already holds (the one
+ * its doc loaded or last wrote): when that is still the stored one, it is neither
+ * read nor merged again, which is most of a compaction's work on a large section.
  */
-export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number): Promise<boolean> {
+export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq?: number): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtextextended($1::text, 0))::text as locked`, [docId]);
-    const [prev] = await tx.query<{ state: Uint8Array; upto_seq: number }>(
-      `select state, upto_seq from doc_snapshots where doc_id = $1`,
-      [docId],
+    const [prev] = await tx.query<{ state: Uint8Array | null; upto_seq: number }>(
+      `select case when upto_seq = $2 then null else state end as state, upto_seq from doc_snapshots where doc_id = $1`,
+      [docId, stateHasSnapshotSeq ?? -1],
     );
     if (prev && prev.upto_seq >= uptoSeq) return false;
-    const deleted = await tx.query<{ update: Uint8Array; userId: string | null }>(
-      `delete from doc_updates where doc_id = $1 and seq <= $2 returning update, user_id as "userId"`,
+    const groups = await tx.query<DeletedGroup>(
+      `with d as (delete from doc_updates where doc_id = $1 and seq <= $2 returning seq, update, user_id)
+       select user_id as "userId", string_agg(seq::text, ',' order by seq) as seqs, string_agg(encode(update, 'base64'), ',' order by seq) as updates
+         from d group by user_id`,
       [docId, uptoSeq],
     );
+    const deleted = rowsOfGroups(groups);
     // Who sent these rows, and who deleted what in them, outlives them: attributed diffs read it (server/history).
     await recordDocClients(tx, docId, clientsOfRows(deleted));
     await recordDocDeleters(tx, docId, deletesOfRows(deleted));
@@ -190,7 +200,7 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
     let merged: Uint8Array;
     try {
       Y.transact(doc, () => {
-        if (prev) Y.applyUpdate(doc, prev.state);
+        if (prev?.state) Y.applyUpdate(doc, prev.state);
         Y.applyUpdate(doc, state);
         for (const r of deleted) Y.applyUpdate(doc, r.update);
       });
@@ -205,6 +215,15 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
     );
     return true;
   });
+}
+
+/** The deleted rows back in seq order, each with its sender. */
+function rowsOfGroups(groups: readonly DeletedGroup[]): { seq: number; update: Uint8Array; userId: string | null }[] {
+  const rows = groups.flatMap((g) => {
+    const seqs = g.seqs.split(',');
+    return g.updates.split(',').map((u, i) => ({ seq: Number(seqs[i]), update: fromBase64(u), userId: g.userId }));
+  });
+  return rows.sort((a, b) => a.seq - b.seq);
 }
 
 /** Row count and bytes of a doc's log (tests and diagnostics). */

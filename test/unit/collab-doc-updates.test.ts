@@ -98,6 +98,31 @@ describe('doc log on both backends', () => {
     }
   });
 
+  it('STO7: compaction merges the stored snapshot unless the caller says its state already holds it', async () => {
+    const id = await newSection();
+    const stateOf = (text: string) => {
+      const d = new Y.Doc();
+      d.getText('t').insert(0, text);
+      return { update: Y.encodeStateAsUpdate(d), d };
+    };
+    const first = stateOf('stored ');
+    const [s1] = await appendDocUpdates(t.db, [{ docId: id, update: first.update, userId: null }]);
+    expect(await compactDoc(t.db, id, first.update, s1!)).toBe(true);
+    // Another instance's state, without the stored snapshot: it is read and merged.
+    const other = stateOf('other ');
+    const [s2] = await appendDocUpdates(t.db, [{ docId: id, update: other.update, userId: null }]);
+    expect(await compactDoc(t.db, id, other.update, s2!, s1! - 1)).toBe(true);
+    const merged = textOf(await loadDoc(t.db, id));
+    expect(merged).toContain('stored');
+    expect(merged).toContain('other');
+    // A state that claims the stored snapshot is trusted: the snapshot is not read again (a
+    // state that claims it but lacks it shows the skip; rooms claim only what their doc loaded).
+    const third = stateOf('third');
+    const [s3] = await appendDocUpdates(t.db, [{ docId: id, update: third.update, userId: null }]);
+    expect(await compactDoc(t.db, id, third.update, s3!, s2!)).toBe(true);
+    expect(textOf(await loadDoc(t.db, id))).toBe('third');
+  });
+
   it('COL6: updates that arrive together share one commit (group commit)', async () => {
     const id = await newSection();
     const committer = new GroupCommitter(t.db);
