@@ -65,6 +65,12 @@ export class Room {
   private readonly updateLog: RoomLog;
   /** Server edits (restores) waiting for their commit: rejected when the commit fails. */
   private readonly serverEdits = new Set<(err: unknown) => void>();
+  /**
+   * Sync step 2 with the whole doc, kept until the doc changes: fresh clients (forty
+   * laptops joining, every tab reloading after a restart) share one encoding, and
+   * right after a load from one snapshot it is the stored bytes, not encoded at all.
+   */
+  private wholeDocFrame: Uint8Array | null = null;
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
   private early: Uint8Array[] | null = [];
 
@@ -126,6 +132,8 @@ export class Room {
     const early = this.early ?? [];
     this.early = null;
     for (const u of early) Y.applyUpdate(this.doc, u, origin);
+    // The doc is exactly the snapshot: a fresh client can have the stored bytes.
+    if (loaded.snapshot && loaded.updates.length === 0 && early.length === 0) this.wholeDocFrame = encodeSyncStep2(loaded.snapshot);
     if (this.state.kind === 'loading') this.state = { kind: 'ready' };
     this.maybeUnload();
   }
@@ -183,12 +191,22 @@ export class Room {
   syncStep1(peer: RoomPeer, stateVector: Uint8Array): Refusal | null {
     let reply: Uint8Array;
     try {
-      reply = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+      reply = this.lacksEverything(stateVector)
+        ? (this.wholeDocFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+        : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
     } catch {
       return { code: closeCode.protocolError, reason: 'malformed state vector' };
     }
     this.enqueue(this.issued, () => this.sendTo(peer, reply));
     return null;
+  }
+
+  /** True when a client with this state vector holds none of the doc's content (a fresh client): its diff is the whole doc. */
+  private lacksEverything(stateVector: Uint8Array): boolean {
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+      if (clock > 0 && this.doc.store.clients.has(client)) return false;
+    }
+    return true;
   }
 
   /** A sync step 2 or update from a socket. */
@@ -238,6 +256,7 @@ export class Room {
   }
 
   private onDocUpdate(delta: Uint8Array, origin: TxOrigin): void {
+    this.wholeDocFrame = null;
     switch (origin.kind) {
       case 'server':
         return;

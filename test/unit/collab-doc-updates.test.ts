@@ -8,7 +8,8 @@ import { closeCode } from '../../shared/protocol';
 import { limits } from '../../shared/limits';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import type { PreparedStatement } from '../../server/db/sql';
-import { textUpdate, updateFrame, waitFor } from '../helpers/yclient';
+import { decodeMessage, encodeSyncStep2 } from '../../server/collab/protocol';
+import { step1Frame, textUpdate, updateFrame, waitFor } from '../helpers/yclient';
 
 let t: TestDatabase;
 let sectionId: string;
@@ -121,6 +122,73 @@ describe('doc log on both backends', () => {
     const [s3] = await appendDocUpdates(t.db, [{ docId: id, update: third.update, userId: null }]);
     expect(await compactDoc(t.db, id, third.update, s3!, s2!)).toBe(true);
     expect(textOf(await loadDoc(t.db, id))).toBe('third');
+  });
+
+  it('COL13: fresh clients share one whole-doc sync step 2 until the doc changes; after a load from one snapshot it is the stored bytes', async () => {
+    const { id, registry, conn, client, sent } = await writerInNewRoom();
+    for (const ch of 'abc') {
+      client.getText('t').insert(client.getText('t').length, ch);
+      conn.receive(updateFrame(sent.shift()!));
+    }
+    await registry.peek(id)!.settle();
+    conn.close(closeCode.goingAway, 'bye');
+    await waitFor(() => registry.peek(id) === undefined, 5000, 'room unloaded after compaction');
+    const stored = (await loadDoc(t.db, id)).snapshot!;
+
+    const joiner = async (access: 'read-write' | 'read-only') => {
+      const frames: Uint8Array[] = [];
+      const c = new Connection(
+        { send: (f) => frames.push(f), close() {} },
+        { userId: conn.userId, sessionId: 's', proposalId: 'p', sectionId: id, stamp: conn.stamp, access },
+        registry.room(id),
+      );
+      await c.open();
+      return { c, frames };
+    };
+    const step2Of = async (frames: Uint8Array[]) => {
+      await registry.peek(id)!.settle();
+      const replies = frames.map((f) => decodeMessage(f)).filter((m) => m.type === 'sync-step2');
+      expect(replies).toHaveLength(1);
+      return frames.find((f) => decodeMessage(f).type === 'sync-step2')!;
+    };
+    const textOfUpdate = (u: Uint8Array) => {
+      const d = new Y.Doc();
+      Y.applyUpdate(d, u);
+      return d.getText('t').toString();
+    };
+    const emptySv = Y.encodeStateVector(new Y.Doc());
+    const a = await joiner('read-write');
+    const b = await joiner('read-only');
+    a.c.receive(step1Frame(emptySv));
+    b.c.receive(step1Frame(emptySv));
+    const replyA = await step2Of(a.frames);
+    const replyB = await step2Of(b.frames);
+    expect(replyA).toBe(replyB);
+    expect([...replyA]).toEqual([...encodeSyncStep2(stored)]);
+    const payload = (m: ReturnType<typeof decodeMessage>) => (m.type === 'sync-step2' ? m.update : new Uint8Array());
+    expect(textOfUpdate(payload(decodeMessage(replyA)))).toBe('abc');
+
+    // An edit: the next fresh client gets a new encoding with it; one holding part of the doc gets a diff.
+    const edit = new Y.Doc();
+    Y.applyUpdate(edit, payload(decodeMessage(replyA)));
+    const edits: Uint8Array[] = [];
+    edit.on('update', (u: Uint8Array) => edits.push(u));
+    edit.getText('t').insert(3, 'd');
+    a.c.receive(updateFrame(edits.shift()!));
+    const c = await joiner('read-only');
+    c.c.receive(step1Frame(emptySv));
+    const replyC = await step2Of(c.frames);
+    expect(replyC).not.toBe(replyA);
+    expect(textOfUpdate(payload(decodeMessage(replyC)))).toBe('abcd');
+    const partial = await joiner('read-only');
+    partial.c.receive(step1Frame(Y.encodeStateVector(client)));
+    const diff = payload(decodeMessage(await step2Of(partial.frames)));
+    expect(diff.byteLength).toBeLessThan(payload(decodeMessage(replyC)).byteLength);
+    const caughtUp = new Y.Doc();
+    Y.applyUpdate(caughtUp, Y.encodeStateAsUpdate(client));
+    Y.applyUpdate(caughtUp, diff);
+    expect(caughtUp.getText('t').toString()).toBe('abcd');
+    await registry.shutdown(closeCode.goingAway, 'done');
   });
 
   it('COL6: updates that arrive together share one commit (group commit)', async () => {
