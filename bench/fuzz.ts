@@ -63,6 +63,9 @@ export interface FuzzResult extends ThrowStats {
   room2: { clients: number; editsSent: number; editsLost: number; latencyMs: { p50: number; p95: number; p99: number; count: number } };
   serverCpuPercent: number;
   serverRssMiB: number;
+  /** The server's V8 heap and its memory outside the heap (buffers, PGlite's WASM memory), after the throw. */
+  serverHeapMiB: number;
+  serverExternalMiB: number;
   /** The server process still exists (signal 0) after the throw ... */
   serverAlive: boolean;
   /** ... and GET /healthz answers 200. */
@@ -325,7 +328,7 @@ export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzRe
     await nextMessage(proc, 'ready');
     const cpu0 = target.server.cpuSeconds();
     const t0 = performance.now();
-    const { stats, loopDelayMs } = await withInspector(target.server.inspectorUrl, async (inspector) => {
+    const { stats, loopDelayMs, memory } = await withInspector(target.server.inspectorUrl, async (inspector) => {
       await inspector.startLoopDelay('fuzz');
       room2.start(200);
       proc.send({ type: 'go' } satisfies ToThrower);
@@ -333,7 +336,8 @@ export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzRe
       // A server that died mid-throw never answers: its loop delay is unknown (NaN), the rest is still reported.
       const unknown = new Promise<FuzzResult['loopDelayMs']>((resolve) => setTimeout(() => resolve({ p50: NaN, p99: NaN, max: NaN }), 5000).unref());
       const loopDelayMs = await Promise.race([inspector.stopLoopDelay('fuzz').catch(() => unknown), unknown]);
-      return { stats: done.stats, loopDelayMs };
+      const memory = await inspector.evaluate<{ heapUsed: number; external: number }>('process.memoryUsage()').catch(() => ({ heapUsed: NaN, external: NaN }));
+      return { stats: done.stats, loopDelayMs, memory };
     });
     const cpu = (target.server.cpuSeconds() - cpu0) / ((performance.now() - t0) / 1000);
     const rss = target.server.rssBytes();
@@ -355,7 +359,9 @@ export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzRe
         latencyMs: { p50: percentile(room2.latencies, 50), p95: percentile(room2.latencies, 95), p99: percentile(room2.latencies, 99), count: room2.latencies.length },
       },
       serverCpuPercent: Math.round(cpu * 1000) / 10,
-      serverRssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
+      serverRssMiB: mib(rss),
+      serverHeapMiB: mib(memory.heapUsed),
+      serverExternalMiB: mib(memory.external),
       serverAlive: isAlive(target.server.pid),
       healthzOk: await healthz(target.url),
     };
@@ -366,6 +372,7 @@ export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzRe
   }
 }
 
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const line = (label: string, value: string, target = '') => console.log(`${label.padEnd(28)} ${value.padEnd(58)} ${target}`);
 
@@ -382,7 +389,7 @@ export function printFuzz(r: FuzzResult): void {
   const l = r.room2.latencyMs;
   line('second room latency ms', `p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  (${r.room2.clients} clients)`);
   line('second room edits sent/lost', `${r.room2.editsSent}/${r.room2.editsLost}`, 'lost = 0');
-  line('server CPU / RSS', `${r.serverCpuPercent} % / ${r.serverRssMiB} MiB`);
+  line('server CPU / RSS', `${r.serverCpuPercent} % / ${r.serverRssMiB} MiB (V8 heap ${r.serverHeapMiB}, outside it ${r.serverExternalMiB})`);
   line('server afterwards', `${r.serverAlive ? 'alive' : 'DEAD'}, /healthz ${r.healthzOk ? '200' : 'FAILED'}`, 'alive, 200');
 }
 
