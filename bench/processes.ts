@@ -130,8 +130,25 @@ export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Pro
   const inspectorUrl = inspectorUrlOf(child);
   const m = await waitForLine(child, /listening on http:\/\/[^:]+:(\d+)/, 60_000);
   child.stdout?.resume();
-  child.stderr?.resume();
+  reportUnexpectedExit(name, child);
   return wrap(name, `http://127.0.0.1:${m[1]}`, await inspectorUrl, child);
+}
+
+/** Keeps the tail of a server's stderr and prints it if the server exits before the bench stops it. */
+function reportUnexpectedExit(name: string, child: ChildProcess): void {
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8192);
+  });
+  let stopping = false;
+  const kill = child.kill.bind(child);
+  child.kill = (signal?: NodeJS.Signals | number) => {
+    stopping = true;
+    return kill(signal);
+  };
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal}); its stderr ended with:\n${tail}`);
+  });
 }
 
 /** Starts the reference in-memory y-websocket 2 server (bin/server.cjs) in its own process. */
