@@ -21,6 +21,11 @@ export class Inspector {
       if (msg.error) p.reject(new Error(msg.error.message));
       else p.resolve(msg.result);
     });
+    // A process that dies never answers: fail what waits instead of hanging the bench.
+    ws.on('close', () => {
+      for (const p of this.pending.values()) p.reject(new Error('the inspected process went away'));
+      this.pending.clear();
+    });
   }
 
   static async attach(url: string): Promise<Inspector> {
@@ -33,6 +38,7 @@ export class Inspector {
   }
 
   send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the inspected process went away'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
