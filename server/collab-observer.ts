@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
 import type { ServerContext } from './context';
 import type { Connection } from './collab/connection';
-import type { Room, TxOrigin } from './collab/room';
+import type { Room } from './collab/room';
+import { txOrigin } from './collab/room-types';
 import type { RoomRegistry } from './collab/rooms';
 import { PresenceTracker } from './presence';
 import { StatsRecomputer } from './section-stats';
@@ -40,8 +41,9 @@ export function observeCollab(ctx: Pick<ServerContext, 'db' | 'events' | 'config
       // Persist-then-broadcast commits socket updates right after they apply; the
       // recompute runs later (debounced) and stores only a changed count. Loads and
       // other instances' updates are not edits of this instance: they recount nothing.
-      room.doc.on('update', (_update: Uint8Array, origin: TxOrigin) => {
-        if (origin.kind === 'socket' || origin.kind === 'edit') stats.schedule(room.docId);
+      room.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+        const kind = txOrigin(origin).kind;
+        if (kind === 'socket' || kind === 'edit') stats.schedule(room.docId);
       });
     },
     async close() {

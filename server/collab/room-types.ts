@@ -40,3 +40,20 @@ export interface Refusal {
   reason: string;
   permissionDenied?: boolean;
 }
+
+/** Where a change to the room's doc came from. */
+export type TxOrigin =
+  | { kind: 'socket'; peer: RoomPeer }
+  | { kind: 'fanout'; instanceId: string }
+  | { kind: 'server' }
+  /** A server-side edit on behalf of a user (a restore): persisted and broadcast like a socket's update. */
+  | { kind: 'edit'; userId: string }
+  /**
+   * Yjs's own follow-up transaction (origin null): after a remote change to formatted
+   * text it removes redundant formatting marks. Its deletions are stored and relayed
+   * like an edit, attributed to nobody.
+   */
+  | { kind: 'yjs' };
+
+/** The room's name for a transaction origin as a doc's 'update' event passes it (null: Yjs's own). */
+export const txOrigin = (origin: unknown): TxOrigin => (origin as TxOrigin | null) ?? { kind: 'yjs' };

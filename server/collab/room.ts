@@ -6,7 +6,8 @@ import { RoomAwareness } from './awareness';
 import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import { RoomLog, type LogStorage } from './room-log';
-import type { Refusal, RoomPeer } from './room-types';
+import { CommitOrder } from './commit-order';
+import { txOrigin, type Refusal, type RoomPeer, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
 export interface RoomStorage extends LogStorage {
@@ -26,26 +27,12 @@ export interface RoomDeps {
   log(message: string, err: unknown): void;
 }
 
-/** Where a change to the room's doc came from. */
-export type TxOrigin =
-  | { kind: 'socket'; peer: RoomPeer }
-  | { kind: 'fanout'; instanceId: string }
-  | { kind: 'server' }
-  /** A server-side edit on behalf of a user (a restore): persisted and broadcast like a socket's update. */
-  | { kind: 'edit'; userId: string };
-
 type RoomState =
   | { kind: 'loading'; promise: Promise<void> }
   | { kind: 'ready' }
   /** Empty and idle, waiting for a compaction to finish; a new socket revives it. */
   | { kind: 'unloading' }
   | { kind: 'unloaded' };
-
-interface Outgoing {
-  /** Sent once this many of the room's updates have committed. */
-  needs: number;
-  deliver(): void;
-}
 
 /**
  * One section's live document. Persist, then broadcast: an accepted update is
@@ -58,9 +45,7 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   readonly awareness: RoomAwareness;
   private state: RoomState;
-  private issued = 0;
-  private committed = 0;
-  private readonly outbox: Outgoing[] = [];
+  private readonly order = new CommitOrder();
   /** The stored log: row counts, the snapshot the doc holds, compaction. */
   private readonly updateLog: RoomLog;
   /** Server edits (restores) waiting for their commit: rejected when the commit fails. */
@@ -83,7 +68,7 @@ export class Room {
       this.deps.link.publishAwareness(this.docId, update);
     });
     this.updateLog = new RoomLog(docId, deps.storage, deps.log);
-    this.doc.on('update', (delta: Uint8Array, origin: unknown) => this.onDocUpdate(delta, origin as TxOrigin));
+    this.doc.on('update', (delta: Uint8Array, origin: unknown) => this.onDocUpdate(delta, txOrigin(origin)));
     const loading = this.load().catch((err: unknown) => {
       this.deps.log(`room ${this.docId}: load failed`, err);
       for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'load failed');
@@ -115,7 +100,7 @@ export class Room {
 
   /** Updates accepted but not yet committed. */
   get pending(): number {
-    return this.issued - this.committed;
+    return this.order.pending;
   }
 
   private async load(): Promise<void> {
@@ -132,6 +117,7 @@ export class Room {
     const early = this.early ?? [];
     this.early = null;
     for (const u of early) Y.applyUpdate(this.doc, u, origin);
+    if (!this.intact()) throw new Error('the stored doc left Yjs inside a transaction');
     // The doc is exactly the snapshot: a fresh client can have the stored bytes.
     if (loaded.snapshot && loaded.updates.length === 0 && early.length === 0) this.wholeDocFrame = encodeSyncStep2(loaded.snapshot);
     if (this.state.kind === 'loading') this.state = { kind: 'ready' };
@@ -152,10 +138,14 @@ export class Room {
     const loaded = await this.deps.storage.load(this.docId);
     if (this.stateKind === 'unloaded') return;
     const origin: TxOrigin = { kind: 'fanout', instanceId: 'storage' };
-    Y.transact(this.doc, () => {
-      if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
-      for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
-    }, origin);
+    try {
+      Y.transact(this.doc, () => {
+        if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
+        for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
+      }, origin);
+    } finally {
+      this.checkIntact();
+    }
     this.updateLog.caughtUp(loaded);
   }
 
@@ -197,7 +187,7 @@ export class Room {
     } catch {
       return { code: closeCode.protocolError, reason: 'malformed state vector' };
     }
-    this.enqueue(this.issued, () => this.sendTo(peer, reply));
+    this.order.after(this.order.latest, () => this.sendTo(peer, reply));
     return null;
   }
 
@@ -228,7 +218,11 @@ export class Room {
       return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
     }
     const origin: TxOrigin = { kind: 'socket', peer };
-    Y.applyUpdate(this.doc, update, origin);
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } finally {
+      this.checkIntact();
+    }
     if (this.pendingBytes() > limits.maxPendingBytes) {
       // Parked structs live only in memory (never stored): dropping them loses nothing the
       // sender cannot resend with its next sync, and keeps a hostile socket from growing the room.
@@ -252,7 +246,11 @@ export class Room {
       this.early.push(update);
       return;
     }
-    Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin);
+    try {
+      Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin);
+    } finally {
+      this.checkIntact();
+    }
   }
 
   private onDocUpdate(delta: Uint8Array, origin: TxOrigin): void {
@@ -262,13 +260,16 @@ export class Room {
         return;
       case 'fanout':
         this.updateLog.grew(delta.byteLength);
-        this.enqueue(this.issued, () => this.sendToAll(encodeUpdate(delta), null));
+        this.order.after(this.order.latest, () => this.sendToAll(encodeUpdate(delta), null));
         return;
       case 'socket':
         this.persistThenBroadcast(delta, origin.peer, origin.peer.userId);
         return;
       case 'edit':
         this.persistThenBroadcast(delta, null, origin.userId);
+        return;
+      case 'yjs':
+        this.persistThenBroadcast(delta, null, null);
         return;
       default: {
         const never: never = origin;
@@ -285,30 +286,33 @@ export class Room {
    */
   editAsServer(userId: string, edit: (doc: Y.Doc) => void): Promise<void> {
     if (this.state.kind !== 'ready') return Promise.reject(new Error('room not ready'));
-    const before = this.issued;
-    Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin);
-    if (this.issued === before) return Promise.resolve();
-    const ticket = this.issued;
+    const before = this.order.latest;
+    try {
+      Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin);
+    } finally {
+      this.checkIntact();
+    }
+    if (this.order.latest === before) return Promise.resolve();
+    const ticket = this.order.latest;
     return new Promise<void>((resolve, reject) => {
       this.serverEdits.add(reject);
-      this.enqueue(ticket, () => {
+      this.order.after(ticket, () => {
         this.serverEdits.delete(reject);
         resolve();
       });
     });
   }
 
-  private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer | null, userId: string): void {
-    const ticket = ++this.issued;
+  private persistThenBroadcast(delta: Uint8Array, sender: RoomPeer | null, userId: string | null): void {
+    const ticket = this.order.issue();
     this.updateLog.grew(delta.byteLength);
     const frame = encodeUpdate(delta);
-    this.enqueue(ticket, () => this.sendToAll(frame, sender));
+    this.order.after(ticket, () => this.sendToAll(frame, sender));
     this.deps.storage.append(this.docId, delta, userId).then(
       (seq) => {
-        this.committed = Math.max(this.committed, ticket);
         this.updateLog.committed(seq, delta.byteLength);
         this.deps.publish({ docId: this.docId, update: delta });
-        this.drain();
+        this.order.commit(ticket);
         this.maybeCompact(false);
         this.maybeUnload();
       },
@@ -316,25 +320,35 @@ export class Room {
     );
   }
 
-  /** A commit failed: the doc holds content that is not stored. Drop the room; clients resend on reconnect. */
-  private fail(err: unknown): void {
+  /**
+   * The doc holds content that is not stored (a commit failed, or Yjs was cut short
+   * mid-transaction). Drop the room; what is committed is stored, and clients resend
+   * the rest when they reconnect and sync.
+   */
+  private fail(err: unknown, what = 'commit failed', reason = 'storage failed'): void {
     if (this.state.kind === 'unloaded') return;
-    this.deps.log(`room ${this.docId}: commit failed, closing the room`, err);
-    for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'storage failed');
+    this.deps.log(`room ${this.docId}: ${what}, closing the room`, err);
+    for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, reason);
     this.peers.clear();
-    this.outbox.length = 0;
+    this.order.clear();
     for (const reject of this.serverEdits) reject(err);
     this.serverEdits.clear();
     this.unload();
   }
 
-  private enqueue(needs: number, deliver: () => void): void {
-    if (this.outbox.length === 0 && needs <= this.committed) deliver();
-    else this.outbox.push({ needs, deliver });
+  /**
+   * Yjs resets a doc's transaction bookkeeping in a `finally` that a throwing handler
+   * or a crafted update can cut short. Such a doc never emits 'update' again (nothing
+   * more would be stored or relayed) and keeps every later transaction in memory until
+   * the process runs out of heap. Checked after every change to the live doc.
+   */
+  private intact(): boolean {
+    return this.doc._transaction === null && this.doc._transactionCleanups.length === 0;
   }
 
-  private drain(): void {
-    while (this.outbox.length > 0 && this.outbox[0]!.needs <= this.committed) this.outbox.shift()!.deliver();
+  private checkIntact(): void {
+    if (this.intact()) return;
+    this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
   }
 
   private sendTo(peer: RoomPeer, frame: Uint8Array): void {
@@ -353,7 +367,7 @@ export class Room {
   async settle(): Promise<void> {
     while (this.pending > 0 || this.updateLog.compacting) {
       if (this.updateLog.compacting) await this.updateLog.compacting;
-      if (this.pending > 0) await new Promise<void>((resolve) => this.enqueue(this.issued, resolve));
+      if (this.pending > 0) await new Promise<void>((resolve) => this.order.after(this.order.latest, resolve));
     }
   }
 

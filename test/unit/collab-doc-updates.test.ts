@@ -50,6 +50,19 @@ async function writerInNewRoom() {
   return { id, committer, registry, conn, client, sent };
 }
 
+/** Another connection to `like`'s room as the same user, recording what it is sent and how it is closed. */
+async function joinRoom(registry: RoomRegistry, like: Connection, access: 'read-write' | 'read-only') {
+  const frames: Uint8Array[] = [];
+  const closes: number[] = [];
+  const c = new Connection(
+    { send: (f) => frames.push(f), close: (code) => closes.push(code) },
+    { userId: like.userId, sessionId: 's', proposalId: 'p', sectionId: like.sectionId, stamp: like.stamp, access },
+    registry.room(like.sectionId),
+  );
+  await c.open();
+  return { c, frames, closes };
+}
+
 beforeAll(async () => {
   t = await openTestDatabase();
   sectionId = await newSection();
@@ -135,16 +148,7 @@ describe('doc log on both backends', () => {
     await waitFor(() => registry.peek(id) === undefined, 5000, 'room unloaded after compaction');
     const stored = (await loadDoc(t.db, id)).snapshot!;
 
-    const joiner = async (access: 'read-write' | 'read-only') => {
-      const frames: Uint8Array[] = [];
-      const c = new Connection(
-        { send: (f) => frames.push(f), close() {} },
-        { userId: conn.userId, sessionId: 's', proposalId: 'p', sectionId: id, stamp: conn.stamp, access },
-        registry.room(id),
-      );
-      await c.open();
-      return { c, frames };
-    };
+    const joiner = (access: 'read-write' | 'read-only') => joinRoom(registry, conn, access);
     const step2Of = async (frames: Uint8Array[]) => {
       await registry.peek(id)!.settle();
       const replies = frames.map((f) => decodeMessage(f)).filter((m) => m.type === 'sync-step2');
@@ -188,6 +192,48 @@ describe('doc log on both backends', () => {
     Y.applyUpdate(caughtUp, Y.encodeStateAsUpdate(client));
     Y.applyUpdate(caughtUp, diff);
     expect(caughtUp.getText('t').toString()).toBe('abcd');
+    await registry.shutdown(closeCode.goingAway, 'done');
+  });
+
+  it("SEC7: Yjs's own follow-up transaction (origin null, as its formatting cleanup runs) is stored and relayed, and the room carries on", async () => {
+    const { id, registry, conn, client, sent } = await writerInNewRoom();
+    client.getText('t').insert(0, 'ab');
+    conn.receive(updateFrame(sent.shift()!));
+    const other = await joinRoom(registry, conn, 'read-only');
+    const room = registry.peek(id)!;
+    await room.settle();
+    const before = other.frames.length;
+    Y.transact(room.doc, () => room.doc.getText('t').insert(2, 'Z'));
+    await room.settle();
+    expect(other.frames.slice(before).map((f) => decodeMessage(f).type)).toEqual(['update']);
+    client.getText('t').insert(0, '>');
+    conn.receive(updateFrame(sent.shift()!));
+    await room.settle();
+    expect(textOf(await loadDoc(t.db, id))).toBe('>abZ');
+    expect(other.closes).toEqual([]);
+    await registry.shutdown(closeCode.goingAway, 'done');
+  });
+
+  it('SEC7: a doc left inside a transaction (a handler cut Yjs short) drops the room instead of growing forever; a reload has every committed update', async () => {
+    const { id, committer, registry, conn, client, sent } = await writerInNewRoom();
+    client.getText('t').insert(0, 'ab');
+    conn.receive(updateFrame(sent.shift()!));
+    const other = await joinRoom(registry, conn, 'read-write');
+    const room = registry.peek(id)!;
+    await room.settle();
+    room.doc.on('update', () => {
+      throw new Error('a handler that throws inside Yjs cleanup');
+    });
+    client.getText('t').insert(2, 'c');
+    conn.receive(updateFrame(sent.shift()!));
+    expect(other.closes).toEqual([closeCode.internalError]);
+    await waitFor(() => registry.peek(id) === undefined, 5000, 'room dropped');
+    await committer.flush();
+    // What reached storage before the drop is there; the next load starts from it, in a fresh doc.
+    expect(['ab', 'abc']).toContain(textOf(await loadDoc(t.db, id)));
+    const again = await joinRoom(registry, conn, 'read-write');
+    expect(registry.peek(id)!.stateKind).toBe('ready');
+    expect(again.closes).toEqual([]);
     await registry.shutdown(closeCode.goingAway, 'done');
   });
 
