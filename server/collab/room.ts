@@ -118,8 +118,9 @@ export class Room {
     this.early = null;
     for (const u of early) Y.applyUpdate(this.doc, u, origin);
     if (!this.intact()) throw new Error('the stored doc left Yjs inside a transaction');
-    // The doc is exactly the snapshot: a fresh client can have the stored bytes.
-    if (loaded.snapshot && loaded.updates.length === 0 && early.length === 0) this.wholeDocFrame = encodeSyncStep2(loaded.snapshot);
+    // The doc is exactly the snapshot (no rows, no fan-out, no Yjs follow-up edit): a fresh client can have the stored bytes.
+    const exactlySnapshot = loaded.updates.length === 0 && early.length === 0 && this.order.latest === 0;
+    if (loaded.snapshot && exactlySnapshot) this.wholeDocFrame = encodeSyncStep2(loaded.snapshot);
     if (this.state.kind === 'loading') this.state = { kind: 'ready' };
     this.maybeUnload();
   }
