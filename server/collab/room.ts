@@ -139,14 +139,12 @@ export class Room {
     const loaded = await this.deps.storage.load(this.docId);
     if (this.stateKind === 'unloaded') return;
     const origin: TxOrigin = { kind: 'fanout', instanceId: 'storage' };
-    try {
+    this.change(() =>
       Y.transact(this.doc, () => {
         if (loaded.snapshot) Y.applyUpdate(this.doc, loaded.snapshot, origin);
         for (const u of loaded.updates) Y.applyUpdate(this.doc, u, origin);
-      }, origin);
-    } finally {
-      this.checkIntact();
-    }
+      }, origin),
+    );
     this.updateLog.caughtUp(loaded);
   }
 
@@ -219,11 +217,7 @@ export class Room {
       return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
     }
     const origin: TxOrigin = { kind: 'socket', peer };
-    try {
-      Y.applyUpdate(this.doc, update, origin);
-    } finally {
-      this.checkIntact();
-    }
+    this.change(() => Y.applyUpdate(this.doc, update, origin));
     if (this.pendingBytes() > limits.maxPendingBytes) {
       // Parked structs live only in memory (never stored): dropping them loses nothing the
       // sender cannot resend with its next sync, and keeps a hostile socket from growing the room.
@@ -247,11 +241,7 @@ export class Room {
       this.early.push(update);
       return;
     }
-    try {
-      Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin);
-    } finally {
-      this.checkIntact();
-    }
+    this.change(() => Y.applyUpdate(this.doc, update, { kind: 'fanout', instanceId } satisfies TxOrigin));
   }
 
   private onDocUpdate(delta: Uint8Array, origin: TxOrigin): void {
@@ -288,11 +278,7 @@ export class Room {
   editAsServer(userId: string, edit: (doc: Y.Doc) => void): Promise<void> {
     if (this.state.kind !== 'ready') return Promise.reject(new Error('room not ready'));
     const before = this.order.latest;
-    try {
-      Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin);
-    } finally {
-      this.checkIntact();
-    }
+    this.change(() => Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin));
     if (this.order.latest === before) return Promise.resolve();
     const ticket = this.order.latest;
     return new Promise<void>((resolve, reject) => {
@@ -338,18 +324,22 @@ export class Room {
   }
 
   /**
-   * Yjs resets a doc's transaction bookkeeping in a `finally` that a throwing handler
-   * or a crafted update can cut short. Such a doc never emits 'update' again (nothing
-   * more would be stored or relayed) and keeps every later transaction in memory until
-   * the process runs out of heap. Checked after every change to the live doc.
+   * Every change to the live doc goes through here. Yjs resets a doc's transaction
+   * bookkeeping in a `finally` that a throwing handler or a crafted update can cut
+   * short. Such a doc never emits 'update' again (nothing more would be stored or
+   * relayed) and keeps every later transaction in memory until the process runs out
+   * of heap: the room is dropped instead, whether or not `apply` threw.
    */
-  private intact(): boolean {
-    return this.doc._transaction === null && this.doc._transactionCleanups.length === 0;
+  private change(apply: () => void): void {
+    try {
+      apply();
+    } finally {
+      if (!this.intact()) this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
+    }
   }
 
-  private checkIntact(): void {
-    if (this.intact()) return;
-    this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
+  private intact(): boolean {
+    return this.doc._transaction === null && this.doc._transactionCleanups.length === 0;
   }
 
   private sendTo(peer: RoomPeer, frame: Uint8Array): void {
