@@ -167,4 +167,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[idx]!;
 }
 
+/** Bytes as MiB, one decimal. */
+export const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type WebSocket from 'ws';
 import { limits } from '../shared/limits';
 import { closeCode } from '../shared/protocol';
-import { connectAll, connectClient, edit, percentile, specOf, targetFor, waitUntil, type BenchClient, type ClientTarget, type Target, type TargetSpec } from './clients';
+import { connectAll, connectClient, edit, mib, percentile, specOf, targetFor, waitUntil, type BenchClient, type ClientTarget, type Target, type TargetSpec } from './clients';
 import { buildCorpus, createRng, frameKinds, FrameStream, type Frame, type FrameKind } from './fuzz-frames';
 import { withInspector } from './inspector';
 
@@ -372,7 +372,6 @@ export async function runFuzz(target: Target, opts: FuzzOptions): Promise<FuzzRe
   }
 }
 
-const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const line = (label: string, value: string, target = '') => console.log(`${label.padEnd(28)} ${value.padEnd(58)} ${target}`);
 

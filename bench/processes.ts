@@ -68,11 +68,25 @@ function inspectorUrlOf(child: ChildProcess): Promise<string> {
   });
 }
 
+/**
+ * A started server. It keeps the tail of the server's stderr and prints it if the
+ * server exits before `stop()` (a crash mid-run would otherwise pass unseen).
+ */
 function wrap(name: string, url: string, inspectorUrl: string, child: ChildProcess): ServerProcess {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start`);
   const stats = procStats(pid);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8192);
+  });
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal}); its stderr ended with:\n${tail}`);
+      resolve();
+    }),
+  );
   return {
     name,
     url,
@@ -81,6 +95,7 @@ function wrap(name: string, url: string, inspectorUrl: string, child: ChildProce
     rssBytes: stats.rss,
     cpuSeconds: stats.cpu,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
@@ -130,25 +145,7 @@ export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Pro
   const inspectorUrl = inspectorUrlOf(child);
   const m = await waitForLine(child, /listening on http:\/\/[^:]+:(\d+)/, 60_000);
   child.stdout?.resume();
-  reportUnexpectedExit(name, child);
   return wrap(name, `http://127.0.0.1:${m[1]}`, await inspectorUrl, child);
-}
-
-/** Keeps the tail of a server's stderr and prints it if the server exits before the bench stops it. */
-function reportUnexpectedExit(name: string, child: ChildProcess): void {
-  let tail = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-8192);
-  });
-  let stopping = false;
-  const kill = child.kill.bind(child);
-  child.kill = (signal?: NodeJS.Signals | number) => {
-    stopping = true;
-    return kill(signal);
-  };
-  child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal}); its stderr ended with:\n${tail}`);
-  });
 }
 
 /** Starts the reference in-memory y-websocket 2 server (bin/server.cjs) in its own process. */
@@ -162,6 +159,5 @@ export async function startReference(): Promise<ServerProcess> {
   const inspectorUrl = inspectorUrlOf(child);
   await waitForLine(child, /running at/, 20_000);
   child.stdout?.resume();
-  child.stderr?.resume();
   return wrap('reference', `http://127.0.0.1:${port}`, await inspectorUrl, child);
 }

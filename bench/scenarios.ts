@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { connectAll, connectClient, edit, percentile, sleep, specOf, waitUntil, type BenchClient, type ClientTarget, type Target } from './clients';
+import { connectAll, connectClient, edit, mib, percentile, sleep, specOf, waitUntil, type BenchClient, type ClientTarget, type Target } from './clients';
 import { withInspector } from './inspector';
 import { ProbeProcess } from './probe';
 
@@ -122,7 +122,7 @@ class RateRun {
       all: summarize(this.all),
       first: summarize([...this.firstByEdit.values()]),
       cpuPercent: Math.round((this.cpuSeconds / Math.max(this.drivenSeconds, 1e-9)) * 1000) / 10,
-      rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
+      rssMiB: mib(rss),
     };
   }
 }
@@ -200,7 +200,7 @@ export async function runCapacity(target: Target, steps: number[], probeMs: numb
       const rss = await liveRss(target);
       results.push({
         connections: idle.length,
-        rssMiB: Math.round((rss / 1024 / 1024) * 10) / 10,
+        rssMiB: mib(rss),
         kibPerConnection: Math.round(((rss - baseline) / 1024 / idle.length) * 10) / 10,
         kibPerConnectionBeforeGc: Math.round(((before - baseline) / 1024 / idle.length) * 10) / 10,
         probe: summarize(latencies),
