@@ -111,7 +111,25 @@ class PGliteSql implements Sql {
   }
 }
 
-const pgliteOptions = { parsers: { [pgliteTypes.INT8]: int8ToNumber } };
+/**
+ * bytea both ways through Buffer's hex codec. PGlite's own codec maps one byte at a
+ * time (`Array.from(bytes).map(...)`, `parseInt` per pair): a 19 KB snapshot took
+ * 4-5 ms to bind, against 1 ms for the whole upsert with this one.
+ */
+function byteaToHex(value: unknown): string {
+  if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+  return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+}
+
+function hexToBytea(text: string): Uint8Array {
+  const buf = Buffer.from(text.slice(2), 'hex');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+const pgliteOptions = {
+  parsers: { [pgliteTypes.INT8]: int8ToNumber, [pgliteTypes.BYTEA]: hexToBytea },
+  serializers: { [pgliteTypes.BYTEA]: byteaToHex },
+};
 
 /** Opens (creating if needed) an embedded database in `dataDir`. */
 export async function openPGlite(dataDir: string): Promise<Sql> {
