@@ -1,6 +1,6 @@
 import { limits } from '../../shared/limits';
 import type { Sql } from '../db/sql';
-import { appendDocUpdates, compactDoc, loadDoc, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
+import { appendDocUpdates, compactDoc, loadDoc, type LoadedDoc, type NewDocUpdate, type StateHolds } from '../db/doc-updates';
 
 /**
  * Group commit: the first update starts a commit at once (after the current
@@ -15,7 +15,7 @@ export interface Persistence {
   load(docId: string): Promise<LoadedDoc>;
   /** Resolves with the row's seq once committed. */
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
-  compact(docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq: number): Promise<boolean>;
+  compact(docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds): Promise<boolean>;
   /** Resolves when everything enqueued so far has committed (or failed). */
   flush(): Promise<void>;
 }
@@ -47,8 +47,8 @@ export class GroupCommitter implements Persistence {
     return loadDoc(this.db, docId);
   }
 
-  compact(docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq: number): Promise<boolean> {
-    return compactDoc(this.db, docId, state, uptoSeq, stateHasSnapshotSeq);
+  compact(docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds): Promise<boolean> {
+    return compactDoc(this.db, docId, state, uptoSeq, holds);
   }
 
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number> {

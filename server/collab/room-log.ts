@@ -1,10 +1,10 @@
 import { limits } from '../../shared/limits';
-import type { LoadedDoc } from '../db/doc-updates';
+import type { LoadedDoc, StateHolds } from '../db/doc-updates';
 
 /** What a room's log needs from storage. */
 export interface LogStorage {
-  /** `stateHasSnapshotSeq`: the stored snapshot `state` already holds (storage need not merge it again). */
-  compact(docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq: number): Promise<boolean>;
+  /** `holds`: the stored snapshot and rows `state` already holds (storage need not merge them again). */
+  compact(docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds): Promise<boolean>;
 }
 
 /**
@@ -18,6 +18,8 @@ export class RoomLog {
   private lastSeq = 0;
   /** The stored snapshot the room's doc holds: the one loaded or last written here. */
   private snapshotSeq = 0;
+  /** Rows after that snapshot the room's doc holds: loaded, caught up or committed here. */
+  private held = new Set<number>();
   private rows = 0;
   private bytes = 0;
   /** Upper bound of the encoded doc size (snapshot + every delta since). */
@@ -37,6 +39,7 @@ export class RoomLog {
   loaded(loaded: LoadedDoc): void {
     this.lastSeq = loaded.lastSeq;
     this.snapshotSeq = loaded.snapshotSeq;
+    this.held = new Set(loaded.seqs);
     this.rows = loaded.updates.length;
     this.bytes = loaded.updateBytes;
     this.docBytes = (loaded.snapshot?.byteLength ?? 0) + loaded.updateBytes;
@@ -45,6 +48,7 @@ export class RoomLog {
   /** The room's doc re-read the whole stored doc (a catch-up), snapshot included. */
   caughtUp(loaded: LoadedDoc): void {
     this.snapshotSeq = loaded.snapshotSeq;
+    for (const seq of loaded.seqs) this.held.add(seq);
   }
 
   /** A delta joined the doc (committed here or elsewhere). */
@@ -55,6 +59,7 @@ export class RoomLog {
   /** A delta of this room committed as row `seq`. */
   committed(seq: number, bytes: number): void {
     this.lastSeq = Math.max(this.lastSeq, seq);
+    this.held.add(seq);
     this.rows++;
     this.bytes += bytes;
   }
@@ -78,10 +83,12 @@ export class RoomLog {
     const rows = this.rows;
     const bytes = this.bytes;
     this.compacting = this.storage
-      .compact(this.docId, state, uptoSeq, this.snapshotSeq)
+      // The rows held now, when `state` is encoded (a catch-up during the compaction adds rows `state` lacks).
+      .compact(this.docId, state, uptoSeq, { snapshotSeq: this.snapshotSeq, rows: new Set(this.held) })
       .then(
         (done) => {
           if (done) this.snapshotSeq = uptoSeq;
+          for (const seq of this.held) if (seq <= uptoSeq) this.held.delete(seq);
           // Not done means a newer snapshot (another instance's) already covers these rows:
           // they are gone either way, so stop counting them (or every commit would retry).
           this.rows -= rows;

@@ -21,6 +21,8 @@ export interface LoadedDoc {
   snapshotSeq: number;
   /** Every update after the snapshot, in seq order. */
   updates: Uint8Array[];
+  /** The seq of each of `updates`. */
+  seqs: number[];
   /** The highest seq the load covers (snapshot or row); 0 for an empty doc. */
   lastSeq: number;
   /** Bytes of the rows after the snapshot (for the compaction trigger). */
@@ -119,6 +121,7 @@ export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
   let snapshot: Uint8Array | null = null;
   let snapshotSeq = 0;
   const updates: Uint8Array[] = [];
+  const seqs: number[] = [];
   let lastSeq = 0;
   let updateBytes = 0;
   for (const row of rows) {
@@ -127,14 +130,15 @@ export async function loadDoc(db: Sql, docId: string): Promise<LoadedDoc> {
       snapshotSeq = row.seq;
     } else {
       updates.push(row.data);
+      seqs.push(row.seq);
       updateBytes += row.data.byteLength;
     }
     lastSeq = Math.max(lastSeq, row.seq);
   }
-  return { snapshot, snapshotSeq, updates, lastSeq, updateBytes };
+  return { snapshot, snapshotSeq, updates, seqs, lastSeq, updateBytes };
 }
 
-type AggregatedRow = { snapshot: string | null; snapshot_seq: number | null; updates: string | null; last_seq: number | null; update_bytes: number | null };
+type AggregatedRow = { snapshot: string | null; snapshot_seq: number | null; updates: string | null; seqs: string | null; last_seq: number | null; update_bytes: number | null };
 
 /**
  * PGlite: the same read as ONE row (rows aggregated as comma-separated base64, in seq
@@ -148,12 +152,14 @@ async function loadDocAggregated(db: Sql, docId: string): Promise<LoadedDoc> {
       u as (select seq, update from doc_updates where doc_id = ${id} and seq > coalesce((select upto_seq from s), 0))
      select (select encode(state, 'base64') from s) as snapshot, (select upto_seq from s) as snapshot_seq,
       (select string_agg(encode(update, 'base64'), ',' order by seq) from u) as updates,
+      (select string_agg(seq::text, ',' order by seq) from u) as seqs,
       (select max(seq) from u) as last_seq, (select sum(octet_length(update))::int8 from u) as update_bytes`,
   );
   const snapshot = row?.snapshot != null ? fromBase64(row.snapshot) : null;
   const snapshotSeq = row?.snapshot_seq ?? 0;
   const updates = row?.updates ? row.updates.split(',').map(fromBase64) : [];
-  return { snapshot, snapshotSeq, updates, lastSeq: Math.max(snapshotSeq, row?.last_seq ?? 0), updateBytes: row?.update_bytes ?? 0 };
+  const seqs = row?.seqs ? row.seqs.split(',').map(Number) : [];
+  return { snapshot, snapshotSeq, updates, seqs, lastSeq: Math.max(snapshotSeq, row?.last_seq ?? 0), updateBytes: row?.update_bytes ?? 0 };
 }
 
 /** Postgres wraps base64 at 76 characters; Buffer skips the newlines. */
@@ -165,6 +171,16 @@ function fromBase64(text: string): Uint8Array {
 /** The rows a compaction deletes, one result row per sender (per-row results are slow in PGlite). */
 type DeletedGroup = { userId: string | null; seqs: string; updates: string };
 
+/** What a compacting caller's `state` already holds, so storage merges only the rest. */
+export interface StateHolds {
+  /** The stored snapshot (by its upto_seq) the state holds: the one its doc loaded or last wrote. */
+  snapshotSeq: number;
+  /** The rows (by seq) the state holds: the ones its doc loaded or committed. */
+  rows: ReadonlySet<number>;
+}
+
+const holdsNothing: StateHolds = { snapshotSeq: -1, rows: new Set() };
+
 /**
  * Replaces every row up to `uptoSeq` with one snapshot, atomically. The stored
  * snapshot is the merge of the previous snapshot, `state` and every row it
@@ -173,16 +189,17 @@ type DeletedGroup = { userId: string | null; seqs: string; updates: string };
  * last looked. A per-doc advisory lock serialises compactions of several
  * instances. A stale compaction (a newer snapshot exists) changes nothing.
  *
- * `stateHasSnapshotSeq` is the snapshot the caller's `state` already holds (the one
- * its doc loaded or last wrote): when that is still the stored one, it is neither
- * read nor merged again, which is most of a compaction's work on a large section.
+ * What `holds` says the state holds is neither read nor merged again: when that
+ * is the stored snapshot and every deleted row (one instance writing alone), the
+ * snapshot is `state` itself. Merging is most of a compaction's work, and it runs
+ * inside the transaction, while every commit of the process waits.
  */
-export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number, stateHasSnapshotSeq?: number): Promise<boolean> {
+export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds = holdsNothing): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtextextended($1::text, 0))::text as locked`, [docId]);
     const [prev] = await tx.query<{ state: Uint8Array | null; upto_seq: number }>(
       `select case when upto_seq = $2 then null else state end as state, upto_seq from doc_snapshots where doc_id = $1`,
-      [docId, stateHasSnapshotSeq ?? -1],
+      [docId, holds.snapshotSeq],
     );
     if (prev && prev.upto_seq >= uptoSeq) return false;
     const groups = await tx.query<DeletedGroup>(
@@ -195,19 +212,8 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
     // Who sent these rows, and who deleted what in them, outlives them: attributed diffs read it (server/history).
     await recordDocClients(tx, docId, clientsOfRows(deleted));
     await recordDocDeleters(tx, docId, deletesOfRows(deleted));
-    // Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected.
-    const doc = new Y.Doc({ gc: true });
-    let merged: Uint8Array;
-    try {
-      Y.transact(doc, () => {
-        if (prev?.state) Y.applyUpdate(doc, prev.state);
-        Y.applyUpdate(doc, state);
-        for (const r of deleted) Y.applyUpdate(doc, r.update);
-      });
-      merged = Y.encodeStateAsUpdate(doc);
-    } finally {
-      doc.destroy();
-    }
+    const missing = deleted.filter((r) => !holds.rows.has(r.seq)).map((r) => r.update);
+    const merged = prev?.state || missing.length > 0 ? mergeStates(prev?.state ?? null, state, missing) : state;
     await tx.query(
       `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
        on conflict (doc_id) do update set state = excluded.state, upto_seq = excluded.upto_seq, updated_at = now()`,
@@ -215,6 +221,21 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
     );
     return true;
   });
+}
+
+/** Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected. */
+function mergeStates(snapshot: Uint8Array | null, state: Uint8Array, rows: readonly Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    Y.transact(doc, () => {
+      if (snapshot) Y.applyUpdate(doc, snapshot);
+      Y.applyUpdate(doc, state);
+      for (const update of rows) Y.applyUpdate(doc, update);
+    });
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** The deleted rows back in seq order, each with its sender. */

@@ -96,7 +96,7 @@ describe('redis fan-out', () => {
         return committer.load(id);
       },
       append: (id, update, userId) => committer.append(id, update, userId),
-      compact: (id, state, upto, has) => committer.compact(id, state, upto, has),
+      compact: (id, state, upto, holds) => committer.compact(id, state, upto, holds),
       flush: () => committer.flush(),
     };
     const registry = new RoomRegistry(storage, f.publish, () => {}, f);

@@ -112,7 +112,7 @@ describe('doc log on both backends', () => {
     }
   });
 
-  it('STO7: compaction merges the stored snapshot unless the caller says its state already holds it', async () => {
+  it('STO7: compaction merges the stored snapshot and the deleted rows unless the caller says its state already holds them', async () => {
     const id = await newSection();
     const stateOf = (text: string) => {
       const d = new Y.Doc();
@@ -125,7 +125,7 @@ describe('doc log on both backends', () => {
     // Another instance's state, without the stored snapshot: it is read and merged.
     const other = stateOf('other ');
     const [s2] = await appendDocUpdates(t.db, [{ docId: id, update: other.update, userId: null }]);
-    expect(await compactDoc(t.db, id, other.update, s2!, s1! - 1)).toBe(true);
+    expect(await compactDoc(t.db, id, other.update, s2!, { snapshotSeq: s1! - 1, rows: new Set([s2!]) })).toBe(true);
     const merged = textOf(await loadDoc(t.db, id));
     expect(merged).toContain('stored');
     expect(merged).toContain('other');
@@ -133,8 +133,21 @@ describe('doc log on both backends', () => {
     // state that claims it but lacks it shows the skip; rooms claim only what their doc loaded).
     const third = stateOf('third');
     const [s3] = await appendDocUpdates(t.db, [{ docId: id, update: third.update, userId: null }]);
-    expect(await compactDoc(t.db, id, third.update, s3!, s2!)).toBe(true);
+    expect(await compactDoc(t.db, id, third.update, s3!, { snapshotSeq: s2!, rows: new Set([s3!]) })).toBe(true);
     expect(textOf(await loadDoc(t.db, id))).toBe('third');
+    // Rows: a deleted row the state does not hold is merged; one it claims is not read into the snapshot again.
+    const lacked = stateOf('lacked ');
+    const claimed = stateOf('claimed');
+    const [s4, s5] = await appendDocUpdates(t.db, [
+      { docId: id, update: lacked.update, userId: null },
+      { docId: id, update: claimed.update, userId: null },
+    ]);
+    expect((await loadDoc(t.db, id)).seqs).toEqual([s4, s5]);
+    expect(await compactDoc(t.db, id, third.update, s5!, { snapshotSeq: s3!, rows: new Set([s5!]) })).toBe(true);
+    const text = textOf(await loadDoc(t.db, id));
+    expect(text).toContain('lacked');
+    expect(text).not.toContain('claimed');
+    expect(text).toContain('third');
   });
 
   it('COL13: fresh clients share one whole-doc sync step 2 until the doc changes; after a load from one snapshot it is the stored bytes', async () => {

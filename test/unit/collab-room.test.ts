@@ -22,8 +22,9 @@ class MemoryStorage implements Persistence {
   async load(docId: string): Promise<LoadedDoc> {
     this.loads++;
     await nextTurn(); // a real load is asynchronous: joiners in the meantime must share it
-    const updates = this.rows.filter((r) => r.docId === docId).map((r) => r.update);
-    return { snapshot: null, snapshotSeq: 0, updates, lastSeq: this.seq, updateBytes: updates.reduce((n, u) => n + u.byteLength, 0) };
+    const rows = this.rows.filter((r) => r.docId === docId);
+    const updates = rows.map((r) => r.update);
+    return { snapshot: null, snapshotSeq: 0, updates, seqs: rows.map((r) => r.seq), lastSeq: this.seq, updateBytes: updates.reduce((n, u) => n + u.byteLength, 0) };
   }
   async append(docId: string, update: Uint8Array): Promise<number> {
     if (this.held) await new Promise<void>((r) => this.held!.push(r));
