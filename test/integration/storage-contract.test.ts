@@ -47,6 +47,12 @@ describe(`storage contract`, () => {
     expect(row!.at).toBeInstanceOf(Date);
     expect(row!.at.toISOString()).toBe('2026-05-01T10:00:00.000Z');
     expect(row!.j).toEqual({ a: [1, 2] });
+    // A view into a larger buffer sends only its own bytes; empty stays empty.
+    const view = bytes.subarray(10, 13);
+    const [parts] = await t.db.query<{ v: Uint8Array; e: Uint8Array }>(`select $1::bytea as v, $2::bytea as e`, [view, new Uint8Array(0)]);
+    expect([...parts!.v]).toEqual([10, 11, 12]);
+    expect(parts!.e).toBeInstanceOf(Uint8Array);
+    expect(parts!.e.byteLength).toBe(0);
   });
 
   it('STO4: a transaction that throws leaves no trace; one that returns commits', async () => {
