@@ -81,15 +81,21 @@ export function deletesOfRows(rows: readonly { update: Uint8Array; userId: strin
 
 /** Adds deletions to each user's record (merged with what is stored). Runs inside the compaction's transaction. */
 export async function recordDocDeleters(db: Sql, docId: string, deletes: ReadonlyMap<string, Uint8Array>): Promise<void> {
-  for (const [userId, update] of deletes) {
-    const [prev] = await db.query<{ deletes: Uint8Array }>(`select deletes from doc_deleters where doc_id = $1 and user_id = $2`, [docId, userId]);
-    const merged = prev ? Y.mergeUpdates([prev.deletes, update]) : update;
-    await db.query(
-      `insert into doc_deleters (doc_id, user_id, deletes) values ($1, $2, $3)
-       on conflict (doc_id, user_id) do update set deletes = excluded.deletes`,
-      [docId, userId, merged],
-    );
-  }
+  if (deletes.size === 0) return;
+  // Two statements whatever the number of users: a compaction's transaction holds every commit back.
+  const stored = await db.query<{ userId: string; deletes: Uint8Array }>(`select user_id as "userId", deletes from doc_deleters where doc_id = $1`, [docId]);
+  const prev = new Map(stored.map((r) => [r.userId, r.deletes]));
+  const params: unknown[] = [docId];
+  const values = [...deletes].map(([userId, update]) => {
+    const before = prev.get(userId);
+    params.push(userId, before ? Y.mergeUpdates([before, update]) : update);
+    return `($1::uuid, $${params.length - 1}::uuid, $${params.length}::bytea)`;
+  });
+  await db.query(
+    `insert into doc_deleters (doc_id, user_id, deletes) values ${values.join(', ')}
+     on conflict (doc_id, user_id) do update set deletes = excluded.deletes`,
+    params,
+  );
 }
 
 /** Each user's deletions that compaction removed from the log. */
