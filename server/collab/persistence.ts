@@ -1,6 +1,7 @@
 import { limits } from '../../shared/limits';
 import type { Sql } from '../db/sql';
-import { appendDocUpdates, compactDoc, loadDoc, type LoadedDoc, type NewDocUpdate, type StateHolds } from '../db/doc-updates';
+import { compactDoc, type StateHolds } from '../db/doc-compaction';
+import { appendDocUpdates, loadDoc, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
 
 /**
  * Group commit: the first update starts a commit at once (after the current

@@ -1,5 +1,6 @@
 import { limits } from '../../shared/limits';
-import type { LoadedDoc, StateHolds } from '../db/doc-updates';
+import type { StateHolds } from '../db/doc-compaction';
+import type { LoadedDoc } from '../db/doc-updates';
 
 /** What a room's log needs from storage. */
 export interface LogStorage {

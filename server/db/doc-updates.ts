@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { clientsOfRows, deletesOfRows, recordDocClients, recordDocDeleters } from './doc-clients';
 import { pgliteLiteral } from './pglite-wire';
 import type { PreparedStatement, Sql } from './sql';
 
@@ -163,88 +162,9 @@ async function loadDocAggregated(db: Sql, docId: string): Promise<LoadedDoc> {
 }
 
 /** Postgres wraps base64 at 76 characters; Buffer skips the newlines. */
-function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array {
   const buf = Buffer.from(text, 'base64');
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-/** The rows a compaction deletes, one result row per sender (per-row results are slow in PGlite). */
-type DeletedGroup = { userId: string | null; seqs: string; updates: string };
-
-/** What a compacting caller's `state` already holds, so storage merges only the rest. */
-export interface StateHolds {
-  /** The stored snapshot (by its upto_seq) the state holds: the one its doc loaded or last wrote. */
-  snapshotSeq: number;
-  /** The rows (by seq) the state holds: the ones its doc loaded or committed. */
-  rows: ReadonlySet<number>;
-}
-
-const holdsNothing: StateHolds = { snapshotSeq: -1, rows: new Set() };
-
-/**
- * Replaces every row up to `uptoSeq` with one snapshot, atomically. The stored
- * snapshot is the merge of the previous snapshot, `state` and every row it
- * deletes, so it holds each deleted row even when `state` (one instance's doc)
- * lacks a row another instance committed with a lower seq after this instance
- * last looked. A per-doc advisory lock serialises compactions of several
- * instances. A stale compaction (a newer snapshot exists) changes nothing.
- *
- * What `holds` says the state holds is neither read nor merged again: when that
- * is the stored snapshot and every deleted row (one instance writing alone), the
- * snapshot is `state` itself. Merging is most of a compaction's work, and it runs
- * inside the transaction, while every commit of the process waits.
- */
-export async function compactDoc(db: Sql, docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds = holdsNothing): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtextextended($1::text, 0))::text as locked`, [docId]);
-    const [prev] = await tx.query<{ state: Uint8Array | null; upto_seq: number }>(
-      `select case when upto_seq = $2 then null else state end as state, upto_seq from doc_snapshots where doc_id = $1`,
-      [docId, holds.snapshotSeq],
-    );
-    if (prev && prev.upto_seq >= uptoSeq) return false;
-    const groups = await tx.query<DeletedGroup>(
-      `with d as (delete from doc_updates where doc_id = $1 and seq <= $2 returning seq, update, user_id)
-       select user_id as "userId", string_agg(seq::text, ',' order by seq) as seqs, string_agg(encode(update, 'base64'), ',' order by seq) as updates
-         from d group by user_id`,
-      [docId, uptoSeq],
-    );
-    const deleted = rowsOfGroups(groups);
-    // Who sent these rows, and who deleted what in them, outlives them: attributed diffs read it (server/history).
-    await recordDocClients(tx, docId, clientsOfRows(deleted));
-    await recordDocDeleters(tx, docId, deletesOfRows(deleted));
-    const missing = deleted.filter((r) => !holds.rows.has(r.seq)).map((r) => r.update);
-    const merged = prev?.state || missing.length > 0 ? mergeStates(prev?.state ?? null, state, missing) : state;
-    await tx.query(
-      `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
-       on conflict (doc_id) do update set state = excluded.state, upto_seq = excluded.upto_seq, updated_at = now()`,
-      [docId, merged, uptoSeq],
-    );
-    return true;
-  });
-}
-
-/** Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected. */
-function mergeStates(snapshot: Uint8Array | null, state: Uint8Array, rows: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc({ gc: true });
-  try {
-    Y.transact(doc, () => {
-      if (snapshot) Y.applyUpdate(doc, snapshot);
-      Y.applyUpdate(doc, state);
-      for (const update of rows) Y.applyUpdate(doc, update);
-    });
-    return Y.encodeStateAsUpdate(doc);
-  } finally {
-    doc.destroy();
-  }
-}
-
-/** The deleted rows back in seq order, each with its sender. */
-function rowsOfGroups(groups: readonly DeletedGroup[]): { seq: number; update: Uint8Array; userId: string | null }[] {
-  const rows = groups.flatMap((g) => {
-    const seqs = g.seqs.split(',');
-    return g.updates.split(',').map((u, i) => ({ seq: Number(seqs[i]), update: fromBase64(u), userId: g.userId }));
-  });
-  return rows.sort((a, b) => a.seq - b.seq);
 }
 
 /** Row count and bytes of a doc's log (tests and diagnostics). */

@@ -10,7 +10,7 @@ import { sectionResponseSchema } from '../../shared/schemas/domain';
 import { snapshotResponseSchema } from '../../shared/schemas/review';
 import { auditPageSchema } from '../../shared/schemas/domain';
 import { storedSectionState } from '../../server/commands/take-snapshot';
-import { compactDoc } from '../../server/db/doc-updates';
+import { compactDoc } from '../../server/db/doc-compaction';
 import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { appendDocUpdates, compactDoc, loadDoc } from '../../server/db/doc-updates';
+import { compactDoc } from '../../server/db/doc-compaction';
+import { appendDocUpdates, docLogStats, loadDoc } from '../../server/db/doc-updates';
+import type { Sql } from '../../server/db/sql';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
@@ -35,6 +37,18 @@ function entry(key: string, value: string): Uint8Array {
   const u = Y.encodeStateAsUpdate(d);
   d.destroy();
   return u;
+}
+
+/** `t.db` with some methods replaced (the test's view into a compaction's steps; every statement still runs on the real database). */
+function around(overrides: Partial<Pick<Sql, 'query' | 'transaction'>>): Sql {
+  return new Proxy(t.db, {
+    get(target, prop, receiver) {
+      const own = (overrides as Record<PropertyKey, unknown>)[prop];
+      if (own) return own;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 async function storedEntries(docId: string): Promise<Record<string, unknown>> {
@@ -77,5 +91,59 @@ describe('compaction with several instances', () => {
     await Promise.all([compactDoc(t.db, docId, half(0), seqs[15]!), compactDoc(t.db, docId, half(1), seqs[19]!)]);
     const expected = Object.fromEntries(rows.map((_, i) => [`k${i}`, `v${i}`]));
     expect(await storedEntries(docId)).toEqual(expected);
+  });
+
+  it('MI9: a row another instance commits between the compaction\'s read and its transaction is merged and deleted with the rest', async () => {
+    const docId = await newSection();
+    const [a, b] = [entry('a', 'from A'), entry('b', 'from B')];
+    const seqs = await appendDocUpdates(t.db, [
+      { docId, update: a, userId: null },
+      { docId, update: b, userId: null },
+    ]);
+    let late: number | undefined;
+    const db = around({
+      transaction: async (fn) => {
+        // Another instance's slower transaction commits a seq below uptoSeq now.
+        [late] = await appendDocUpdates(t.db, [{ docId, update: entry('late', 'from C'), userId: null }]);
+        return t.db.transaction(fn);
+      },
+    });
+    const state = Y.mergeUpdates([a, b]);
+    expect(await compactDoc(db, docId, state, seqs[1]! + 1_000_000, { snapshotSeq: -1, rows: new Set(seqs) })).toBe(true);
+    expect(late).toBeGreaterThan(seqs[1]!);
+    expect(await storedEntries(docId)).toEqual({ a: 'from A', b: 'from B', late: 'from C' });
+    expect((await docLogStats(t.db, docId)).rows).toBe(0);
+  });
+});
+
+describe('compaction in pieces', () => {
+  it('STO9: the covered rows are deleted after the snapshot commits, at most 64 per statement, and a commit issued meanwhile goes in between', async () => {
+    const docId = await newSection();
+    const rows = Array.from({ length: 640 }, (_, i) => entry(`k${i}`, `v${i}`));
+    const seqs = await appendDocUpdates(t.db, rows.map((update) => ({ docId, update, userId: null })));
+    const log: string[] = [];
+    let keystroke: Promise<unknown> | null = null;
+    const db = around({
+      query: async <T extends Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> => {
+        const deleting = text.startsWith('delete from doc_updates');
+        if (deleting) log.push(`delete ${text.slice(text.indexOf('in (')).split(',').length}`);
+        const out = await t.db.query<T>(text, params);
+        if (deleting && !keystroke) {
+          const { snapshotSeq } = await loadDoc(t.db, docId);
+          log.push(`snapshot ${snapshotSeq === seqs.at(-1) ? 'committed' : 'missing'}`);
+          keystroke = appendDocUpdates(t.db, [{ docId, update: entry('typed', 'meanwhile'), userId: null }]).then(() => log.push('keystroke committed'));
+        }
+        return out;
+      },
+    });
+    expect(await compactDoc(db, docId, Y.mergeUpdates(rows), seqs.at(-1)!, { snapshotSeq: -1, rows: new Set(seqs) })).toBe(true);
+    await keystroke;
+    const deletes = log.filter((l) => l.startsWith('delete'));
+    expect(deletes).toHaveLength(10);
+    for (const d of deletes) expect(Number(d.split(' ')[1])).toBeLessThanOrEqual(64);
+    expect(log[1]).toBe('snapshot committed');
+    expect(log.indexOf('keystroke committed')).toBeLessThan(log.lastIndexOf(deletes.at(-1)!));
+    expect((await docLogStats(t.db, docId)).rows).toBe(1);
+    expect(await storedEntries(docId)).toEqual({ ...Object.fromEntries(rows.map((_, i) => [`k${i}`, `v${i}`])), typed: 'meanwhile' });
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { appendDocUpdates, compactDoc, docLogStats, loadDoc } from '../../server/db/doc-updates';
+import { compactDoc } from '../../server/db/doc-compaction';
+import { appendDocUpdates, docLogStats, loadDoc } from '../../server/db/doc-updates';
 import { GroupCommitter } from '../../server/collab/persistence';
 import { RoomRegistry } from '../../server/collab/rooms';
 import { Connection } from '../../server/collab/connection';
