@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { listDocDeleters } from '../../server/db/doc-clients';
 import { compactDoc } from '../../server/db/doc-compaction';
 import { appendDocUpdates, docLogStats, loadDoc } from '../../server/db/doc-updates';
 import type { Sql } from '../../server/db/sql';
@@ -113,6 +114,44 @@ describe('compaction with several instances', () => {
     expect(late).toBeGreaterThan(seqs[1]!);
     expect(await storedEntries(docId)).toEqual({ a: 'from A', b: 'from B', late: 'from C' });
     expect((await docLogStats(t.db, docId)).rows).toBe(0);
+  });
+});
+
+describe('compaction keeps who deleted what', () => {
+  it('HIS8: two users\' deletions, over two compactions, are kept per user and merged with what was stored', async () => {
+    const docId = await newSection();
+    const users: string[] = [];
+    for (const name of ['ana', 'ben']) {
+      const [u] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, $1, 'x', '#123456') returning id`, [
+        `${name}-${docId}@example.org`,
+      ]);
+      users.push(u!.id);
+    }
+    const [ana, ben] = users as [string, string];
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    const updates: { update: Uint8Array; userId: string }[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push({ update, userId: current }));
+    let current = ana;
+    text.insert(0, 'abcdefgh');
+    const deleteBy = (user: string, index: number) => {
+      current = user;
+      text.delete(index, 1);
+    };
+    const appendAll = async () => appendDocUpdates(t.db, updates.splice(0).map((u) => ({ docId, ...u })));
+    deleteBy(ana, 0); // a
+    deleteBy(ben, 0); // b
+    let seqs = await appendAll();
+    expect(await compactDoc(t.db, docId, Y.encodeStateAsUpdate(doc), seqs.at(-1)!)).toBe(true);
+    deleteBy(ana, 0); // c
+    seqs = await appendAll();
+    expect(await compactDoc(t.db, docId, Y.encodeStateAsUpdate(doc), seqs.at(-1)!)).toBe(true);
+    const deleters = new Map((await listDocDeleters(t.db, docId)).map((d) => [d.userId, d.ds]));
+    const client = doc.clientID;
+    const deleted = (user: string) => [0, 1, 2].filter((clock) => Y.isDeleted(deleters.get(user)!, Y.createID(client, clock)));
+    expect(deleted(ana)).toEqual([0, 2]);
+    expect(deleted(ben)).toEqual([1]);
+    expect(text.toString()).toBe('defgh');
   });
 });
 
