@@ -41,8 +41,10 @@ export function observeCollab(ctx: Pick<ServerContext, 'db' | 'events' | 'config
       // Persist-then-broadcast commits socket updates right after they apply; the
       // recompute runs later (debounced) and stores only a changed count. Loads and
       // other instances' updates are not edits of this instance: they recount nothing.
-      room.doc.on('update', (_update: Uint8Array, origin: unknown) => {
-        const kind = txOrigin(origin).kind;
+      // afterTransaction, not 'update': an 'update' listener makes Yjs encode every
+      // transaction's update, the room's load (the whole doc) included.
+      room.doc.on('afterTransaction', (tr: Y.Transaction) => {
+        const kind = txOrigin(tr.origin).kind;
         if (kind === 'socket' || kind === 'edit') stats.schedule(room.docId);
       });
     },
