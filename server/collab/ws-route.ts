@@ -88,21 +88,19 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
    * and plans, ~0.5 s), and the first rows found pay cold row handling (3-5 ms more per
    * lookup after a restart): run each statement shape of an upgrade once now, on an
    * existing section and member when there is one (read only), so the first real join
-   * after a restart or deploy does not. The load reads a compacted section when there is
-   * one: its snapshot lives in the TOAST table, whose first read opens more files.
+   * after a restart or deploy does not.
    */
   async function warmUp(): Promise<void> {
     const none = '00000000-0000-0000-0000-000000000000';
     const [some] = await ctx.db.query<{ sectionId: string; proposalId: string; userId: string; partnerId: string }>(
       `select s.id as "sectionId", s.proposal_id as "proposalId", m.user_id as "userId", m.partner_id as "partnerId"
-         from sections s join members m on m.proposal_id = s.proposal_id
-         order by exists (select 1 from doc_snapshots d where d.doc_id = s.id) desc limit 1`,
+         from sections s join members m on m.proposal_id = s.proposal_id limit 1`,
     );
     await validateSessionToken(ctx.db, 'a'.repeat(32), ctx.clock());
     await findSectionById(ctx.db, some?.sectionId ?? none);
     await loadActor(ctx.db, some?.userId ?? none, some?.proposalId ?? none);
     await findPartnerById(ctx.db, some?.partnerId ?? none);
-    await persistence.load(some?.sectionId ?? none);
+    await persistence.load(none);
   }
 
   /** Origin, session, section, membership: each refusal is an HTTP status. */
