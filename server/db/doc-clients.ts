@@ -9,19 +9,46 @@ import type { Sql } from './sql';
  * and each user's deletions from compacted rows (doc_deleters).
  */
 
-/** Client id → user id pairs found in update rows (the first row naming a client wins). */
-export function clientsOfRows(rows: readonly { update: Uint8Array; userId: string | null }[]): Map<number, string | null> {
-  const out = new Map<number, string | null>();
+type LogRow = { update: Uint8Array; userId: string | null };
+
+/** What rows say about who did what: who introduced each Yjs client id, and each user's deletions (delete-set-only updates). */
+export interface Attribution {
+  clients: Map<number, string | null>;
+  deletes: Map<string, Uint8Array[]>;
+}
+
+export function emptyAttribution(): Attribution {
+  return { clients: new Map(), deletes: new Map() };
+}
+
+/** Adds what `rows` say to `into` (the first row naming a client wins), decoding each row once. */
+export function attributeRows(into: Attribution, rows: readonly LogRow[], withDeletes = true): Attribution {
   for (const row of rows) {
-    let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
-      structs = Y.decodeUpdate(row.update).structs;
+      decoded = Y.decodeUpdate(row.update);
     } catch {
       continue;
     }
-    for (const s of structs) if (s instanceof Y.Item && !out.has(s.id.client)) out.set(s.id.client, row.userId);
+    for (const s of decoded.structs) if (s instanceof Y.Item && !into.clients.has(s.id.client)) into.clients.set(s.id.client, row.userId);
+    if (!withDeletes || row.userId === null || decoded.ds.clients.size === 0) continue;
+    let deletes: Uint8Array;
+    try {
+      // The row's deletions alone: the update with every struct it carries cut away.
+      deletes = Y.diffUpdate(row.update, Y.encodeStateVectorFromUpdate(row.update));
+    } catch {
+      continue;
+    }
+    const list = into.deletes.get(row.userId);
+    if (list) list.push(deletes);
+    else into.deletes.set(row.userId, [deletes]);
   }
-  return out;
+  return into;
+}
+
+/** Client id → user id pairs found in update rows (the first row naming a client wins). */
+export function clientsOfRows(rows: readonly LogRow[]): Map<number, string | null> {
+  return attributeRows(emptyAttribution(), rows, false).clients;
 }
 
 /** Records client ids (existing pairs are kept), in one statement per thousand. */
@@ -54,41 +81,17 @@ export async function listDocRows(db: Sql, docId: string): Promise<{ seq: number
   );
 }
 
-/** A row's deletions alone: the update with every struct it carries cut away (only its delete set remains). */
-function deletesOnly(update: Uint8Array): Uint8Array | null {
-  try {
-    const { ds } = Y.decodeUpdate(update);
-    if (ds.clients.size === 0) return null;
-    return Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(update));
-  } catch {
-    return null;
-  }
-}
-
-/** Each user's deletions in these rows, merged into one delete-set-only update. */
-export function deletesOfRows(rows: readonly { update: Uint8Array; userId: string | null }[]): Map<string, Uint8Array> {
-  const byUser = new Map<string, Uint8Array[]>();
-  for (const row of rows) {
-    if (row.userId === null) continue;
-    const deletes = deletesOnly(row.update);
-    if (!deletes) continue;
-    const list = byUser.get(row.userId) ?? [];
-    list.push(deletes);
-    byUser.set(row.userId, list);
-  }
-  return new Map([...byUser].map(([userId, list]) => [userId, list.length === 1 ? list[0]! : Y.mergeUpdates(list)]));
-}
-
 /** Adds deletions to each user's record (merged with what is stored). Runs inside the compaction's transaction. */
-export async function recordDocDeleters(db: Sql, docId: string, deletes: ReadonlyMap<string, Uint8Array>): Promise<void> {
+export async function recordDocDeleters(db: Sql, docId: string, deletes: ReadonlyMap<string, readonly Uint8Array[]>): Promise<void> {
   if (deletes.size === 0) return;
   // Two statements whatever the number of users: a compaction's transaction holds every commit back.
   const stored = await db.query<{ userId: string; deletes: Uint8Array }>(`select user_id as "userId", deletes from doc_deleters where doc_id = $1`, [docId]);
   const prev = new Map(stored.map((r) => [r.userId, r.deletes]));
   const params: unknown[] = [docId];
-  const values = [...deletes].map(([userId, update]) => {
+  const values = [...deletes].map(([userId, updates]) => {
     const before = prev.get(userId);
-    params.push(userId, before ? Y.mergeUpdates([before, update]) : update);
+    const all = before ? [before, ...updates] : [...updates];
+    params.push(userId, all.length === 1 ? all[0]! : Y.mergeUpdates(all));
     return `($1::uuid, $${params.length - 1}::uuid, $${params.length}::bytea)`;
   });
   await db.query(

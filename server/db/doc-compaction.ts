@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
-import { clientsOfRows, deletesOfRows, recordDocClients, recordDocDeleters } from './doc-clients';
+import { attributeRows, emptyAttribution, recordDocClients, recordDocDeleters, type Attribution } from './doc-clients';
 import { fromBase64 } from './doc-updates';
 import type { Sql } from './sql';
 
@@ -19,7 +19,6 @@ const SLICE_ROWS = 64;
 
 type LogRow = { seq: number; update: Uint8Array; userId: string | null };
 type Snapshot = { state: Uint8Array | null; uptoSeq: number };
-type Attribution = { clients: Map<number, string | null>; deletes: Map<string, Uint8Array[]> };
 
 /**
  * Replaces every row up to `uptoSeq` with one snapshot. The snapshot is the merge
@@ -49,10 +48,10 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
   const before = await readSnapshot(db, docId, holds.snapshotSeq);
   if (before && before.uptoSeq >= uptoSeq) return false;
   const rows = await readRows(db, docId, uptoSeq);
-  const attribution: Attribution = { clients: new Map(), deletes: new Map() };
+  const attribution = emptyAttribution();
   for (let start = 0; start < rows.length; start += SLICE_ROWS) {
     await nextTurn();
-    attribute(attribution, rows.slice(start, start + SLICE_ROWS));
+    attributeRows(attribution, rows.slice(start, start + SLICE_ROWS));
   }
   const missing = rows.filter((r) => !holds.rows.has(r.seq)).map((r) => r.update);
   const merged = before?.state || missing.length > 0 ? mergeStates([before?.state ?? null, state, ...missing]) : state;
@@ -73,7 +72,7 @@ export async function compactDoc(db: Sql, docId: string, state: Uint8Array, upto
     const read = new Set(rows.map((r) => r.seq));
     const lateSeqs = (await readSeqs(tx, docId, uptoSeq)).filter((seq) => !read.has(seq));
     const late = lateSeqs.length > 0 ? await readRows(tx, docId, uptoSeq, lateSeqs) : [];
-    if (late.length > 0) await record(tx, docId, attribute({ clients: new Map(), deletes: new Map() }, late));
+    if (late.length > 0) await record(tx, docId, attributeRows(emptyAttribution(), late));
     const snapshot = now?.state || late.length > 0 ? mergeStates([now?.state ?? null, merged, ...late.map((r) => r.update)]) : merged;
     await tx.query(
       `insert into doc_snapshots (doc_id, state, upto_seq, updated_at) values ($1, $2, $3, now())
@@ -98,7 +97,7 @@ async function lockDoc(tx: Sql, docId: string): Promise<void> {
 /** Who sent the rows, and who deleted what in them, outlives them: attributed diffs read it (server/history). */
 async function record(tx: Sql, docId: string, attribution: Attribution): Promise<void> {
   await recordDocClients(tx, docId, attribution.clients);
-  await recordDocDeleters(tx, docId, new Map([...attribution.deletes].map(([user, list]) => [user, list.length === 1 ? list[0]! : Y.mergeUpdates(list)])));
+  await recordDocDeleters(tx, docId, attribution.deletes);
 }
 
 /** The stored snapshot's seq, and its state unless it is the one at `heldSeq`. */
@@ -145,13 +144,6 @@ async function readRows(db: Sql, docId: string, uptoSeq: number, only?: readonly
 
 async function deleteRows(db: Sql, docId: string, seqs: readonly number[]): Promise<void> {
   await db.query(`delete from doc_updates where doc_id = $1 and seq in (${seqs.map(seqLiteral).join(', ')})`, [docId]);
-}
-
-/** Adds the senders of `rows` (the first row naming a client wins) and each user's deletions in them. */
-function attribute(into: Attribution, rows: readonly LogRow[]): Attribution {
-  for (const [client, user] of clientsOfRows(rows)) if (!into.clients.has(client)) into.clients.set(client, user);
-  for (const [user, deletes] of deletesOfRows(rows)) into.deletes.set(user, [...(into.deletes.get(user) ?? []), deletes]);
-  return into;
 }
 
 /** Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected. */
