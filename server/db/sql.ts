@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { pgliteLiteral, readReply, simpleQuery, sqlType } from './pglite-wire';
@@ -131,9 +132,15 @@ const pgliteOptions = {
   serializers: { [pgliteTypes.BYTEA]: byteaToHex },
 };
 
-/** Opens (creating if needed) an embedded database in `dataDir`. */
+/**
+ * Opens (creating if needed) an embedded database in `dataDir`. Creating one runs
+ * initdb inside the WASM heap, which never shrinks: the process held about 860 MB
+ * afterwards, against about 460 MB when it opens the same cluster again. So a
+ * fresh cluster is closed and reopened once (about 0.7 s, on the first start only).
+ */
 export async function openPGlite(dataDir: string): Promise<Sql> {
   mkdirSync(dataDir, { recursive: true });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await PGlite.create(dataDir, pgliteOptions)).close();
   const db = await PGlite.create(dataDir, pgliteOptions);
   return new PGliteSql(db, db);
 }
