@@ -1,8 +1,10 @@
+import type { CommitFloor } from './commit-floor';
 import type { FuzzResult } from './fuzz';
 import type { CapacityStep, RateResult } from './scenarios';
 
 export interface BackendReport {
   backend: 'pglite' | 'postgres';
+  floor: CommitFloor[];
   rates: { twinpad: RateResult; reference: RateResult }[];
   capacity: { twinpad: CapacityStep[]; reference: CapacityStep[] };
   cold: { updates: number; twinpadAfterRestartMs: number; twinpadAfterRestartEachMs: number[]; twinpadReloadMedianMs: number; referenceInMemoryMs: number }[];
@@ -33,7 +35,18 @@ export function printReport(reports: BackendReport[]): void {
       console.log(row([`${t.scenario} edits sent / lost`, `${t.editsSent}/${t.editsLost}`, `${b.editsSent}/${b.editsLost}`, '', 'lost = 0']));
       console.log(row([`${t.scenario} server CPU %`, t.cpuPercent, b.cpuPercent, ratio(t.cpuPercent, b.cpuPercent), '']));
       console.log(row([`${t.scenario} server RSS MiB`, t.rssMiB, b.rssMiB, ratio(t.rssMiB, b.rssMiB), '']));
+      const floor = r.floor.find((f) => f.label === t.scenario);
+      if (floor) {
+        // Every relay waits for one commit: the reference's latency plus a typical (p50) commit
+        // estimates the least Twinpad can show (an estimate: a percentile of a sum is not the sum of percentiles).
+        const [metric, ref] = t.scenario === 'workshop' ? ['first p99', b.first.p99] : ['all p50', b.all.p50];
+        const commit = floor.commit.p50;
+        console.log(row([`${t.scenario} commit (${floor.gapMs} ms gap)`, `${fmt(commit)} / ${fmt(floor.commit.p99)}`, '', '', 'p50 / p99']));
+        console.log(row([`${t.scenario} floor ref+commit`, fmt(ref + commit), fmt(ref), ratio(ref + commit, ref), `~least ${metric} ratio`]));
+      }
     }
+    const hot = r.floor.find((f) => f.label === 'hot');
+    if (hot) console.log(row(['commit alone, back to back', `${fmt(hot.commit.p50)} / ${fmt(hot.commit.p99)}`, '', '', 'p50 / p99']));
     for (const [i, t] of r.capacity.twinpad.entries()) {
       const b = r.capacity.reference[i];
       const last = i === r.capacity.twinpad.length - 1;

@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz)
+ *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
  *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 75 s)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } fro
 import { runCapacity, runRatePair, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
 import { printReport, type BackendReport } from './report';
 import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
+import { measureCommitFloor } from './commit-floor';
 import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
 
 const quick = process.argv.includes('--quick');
@@ -126,6 +128,11 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
   let twinpadServer: ServerProcess = await startTwinpad('twinpad', env);
   const reference = await startReference();
   try {
+    const gaps = rateSpecs
+      .filter((s) => only.has(s.scenario))
+      .map((s) => ({ label: s.scenario, gapMs: Math.max(1, Math.round(1000 / (s.editsPerSecond * s.sections * s.clientsPerSection))) }));
+    console.log(`  commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
+    const floor = await measureCommitFloor(env, gaps);
     const seed = await seedTwinpad(twinpadServer, 100);
     const pair: Pair = {
       twinpad: twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie),
@@ -146,7 +153,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
       // The last two seeded sections: the fuzzed room and the one that keeps editing.
       fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames, maxSeconds: fuzzSeconds });
     }
-    return { backend, rates, capacity: cap, cold, fuzz };
+    return { backend, floor, rates, capacity: cap, cold, fuzz };
   } finally {
     await twinpadServer.stop();
     await reference.stop();

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendDocUpdates } from '../server/db/doc-updates';
+import { migrate } from '../server/db/migrate';
+import { openPGlite, openPostgres, type Sql } from '../server/db/sql';
+import type { TwinpadEnv } from './processes';
+import { summarize, type LatencySummary } from './scenarios';
+
+/**
+ * The commit floor: what the server's own append (`appendDocUpdates`, one 25-byte
+ * row, committed) costs alone, with nothing else running, when commits arrive
+ * `gapMs` apart. Persist-then-broadcast puts one such commit between every
+ * update's arrival and its relay, so a scenario's Twinpad latency is at least the
+ * reference's plus this. On a shared VM the cost depends on the gap: a process
+ * that sleeps between commits finds its caches cold.
+ */
+export interface CommitFloor {
+  /** Mean gap between commits, ms (0: back to back). */
+  gapMs: number;
+  /** The rate scenario this gap is the arrival gap of, or 'hot'. */
+  label: string;
+  commit: LatencySummary;
+}
+
+const ROW = new Uint8Array([1, 1, 200, 200, 200, 1, 0, 4, 1, 1, 116, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+async function timeCommits(db: Sql, gapMs: number, count: number): Promise<LatencySummary> {
+  const docId = randomUUID();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+    const started = performance.now();
+    await appendDocUpdates(db, [{ docId, update: ROW, userId: null }]);
+    times.push(performance.now() - started);
+  }
+  await db.query('delete from doc_updates where doc_id = $1', [docId]);
+  return summarize(times);
+}
+
+/** Opens a database of the backend's kind for this process alone (PGlite: a temp dir; Postgres: the bench's database). */
+async function openOwn(env: TwinpadEnv): Promise<{ db: Sql; dispose(): Promise<void> }> {
+  if (env.databaseUrl) {
+    const db = await openPostgres(env.databaseUrl, { max: 1 });
+    return { db, dispose: () => db.close() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'twinpad-floor-'));
+  const db = await openPGlite(dir);
+  await migrate(db);
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Commit cost back to back and at each scenario's arrival gap, in the bench process (no server involved). */
+export async function measureCommitFloor(
+  env: TwinpadEnv,
+  gaps: readonly { label: string; gapMs: number }[],
+): Promise<CommitFloor[]> {
+  const own = await openOwn(env);
+  try {
+    await timeCommits(own.db, 0, 200); // warm the statements and the JIT
+    const out: CommitFloor[] = [{ label: 'hot', gapMs: 0, commit: await timeCommits(own.db, 0, 500) }];
+    for (const { label, gapMs } of gaps) {
+      out.push({ label, gapMs, commit: await timeCommits(own.db, gapMs, Math.min(300, Math.ceil(5_000 / Math.max(gapMs, 1)))) });
+    }
+    return out;
+  } finally {
+    await own.dispose();
+  }
+}
