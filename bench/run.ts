@@ -55,6 +55,12 @@ const fuzzSecondsArg = process.argv.indexOf('--fuzz-seconds');
 const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 75;
 if (!(fuzzSeconds > 0)) throw new Error('--fuzz-seconds takes a number of seconds');
 
+const benchStarted = Date.now();
+/** A phase of the run, with the seconds since the start (the whole run must stay under 10 minutes). */
+function phase(text: string): void {
+  console.log(`  [${String(Math.round((Date.now() - benchStarted) / 1000)).padStart(3)} s] ${text}`);
+}
+
 interface Pair {
   twinpad: Target;
   reference: Target;
@@ -64,7 +70,7 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
   const out: { twinpad: RateResult; reference: RateResult }[] = [];
   for (const spec of rateSpecs) {
     if (!only.has(spec.scenario)) continue;
-    console.log(`  ${spec.scenario}: ${spec.sections} section(s) x ${spec.clientsPerSection} clients x ${spec.editsPerSecond} edits/s`);
+    phase(`${spec.scenario}: ${spec.sections} section(s) x ${spec.clientsPerSection} clients x ${spec.editsPerSecond} edits/s`);
     out.push(await runRatePair(pair.twinpad, pair.reference, spec, rateSlices));
   }
   return out;
@@ -72,7 +78,7 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
 
 async function capacity(pair: Pair): Promise<{ twinpad: CapacityStep[]; reference: CapacityStep[] }> {
   if (!only.has('capacity')) return { twinpad: [], reference: [] };
-  console.log(`  capacity: ramp to ${capacitySteps.at(-1)} idle connections over 20 sections`);
+  phase(`capacity: ramp to ${capacitySteps.at(-1)} idle connections over 20 sections`);
   const reference = await runCapacity(pair.reference, capacitySteps, probeMs);
   const twinpad = await runCapacity(pair.twinpad, capacitySteps, probeMs);
   return { twinpad, reference };
@@ -92,7 +98,7 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<Co
   if (!only.has('cold')) return results;
   let twinpad = pair.twinpad;
   for (const [i, updates] of coldSizes.entries()) {
-    console.log(`  cold load: ${updates} single-keystroke updates`);
+    phase(`cold load: ${updates} single-keystroke updates`);
     const writers = Math.max(1, Math.round(updates / 1250));
     const section = twinpad.sections[30 + i]!;
     await typeKeystrokes(twinpad, section, updates, writers);
@@ -131,7 +137,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
     const gaps = rateSpecs
       .filter((s) => only.has(s.scenario))
       .map((s) => ({ label: s.scenario, gapMs: Math.max(1, Math.round(1000 / (s.editsPerSecond * s.sections * s.clientsPerSection))) }));
-    console.log(`  commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
+    phase(`commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
     const floor = await measureCommitFloor(env, gaps);
     const seed = await seedTwinpad(twinpadServer, 100);
     const pair: Pair = {
@@ -149,7 +155,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
     const cold = await coldLoads(pair, restart);
     let fuzz: FuzzResult | null = null;
     if (only.has('fuzz') && backend === 'pglite') {
-      console.log(`  fuzz: ${fuzzFrames} random and mutated frames at one room, a second room editing`);
+      phase(`fuzz: ${fuzzFrames} random and mutated frames at one room, a second room editing`);
       // The last two seeded sections: the fuzzed room and the one that keeps editing.
       fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames, maxSeconds: fuzzSeconds });
     }
@@ -162,7 +168,6 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
 
 async function main(): Promise<void> {
   const config = configFromProcess();
-  const started = Date.now();
   const reports: BackendReport[] = [];
 
   const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
@@ -201,8 +206,8 @@ async function main(): Promise<void> {
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ quick, only: [...only], durationSeconds: (Date.now() - started) / 1000, reports, instances: multi }, null, 2));
-  console.log(`\nwrote ${file} (${Math.round((Date.now() - started) / 1000)} s)`);
+  writeFileSync(file, JSON.stringify({ quick, only: [...only], durationSeconds: (Date.now() - benchStarted) / 1000, reports, instances: multi }, null, 2));
+  console.log(`\nwrote ${file} (${Math.round((Date.now() - benchStarted) / 1000)} s)`);
 }
 
 main().then(
