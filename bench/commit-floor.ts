@@ -39,8 +39,17 @@ async function timeCommits(db: Sql, gapMs: number, count: number): Promise<Laten
   return summarize(times);
 }
 
-/** Opens a database of the backend's kind for this process alone (PGlite: a temp dir; Postgres: the bench's database). */
-async function openOwn(env: TwinpadEnv): Promise<{ db: Sql; dispose(): Promise<void> }> {
+export interface FloorDatabase {
+  db: Sql;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A database of the backend's kind for the bench process alone (PGlite: a temp dir;
+ * Postgres: the bench's database). Open it while the server starts: PGlite's initdb
+ * takes seconds, and nothing is measured then.
+ */
+export async function openFloorDatabase(env: TwinpadEnv): Promise<FloorDatabase> {
   if (env.databaseUrl) {
     const db = await openPostgres(env.databaseUrl, { max: 1 });
     return { db, dispose: () => db.close() };
@@ -58,11 +67,7 @@ async function openOwn(env: TwinpadEnv): Promise<{ db: Sql; dispose(): Promise<v
 }
 
 /** Commit cost back to back and at each scenario's arrival gap, in the bench process (no server involved). */
-export async function measureCommitFloor(
-  env: TwinpadEnv,
-  gaps: readonly { label: string; gapMs: number }[],
-): Promise<CommitFloor[]> {
-  const own = await openOwn(env);
+export async function measureCommitFloor(own: FloorDatabase, gaps: readonly { label: string; gapMs: number }[]): Promise<CommitFloor[]> {
   try {
     await timeCommits(own.db, 0, 200); // warm the statements and the JIT
     const out: CommitFloor[] = [{ label: 'hot', gapMs: 0, commit: await timeCommits(own.db, 0, 300) }];

@@ -7,7 +7,7 @@
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz)
  *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
- *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 75 s)
+ *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 60 s)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } fro
 import { runCapacity, runRatePair, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
 import { printReport, type BackendReport } from './report';
 import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
-import { measureCommitFloor } from './commit-floor';
+import { measureCommitFloor, openFloorDatabase } from './commit-floor';
 import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
 
 const quick = process.argv.includes('--quick');
@@ -50,9 +50,9 @@ const coldSizes = quick ? [2_000] : [10_000, 50_000];
 const coldRestarts = quick ? 1 : 3;
 /** Frames thrown at one room (on the first backend only; it leaves that room full of junk). */
 const fuzzFrames = quick ? 20_000 : 1_000_000;
-/** The fuzz stops at this time cap (s) if the frames are not all thrown by then: `--fuzz-seconds 400` for a whole million. */
+/** The fuzz stops at this time cap (s) if the frames are not all thrown by then: `--fuzz-seconds 400` for a whole million (the cap keeps the run under 10 minutes). */
 const fuzzSecondsArg = process.argv.indexOf('--fuzz-seconds');
-const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 75;
+const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 60;
 if (!(fuzzSeconds > 0)) throw new Error('--fuzz-seconds takes a number of seconds');
 
 const benchStarted = Date.now();
@@ -93,7 +93,32 @@ interface ColdLoad {
   referenceInMemoryMs: number;
 }
 
-async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<ColdLoad[]> {
+/**
+ * The reference's side of the cold loads: one in-memory reference server for the whole
+ * run, typed into once (on the first backend) and loaded from on each. Typing the same
+ * 60,000 keystrokes into a second reference cost about 45 s of the 10-minute budget.
+ */
+class ColdReference {
+  private server: ServerProcess | null = null;
+  private readonly typed = new Set<number>();
+
+  async target(updates: number, writers: number): Promise<{ target: Target; section: string }> {
+    this.server ??= await startReference();
+    const section = `cold-${updates}`;
+    const target = referenceTarget(this.server, [section]);
+    if (!this.typed.has(updates)) {
+      await typeKeystrokes(target, section, updates, writers);
+      this.typed.add(updates);
+    }
+    return { target, section };
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
+}
+
+async function coldLoads(pair: Pair, restart: () => Promise<Target>, coldReference: ColdReference): Promise<ColdLoad[]> {
   const results: ColdLoad[] = [];
   if (!only.has('cold')) return results;
   let twinpad = pair.twinpad;
@@ -102,7 +127,7 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<Co
     const writers = Math.max(1, Math.round(updates / 1250));
     const section = twinpad.sections[30 + i]!;
     await typeKeystrokes(twinpad, section, updates, writers);
-    await typeKeystrokes(pair.reference, pair.reference.sections[30 + i]!, updates, writers);
+    const reference = await coldReference.target(updates, writers);
     const total = Math.ceil(updates / writers) * writers;
     const afterRestart: number[] = [];
     for (let r = 0; r < coldRestarts; r++) {
@@ -116,7 +141,7 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<Co
       reloads.push(await timeFreshLoad(twinpad, section, total));
     }
     reloads.sort((a, b) => a - b);
-    const referenceMs = await timeFreshLoad(pair.reference, pair.reference.sections[30 + i]!, total);
+    const referenceMs = await timeFreshLoad(reference.target, reference.section, total);
     results.push({
       updates: total,
       twinpadAfterRestartMs: Math.round(afterRestartSorted[afterRestartSorted.length >> 1]! * 10) / 10,
@@ -129,8 +154,10 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>): Promise<Co
   return results;
 }
 
-async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Promise<BackendReport> {
+async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, coldReference: ColdReference): Promise<BackendReport> {
   console.log(`\nTwinpad on ${backend} vs reference y-websocket server`);
+  const floorDatabase = openFloorDatabase(env);
+  floorDatabase.catch(() => {}); // awaited below; a failed start must not leave it unhandled
   let twinpadServer: ServerProcess = await startTwinpad('twinpad', env);
   const reference = await startReference();
   try {
@@ -138,7 +165,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
       .filter((s) => only.has(s.scenario))
       .map((s) => ({ label: s.scenario, gapMs: Math.max(1, Math.round(1000 / (s.editsPerSecond * s.sections * s.clientsPerSection))) }));
     phase(`commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
-    const floor = await measureCommitFloor(env, gaps);
+    const floor = await measureCommitFloor(await floorDatabase, gaps);
     const seed = await seedTwinpad(twinpadServer, 100);
     const pair: Pair = {
       twinpad: twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie),
@@ -152,7 +179,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv): Pr
     };
     const rates = await rateScenarios(pair);
     const cap = await capacity(pair);
-    const cold = await coldLoads(pair, restart);
+    const cold = await coldLoads(pair, restart, coldReference);
     let fuzz: FuzzResult | null = null;
     if (only.has('fuzz') && backend === 'pglite') {
       phase(`fuzz: ${fuzzFrames} random and mutated frames at one room, a second room editing`);
@@ -170,25 +197,30 @@ async function main(): Promise<void> {
   const config = configFromProcess();
   const reports: BackendReport[] = [];
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
+  const coldReference = new ColdReference();
   try {
-    reports.push(await benchBackend('pglite', { dataDir }));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-
-  if (config.databaseUrl) {
-    const dbName = `twinpad_bench_${Date.now().toString(36)}`;
-    const admin = await openPostgres(config.databaseUrl, { max: 1 });
-    await admin.exec(`create database ${dbName}`);
-    const url = new URL(config.databaseUrl);
-    url.pathname = `/${dbName}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
     try {
-      reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }));
+      reports.push(await benchBackend('pglite', { dataDir }, coldReference));
     } finally {
-      await admin.exec(`drop database if exists ${dbName} with (force)`);
-      await admin.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
+
+    if (config.databaseUrl) {
+      const dbName = `twinpad_bench_${Date.now().toString(36)}`;
+      const admin = await openPostgres(config.databaseUrl, { max: 1 });
+      await admin.exec(`create database ${dbName}`);
+      const url = new URL(config.databaseUrl);
+      url.pathname = `/${dbName}`;
+      try {
+        reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }, coldReference));
+      } finally {
+        await admin.exec(`drop database if exists ${dbName} with (force)`);
+        await admin.close();
+      }
+    }
+  } finally {
+    await coldReference.stop();
   }
 
   let multi: InstancesReport | null = null;
