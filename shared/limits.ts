@@ -47,6 +47,8 @@ export const limits = {
    * cannot keep the event loop busy merging.
    */
   compactMinIntervalMs: 5000,
+  /** On shutdown, wait at most this long (ms) for the rooms to compact what they have left. */
+  shutdownCompactMs: 5000,
   /**
    * Group commit: 0 commits the first update at once and batches whatever arrives
    * while that commit is in flight; a positive window waits that long to batch more.

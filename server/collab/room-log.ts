@@ -29,6 +29,8 @@ export class RoomLog {
   compacting: Promise<void> | null = null;
   /** When the last compaction started (performance.now()); -Infinity before the first. */
   private compactedAt = -Infinity;
+  /** The room emptied while a compaction ran: compact what came after it once it ends. */
+  private idleAfter = false;
 
   constructor(
     private readonly docId: string,
@@ -71,10 +73,15 @@ export class RoomLog {
    * one snapshot instead of replaying hundreds of keystrokes. `encode` is the doc's
    * whole state: every row up to lastSeq is in it, and newer, not yet committed
    * content is harmless in a snapshot (updates are idempotent). `settled` runs once
-   * the compaction is over, whatever its outcome.
+   * the compaction is over, whatever its outcome. A room that empties during a busy
+   * compaction gets its idle one right after it (not after a failed one: no loop):
+   * else a restart right after a workshop replayed thousands of keystrokes.
    */
   maybeCompact(whenIdle: boolean, encode: () => Uint8Array, settled: () => void): void {
-    if (this.compacting) return;
+    if (this.compacting) {
+      if (whenIdle) this.idleAfter = true;
+      return;
+    }
     if (whenIdle ? this.rows === 0 : this.rows <= limits.compactAfterRows && this.bytes <= limits.compactAfterBytes) return;
     const hardLimit = this.rows > limits.compactAfterRows * 10 || this.bytes > limits.compactAfterBytes * 10;
     if (!whenIdle && !hardLimit && performance.now() - this.compactedAt < limits.compactMinIntervalMs) return;
@@ -83,6 +90,7 @@ export class RoomLog {
     const uptoSeq = this.lastSeq;
     const rows = this.rows;
     const bytes = this.bytes;
+    let failed = false;
     this.compacting = this.storage
       // The rows held now, when `state` is encoded (a catch-up during the compaction adds rows `state` lacks).
       .compact(this.docId, state, uptoSeq, { snapshotSeq: this.snapshotSeq, rows: new Set(this.held) })
@@ -96,11 +104,17 @@ export class RoomLog {
           this.bytes -= bytes;
           if (done) this.docBytes = state.byteLength + this.bytes;
         },
-        (err) => this.log(`room ${this.docId}: compaction failed`, err),
+        (err) => {
+          failed = true;
+          this.log(`room ${this.docId}: compaction failed`, err);
+        },
       )
       .finally(() => {
         this.compacting = null;
-        settled();
+        const idle = this.idleAfter && !failed;
+        this.idleAfter = false;
+        if (idle) this.maybeCompact(true, encode, settled);
+        if (!this.compacting) settled();
       });
   }
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { limits } from '../../shared/limits';
 import type { Persistence } from './persistence';
 import { localFanout, type Fanout, type Publish } from './fanout';
 import { Room } from './room';
@@ -78,6 +80,14 @@ export class RoomRegistry {
     const rooms = [...this.rooms.values()];
     await Promise.all(rooms.map((r) => r.settle().catch(() => {})));
     for (const conn of [...this.connections]) conn.close(code, reason);
+    // Each room has just emptied and compacts what it has left (COL8), so the next start
+    // loads one snapshot per section. Bounded: a compaction cut short is harmless.
+    const timer = new AbortController();
+    await Promise.race([
+      Promise.all(rooms.map((r) => r.settle().catch(() => {}))),
+      sleep(limits.shutdownCompactMs, undefined, { signal: timer.signal }).catch(() => {}),
+    ]);
+    timer.abort();
     for (const room of rooms) room.closeAll(code, reason);
     this.connections.clear();
     this.rooms.clear();

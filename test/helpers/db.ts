@@ -44,3 +44,15 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const db = await openPGliteFromDump(dump);
   return { db, backend: 'pglite', databaseUrl: undefined, schema: undefined, dispose: () => db.close() };
 }
+
+/** `db` with some methods replaced: a test's view into a command's steps (every statement still runs on the real database). */
+export function instrumented(db: Sql, overrides: Partial<Pick<Sql, 'query' | 'transaction'>>): Sql {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      const own = (overrides as Record<PropertyKey, unknown>)[prop];
+      if (own) return own;
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

@@ -3,8 +3,7 @@ import * as Y from 'yjs';
 import { listDocDeleters } from '../../server/db/doc-clients';
 import { compactDoc } from '../../server/db/doc-compaction';
 import { appendDocUpdates, docLogStats, loadDoc } from '../../server/db/doc-updates';
-import type { Sql } from '../../server/db/sql';
-import { openTestDatabase, type TestDatabase } from '../helpers/db';
+import { instrumented, openTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
  * MI9: with several instances, the state a room compacts from may lack rows
@@ -38,18 +37,6 @@ function entry(key: string, value: string): Uint8Array {
   const u = Y.encodeStateAsUpdate(d);
   d.destroy();
   return u;
-}
-
-/** `t.db` with some methods replaced (the test's view into a compaction's steps; every statement still runs on the real database). */
-function around(overrides: Partial<Pick<Sql, 'query' | 'transaction'>>): Sql {
-  return new Proxy(t.db, {
-    get(target, prop, receiver) {
-      const own = (overrides as Record<PropertyKey, unknown>)[prop];
-      if (own) return own;
-      const value: unknown = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 async function storedEntries(docId: string): Promise<Record<string, unknown>> {
@@ -102,7 +89,7 @@ describe('compaction with several instances', () => {
       { docId, update: b, userId: null },
     ]);
     let late: number | undefined;
-    const db = around({
+    const db = instrumented(t.db, {
       transaction: async (fn) => {
         // Another instance's slower transaction commits a seq below uptoSeq now.
         [late] = await appendDocUpdates(t.db, [{ docId, update: entry('late', 'from C'), userId: null }]);
@@ -162,7 +149,7 @@ describe('compaction in pieces', () => {
     const seqs = await appendDocUpdates(t.db, rows.map((update) => ({ docId, update, userId: null })));
     const log: string[] = [];
     let keystroke: Promise<unknown> | null = null;
-    const db = around({
+    const db = instrumented(t.db, {
       query: async <T extends Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]> => {
         const deleting = text.startsWith('delete from doc_updates');
         if (deleting) log.push(`delete ${text.slice(text.indexOf('in (')).split(',').length}`);

@@ -7,8 +7,8 @@ import { RoomRegistry } from '../../server/collab/rooms';
 import { Connection } from '../../server/collab/connection';
 import { closeCode } from '../../shared/protocol';
 import { limits } from '../../shared/limits';
-import { openTestDatabase, type TestDatabase } from '../helpers/db';
-import type { PreparedStatement } from '../../server/db/sql';
+import { instrumented, openTestDatabase, type TestDatabase } from '../helpers/db';
+import type { PreparedStatement, Sql } from '../../server/db/sql';
 import { decodeMessage, encodeSyncStep2 } from '../../server/collab/protocol';
 import { step1Frame, textUpdate, updateFrame, waitFor } from '../helpers/yclient';
 
@@ -36,14 +36,15 @@ const textOf = (loaded: Awaited<ReturnType<typeof loadDoc>>) => {
 };
 
 /** A fresh section's room with one read-write connection, and a client doc whose updates queue in `sent`. */
-async function writerInNewRoom() {
+async function writerInNewRoom(db: Sql = t.db) {
   const id = await newSection();
-  const committer = new GroupCommitter(t.db);
+  const committer = new GroupCommitter(db);
   const registry = new RoomRegistry(committer, () => {}, () => {});
   const socket = { send() {}, close() {} };
   const [user] = await t.db.query<{ id: string }>(`insert into users (email, name, password_hash, color) values ($1, 'U', 'x', '#000') returning id`, [`u${Math.random()}@example.org`]);
   const stamp = { id: user!.id, name: 'U', color: '#000', partnerId: null, partnerName: null, country: null };
   const conn = new Connection(socket, { userId: user!.id, sessionId: 's', proposalId: 'p', sectionId: id, stamp, access: 'read-write' }, registry.room(id));
+  registry.track(conn); // as the route does: shutdown closes tracked connections
   await conn.open();
   const client = new Y.Doc();
   const sent: Uint8Array[] = [];
@@ -288,6 +289,51 @@ describe('doc log on both backends', () => {
     expect(loaded.updates).toHaveLength(0);
     expect(textOf(loaded)).toBe('y'.repeat(30));
     await registry.shutdown(closeCode.goingAway, 'done');
+  });
+});
+
+describe('what a room leaves in the log', () => {
+  /** Types `count` keystrokes at the end of the client's text through the room, committing as it goes. */
+  async function type(w: Awaited<ReturnType<typeof writerInNewRoom>>, count: number, ch: string) {
+    for (let i = 0; i < count; i++) {
+      w.client.getText('t').insert(w.client.getText('t').length, ch);
+      w.conn.receive(updateFrame(w.sent.shift()!));
+      if (i % 50 === 49) await w.committer.flush();
+    }
+    await w.committer.flush();
+  }
+
+  it('COL8: a room that empties during a busy compaction compacts the rows committed after it before it unloads', async () => {
+    let release: (() => void) | null = null;
+    // The busy compaction waits at its first transaction until the room has emptied.
+    const db = instrumented(t.db, {
+      transaction: async (fn) => {
+        if (release === null) await new Promise<void>((resolve) => (release = resolve));
+        return t.db.transaction(fn);
+      },
+    });
+    const w = await writerInNewRoom(db);
+    await type(w, limits.compactAfterRows + 1, 'a');
+    await waitFor(() => release !== null, 5000, 'the busy compaction started');
+    await type(w, 30, 'b');
+    w.conn.close(closeCode.goingAway, 'bye');
+    expect(w.registry.peek(w.id)?.stateKind).toBe('unloading');
+    release!();
+    await waitFor(() => w.registry.peek(w.id) === undefined, 10_000, 'room unloaded');
+    expect((await docLogStats(t.db, w.id)).rows).toBe(0);
+    const loaded = await loadDoc(t.db, w.id);
+    expect(loaded.updates).toHaveLength(0);
+    expect(textOf(loaded)).toBe('a'.repeat(limits.compactAfterRows + 1) + 'b'.repeat(30));
+    await w.registry.shutdown(closeCode.goingAway, 'done');
+  });
+
+  it('COL11: shutdown waits for each room to compact what it has left, so the next start loads one snapshot', async () => {
+    const w = await writerInNewRoom();
+    await type(w, 40, 'c');
+    expect((await docLogStats(t.db, w.id)).rows).toBe(40);
+    await w.registry.shutdown(closeCode.goingAway, 'restart');
+    expect((await docLogStats(t.db, w.id)).rows).toBe(0);
+    expect(textOf(await loadDoc(t.db, w.id))).toBe('c'.repeat(40));
   });
 });
 
