@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { attributeRows, emptyAttribution, recordDocClients, recordDocDeleters, type Attribution } from './doc-clients';
 import { fromBase64 } from './doc-updates';
+import { pgliteLiteral } from './pglite-wire';
 import type { Sql } from './sql';
 
 /** What a compacting caller's `state` already holds, so storage merges only the rest. */
@@ -118,18 +119,15 @@ async function readSeqs(db: Sql, docId: string, uptoSeq: number): Promise<number
   return row?.seqs ? row.seqs.split(',').map(Number) : [];
 }
 
-/** A whole number safe to write into SQL as it is. */
-function seqLiteral(seq: number): string {
-  if (!Number.isSafeInteger(seq)) throw new Error(`not a seq: ${seq}`);
-  return String(seq);
-}
+/** Seqs as checked SQL literals (each a safe integer), for an `in (...)` list. */
+const seqList = (seqs: readonly number[]) => seqs.map((seq) => pgliteLiteral('int8', seq)).join(', ');
 
 /**
  * The doc's rows up to `uptoSeq` (only the `only` ones when given) in seq order,
  * read as one result row per sender: per-row results are slow in PGlite.
  */
 async function readRows(db: Sql, docId: string, uptoSeq: number, only?: readonly number[]): Promise<LogRow[]> {
-  const filter = only ? `and seq in (${only.map(seqLiteral).join(', ')})` : '';
+  const filter = only ? `and seq in (${seqList(only)})` : '';
   const groups = await db.query<{ userId: string | null; seqs: string; updates: string }>(
     `select user_id as "userId", string_agg(seq::text, ',' order by seq) as seqs, string_agg(encode(update, 'base64'), ',' order by seq) as updates
        from doc_updates where doc_id = $1 and seq <= $2 ${filter} group by user_id`,
@@ -143,7 +141,7 @@ async function readRows(db: Sql, docId: string, uptoSeq: number, only?: readonly
 }
 
 async function deleteRows(db: Sql, docId: string, seqs: readonly number[]): Promise<void> {
-  await db.query(`delete from doc_updates where doc_id = $1 and seq in (${seqs.map(seqLiteral).join(', ')})`, [docId]);
+  await db.query(`delete from doc_updates where doc_id = $1 and seq in (${seqList(seqs)})`, [docId]);
 }
 
 /** Applied into a fresh doc (not Y.mergeUpdates) so deleted content is garbage-collected. */

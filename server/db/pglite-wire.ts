@@ -8,6 +8,17 @@ import type { ParamType, Row } from './sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** bytea's text form (`\x` then hex) through Buffer's codec, for a view into any buffer. */
+export function byteaToHex(bytes: Uint8Array): string {
+  return `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+}
+
+/** bytea's text form back to bytes. */
+export function hexToBytea(text: string): Uint8Array {
+  const buf = Buffer.from(text.slice(2), 'hex');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 /** A `Q` message: type byte, int32 length, the query as a C string. */
 export function simpleQuery(text: string): Uint8Array {
   const body = Buffer.from(`${text}\0`, 'utf8');
@@ -44,7 +55,7 @@ export function pgliteLiteral(type: ParamType, value: unknown): string {
       return `'${value}'`;
     case 'bytea': {
       if (!(value instanceof Uint8Array)) throw new Error('not bytes');
-      return `'\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}'`;
+      return `'${byteaToHex(value)}'`;
     }
     case 'int8':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`not an integer: ${String(value)}`);
@@ -80,10 +91,8 @@ function decodeText(oid: number, text: string): unknown {
       return Number(text);
     case OID_BOOL:
       return text === 't';
-    case OID_BYTEA: {
-      const buf = Buffer.from(text.slice(2), 'hex');
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
+    case OID_BYTEA:
+      return hexToBytea(text);
     default:
       return text;
   }

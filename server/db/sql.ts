@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { pgliteLiteral, readReply, simpleQuery, sqlType } from './pglite-wire';
+import { byteaToHex, hexToBytea, pgliteLiteral, readReply, simpleQuery, sqlType } from './pglite-wire';
 
 /** A row as both drivers return it: column name to value. */
 export type Row = Record<string, unknown>;
@@ -117,19 +117,14 @@ class PGliteSql implements Sql {
  * time (`Array.from(bytes).map(...)`, `parseInt` per pair): a 19 KB snapshot took
  * 4-5 ms to bind, against 1 ms for the whole upsert with this one.
  */
-function byteaToHex(value: unknown): string {
+function serializeBytea(value: unknown): string {
   if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
-  return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-}
-
-function hexToBytea(text: string): Uint8Array {
-  const buf = Buffer.from(text.slice(2), 'hex');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return byteaToHex(value);
 }
 
 const pgliteOptions = {
   parsers: { [pgliteTypes.INT8]: int8ToNumber, [pgliteTypes.BYTEA]: hexToBytea },
-  serializers: { [pgliteTypes.BYTEA]: byteaToHex },
+  serializers: { [pgliteTypes.BYTEA]: serializeBytea },
 };
 
 /**

@@ -52,6 +52,16 @@ async function writerInNewRoom(db: Sql = t.db) {
   return { id, committer, registry, conn, client, sent };
 }
 
+/** Types `count` keystrokes at the end of the client's text through the room, committing as it goes. */
+async function type(w: Awaited<ReturnType<typeof writerInNewRoom>>, count: number, ch: string) {
+  for (let i = 0; i < count; i++) {
+    w.client.getText('t').insert(w.client.getText('t').length, ch);
+    w.conn.receive(updateFrame(w.sent.shift()!));
+    if (i % 50 === 49) await w.committer.flush();
+  }
+  await w.committer.flush();
+}
+
 /** Another connection to `like`'s room as the same user, recording what it is sent and how it is closed. */
 async function joinRoom(registry: RoomRegistry, like: Connection, access: 'read-write' | 'read-only') {
   const frames: Uint8Array[] = [];
@@ -262,12 +272,9 @@ describe('doc log on both backends', () => {
   });
 
   it('COL8: a room compacts its log past the row limit, and a reload has every update', async () => {
-    const { id, committer, registry, conn, client, sent } = await writerInNewRoom();
-    for (let i = 0; i < limits.compactAfterRows + 20; i++) {
-      client.getText('t').insert(client.getText('t').length, 'x');
-      conn.receive(updateFrame(sent.shift()!));
-      if (i % 50 === 0) await committer.flush();
-    }
+    const w = await writerInNewRoom();
+    const { id, registry, client } = w;
+    await type(w, limits.compactAfterRows + 20, 'x');
     await registry.peek(id)!.settle();
     await waitFor(async () => (await docLogStats(t.db, id)).rows < limits.compactAfterRows, 5000, 'compacted');
     expect(textOf(await loadDoc(t.db, id))).toBe(client.getText('t').toString());
@@ -293,16 +300,6 @@ describe('doc log on both backends', () => {
 });
 
 describe('what a room leaves in the log', () => {
-  /** Types `count` keystrokes at the end of the client's text through the room, committing as it goes. */
-  async function type(w: Awaited<ReturnType<typeof writerInNewRoom>>, count: number, ch: string) {
-    for (let i = 0; i < count; i++) {
-      w.client.getText('t').insert(w.client.getText('t').length, ch);
-      w.conn.receive(updateFrame(w.sent.shift()!));
-      if (i % 50 === 49) await w.committer.flush();
-    }
-    await w.committer.flush();
-  }
-
   it('COL8: a room that empties during a busy compaction compacts the rows committed after it before it unloads', async () => {
     let release: (() => void) | null = null;
     // The busy compaction waits at its first transaction until the room has emptied.
