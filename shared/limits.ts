@@ -56,6 +56,21 @@ export const limits = {
   groupCommitWindowMs: 0,
   /** Open sockets re-check their rights within this time after a change. */
   rightsRecheckMs: 1000,
+  /**
+   * The server pings every socket this often (ms) and terminates one that did not
+   * answer the previous ping: a dead socket is dropped within two intervals.
+   */
+  heartbeatMs: 5000,
+  /**
+   * A socket with the Twinpad extension gets a keepalive frame when nothing else was
+   * sent to it for this long (ms), so its client can tell silence from a dead link.
+   */
+  keepaliveMs: 2000,
+  /**
+   * Our client treats an open extension socket that sent nothing for this long (ms)
+   * as dead: it shows offline at once and reconnects. Over twice `keepaliveMs`.
+   */
+  clientSilenceMs: 4000,
 
   titleMaxChars: 200,
   nameMaxChars: 120,

@@ -1,3 +1,6 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+
 /**
  * The y-websocket wire protocol as Twinpad speaks it, and our close codes.
  *
@@ -13,6 +16,43 @@ export const messageType = {
   queryAwareness: 3,
 } as const;
 export type MessageType = (typeof messageType)[keyof typeof messageType];
+
+/**
+ * The Twinpad extension of the y-websocket protocol. Our client offers this WebSocket
+ * subprotocol and the server accepts it; a stock y-websocket client offers none and
+ * speaks exactly the stock protocol (it never receives the frames below).
+ */
+export const twinpadSubprotocol = 'twinpad.1';
+
+/**
+ * Top-level message types the server sends ONLY to sockets that negotiated
+ * `twinpadSubprotocol`; numbers the stock protocol does not use. A client never
+ * sends them (the server closes it with `protocolError`). Each frame is the type,
+ * then one varUint.
+ */
+export const extensionMessageType = {
+  /**
+   * The cumulative count of content frames (sync step 2 and update) this socket sent
+   * that the server has handled and made durable (committed, or with nothing to
+   * store). Sent after the commit, at most once per socket per commit batch.
+   */
+  ack: 100,
+  /** Nothing else was sent to the socket for `limits.keepaliveMs`: the link is alive. Payload 0. */
+  keepalive: 101,
+  /**
+   * The socket's access (`accessCode`), sent before the server's first sync step 1 and
+   * whenever it changes. An upgrade to read-write is followed by a new sync step 1.
+   */
+  access: 102,
+} as const;
+export type ExtensionMessageType = (typeof extensionMessageType)[keyof typeof extensionMessageType];
+
+/** Payload of an access frame. */
+export const accessCode = {
+  readOnly: 0,
+  readWrite: 1,
+} as const;
+export type AccessCode = (typeof accessCode)[keyof typeof accessCode];
 
 /** Sub-types of a sync message (y-protocols/sync). */
 export const syncMessageType = {
@@ -58,3 +98,57 @@ export function isFinalCloseCode(code: number): boolean {
 
 /** The reason text sent with a permission-denied auth message. */
 export const permissionDeniedReason = 'read-only: you cannot edit this section';
+
+/** One extension frame as the server sends it (see `extensionMessageType`). */
+export type ExtensionFrame =
+  | { type: 'ack'; count: number }
+  | { type: 'keepalive' }
+  | { type: 'access'; access: AccessCode };
+
+/** Encodes an extension frame: its type, then one varUint. */
+export function encodeExtensionFrame(frame: ExtensionFrame): Uint8Array {
+  const e = encoding.createEncoder();
+  switch (frame.type) {
+    case 'ack':
+      encoding.writeVarUint(e, extensionMessageType.ack);
+      encoding.writeVarUint(e, frame.count);
+      break;
+    case 'keepalive':
+      encoding.writeVarUint(e, extensionMessageType.keepalive);
+      encoding.writeVarUint(e, 0);
+      break;
+    case 'access':
+      encoding.writeVarUint(e, extensionMessageType.access);
+      encoding.writeVarUint(e, frame.access);
+      break;
+    default: {
+      const never: never = frame;
+      throw new Error(`unknown extension frame ${String(never)}`);
+    }
+  }
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * Reads the rest of an extension frame whose top-level `type` was already read
+ * (y-websocket's message handlers get the decoder past it). Null for another type
+ * or a malformed payload.
+ */
+export function readExtensionFrame(type: number, decoder: decoding.Decoder): ExtensionFrame | null {
+  try {
+    const value = decoding.readVarUint(decoder);
+    switch (type) {
+      case extensionMessageType.ack:
+        return { type: 'ack', count: value };
+      case extensionMessageType.keepalive:
+        return { type: 'keepalive' };
+      case extensionMessageType.access:
+        if (value === accessCode.readOnly || value === accessCode.readWrite) return { type: 'access', access: value };
+        return null;
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
+}

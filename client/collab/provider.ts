@@ -1,10 +1,8 @@
 import * as Y from 'yjs';
-import { WebsocketProvider, messageAuth, messageSync } from 'y-websocket';
+import { WebsocketProvider, messageAuth } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { closeCode } from '../../shared/protocol';
+import { linkProtocols, ProviderLink } from './link';
 
 /**
  * The one owner of a section's Y.Doc + WebsocketProvider + IndexedDB lifecycle.
@@ -50,7 +48,8 @@ export interface CollabClientOptions {
 
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 4000;
-const PROBE_DELAY_MS = 150;
+/** How often the silence watchdog looks at the open socket. */
+const WATCHDOG_MS = 250;
 const RELEASE_GRACE_MS = 1500;
 
 /** Exponential backoff with equal jitter: half fixed, half random. */
@@ -63,17 +62,15 @@ interface Generation {
   readonly doc: Y.Doc;
   readonly provider: WebsocketProvider;
   readonly persistence: IndexeddbPersistence;
+  /** The Twinpad extension: acknowledgements, keepalives, access. */
+  readonly link: ProviderLink;
 }
 
 export class SectionConnection {
   private gen: Generation;
   private status: SectionStatus;
   private readonly listeners = new Set<() => void>();
-  private localSeq = 0;
-  private ackedSeq = 0;
-  /** localSeq at the time each in-flight sync probe was sent, oldest first. */
-  private probes: number[] = [];
-  private probeTimer: ReturnType<typeof setTimeout> | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private attempts = 0;
   private refusals = 0;
@@ -89,6 +86,7 @@ export class SectionConnection {
     this.status = { connection: 'connecting', synced: false, unsynced: 0, readOnly, notice: null, closed: null, generation: 0 };
     this.gen = this.open();
     window.addEventListener('online', this.onBrowserOnline);
+    this.watchdog = setInterval(this.checkSilence, WATCHDOG_MS);
   }
 
   get doc(): Y.Doc {
@@ -109,7 +107,7 @@ export class SectionConnection {
   /** The workspace learned new rights (abilities): stop or resume sending edits. */
   setReadOnly(readOnly: boolean): void {
     if (this.status.readOnly === readOnly) return;
-    this.attachOutgoing(!readOnly);
+    this.gen.link.setWorkspaceReadOnly(readOnly);
     this.update({ readOnly, notice: readOnly ? this.status.notice : null });
   }
 
@@ -138,36 +136,38 @@ export class SectionConnection {
     const provider = new WebsocketProvider(this.opts.url, encodeURIComponent(this.sectionId), doc, {
       connect: false,
       disableBc: true,
+      protocols: linkProtocols,
       // We decide about every reconnect ourselves (jittered backoff, close codes).
       shouldReconnect: () => false,
     });
-    const gen: Generation = { doc, provider, persistence };
+    const link = new ProviderLink(
+      provider,
+      doc,
+      {
+        unsynced: (unsynced) => {
+          if (this.gen === gen) this.update({ unsynced });
+        },
+        synced: () => {
+          if (this.gen === gen) this.onSynced();
+        },
+        // The server holds the socket read-only while our abilities say editable: refetch them.
+        socketReadOnly: () => {
+          if (this.gen === gen) this.onRightsChanged?.();
+        },
+      },
+      (origin) => origin !== persistence,
+    );
+    link.setWorkspaceReadOnly(this.status.readOnly);
+    const gen: Generation = { doc, provider, persistence, link };
     provider.awareness.setLocalStateField('user', { name: this.opts.user.name, color: this.opts.user.color });
 
-    const handleSync = provider.messageHandlers[messageSync];
-    provider.messageHandlers[messageSync] = (encoder, decoder, p, emitSynced, type) => {
-      const kind = decoding.readVarUint(decoding.clone(decoder));
-      handleSync?.(encoder, decoder, p, emitSynced, type);
-      if (kind === syncProtocol.messageYjsSyncStep2 && this.gen === gen) this.onStep2();
-    };
     // The server's permission-denied message precedes close code 4403; the close drives what follows.
     provider.messageHandlers[messageAuth] = () => undefined;
 
-    doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin === provider || origin === persistence || this.gen !== gen) return;
-      this.localSeq++;
-      this.update({ unsynced: this.localSeq - this.ackedSeq });
-      this.scheduleProbe();
-    });
     provider.on('status', ({ status }) => {
       if (this.gen !== gen) return;
-      if (status === 'connected') {
-        this.probes = [];
-        this.update({ connection: 'online', synced: false });
-      } else if (status === 'disconnected') {
-        this.probes = [];
-        this.update({ connection: 'offline', synced: false });
-      }
+      if (status === 'connected') this.update({ connection: 'online', synced: false });
+      else if (status === 'disconnected') this.update({ connection: 'offline', synced: false });
     });
     provider.on('connection-error', () => {
       if (this.gen === gen && this.status.connection === 'connecting') this.update({ connection: 'offline' });
@@ -175,7 +175,6 @@ export class SectionConnection {
     provider.on('closed', (event) => {
       if (this.gen === gen) this.onClosed(event.code);
     });
-    if (this.status.readOnly) this.attachOutgoing(false, provider, doc);
 
     // Connect once the local copy is loaded, so offline edits go out in the first sync.
     void persistence.whenSynced.then(() => {
@@ -185,6 +184,7 @@ export class SectionConnection {
   }
 
   private close(gen: Generation): void {
+    gen.link.destroy();
     gen.provider.destroy();
     gen.persistence.destroy().catch(() => undefined);
     gen.doc.destroy();
@@ -197,17 +197,9 @@ export class SectionConnection {
     await old.persistence.clearData().catch(() => undefined);
     old.doc.destroy();
     if (this.destroyed) return;
-    this.localSeq = 0;
-    this.ackedSeq = 0;
-    this.probes = [];
     this.status = { ...this.status, ...patch, connection: 'connecting', synced: false, unsynced: 0, generation: this.status.generation + 1 };
     this.gen = this.open();
     this.emit();
-  }
-
-  private attachOutgoing(on: boolean, provider = this.gen.provider, doc = this.gen.doc): void {
-    doc.off('update', provider._updateHandler);
-    if (on) doc.on('update', provider._updateHandler);
   }
 
   // ------------------------------------------------------------ close codes
@@ -262,45 +254,27 @@ export class SectionConnection {
     }
   };
 
-  // ------------------------------------------------------------ unsynced changes
+  // ------------------------------------------------------------ link state
+
+  /** The server's sync step 2 arrived on this connection: synced, so the backoff starts over. */
+  private onSynced(): void {
+    this.attempts = 0;
+    this.refusals = 0;
+    this.update({ synced: true });
+  }
 
   /**
-   * A sync step 1 sent after our updates: the server answers with step 2 once it
-   * has handled everything before it on this socket, so its answer acknowledges them.
+   * The silence watchdog: an open socket that sent nothing (not even a keepalive)
+   * for `limits.clientSilenceMs` is dead. Show offline at once, without waiting for
+   * a close event that a dead path may never deliver, drop the socket and reconnect.
    */
-  private scheduleProbe(): void {
-    if (this.probeTimer || this.probes.length > 0 || !this.status.synced) return;
-    this.probeTimer = setTimeout(() => {
-      this.probeTimer = null;
-      this.sendProbe();
-    }, PROBE_DELAY_MS);
-  }
-
-  private sendProbe(): void {
-    const { provider, doc } = this.gen;
-    const ws = provider.ws;
-    if (!provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, messageSync);
-    syncProtocol.writeSyncStep1(encoder, doc);
-    this.probes.push(this.localSeq);
-    ws.send(encoding.toUint8Array(encoder));
-  }
-
-  private onStep2(): void {
-    const acked = this.probes.shift();
-    if (acked === undefined) {
-      // The answer to the provider's own step 1 on connect: we are synced; now confirm our edits.
-      this.attempts = 0;
-      this.refusals = 0;
-      this.update({ synced: true });
-      if (this.localSeq > this.ackedSeq) this.sendProbe();
-      return;
-    }
-    this.ackedSeq = Math.max(this.ackedSeq, acked);
-    this.update({ unsynced: this.localSeq - this.ackedSeq });
-    if (this.localSeq > this.ackedSeq) this.scheduleProbe();
-  }
+  private checkSilence = (): void => {
+    const { provider, link } = this.gen;
+    if (this.destroyed || !link.checkSilence(Date.now())) return;
+    this.update({ connection: 'offline', synced: false });
+    provider.disconnect();
+    this.scheduleReconnect(backoffDelay(this.attempts++));
+  };
 
   // ------------------------------------------------------------ plumbing
 
@@ -317,9 +291,9 @@ export class SectionConnection {
   }
 
   private clearTimers(): void {
-    if (this.probeTimer) clearTimeout(this.probeTimer);
+    if (this.watchdog) clearInterval(this.watchdog);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.probeTimer = null;
+    this.watchdog = null;
     this.reconnectTimer = null;
   }
 }

@@ -1,8 +1,9 @@
 import { limits } from '../../shared/limits';
-import { closeCode } from '../../shared/protocol';
+import { accessCode, closeCode, encodeExtensionFrame } from '../../shared/protocol';
 import { decodeMessage, encodePermissionDenied, ProtocolError, type ClientMessage } from './protocol';
 import type { Room } from './room';
 import type { Access, CollabSocket, Refusal, RoomPeer, UserStamp } from './room-types';
+import { SocketBudget } from './socket-budget';
 
 /** Close reasons are at most 123 bytes on the wire. */
 const MAX_REASON = 120;
@@ -14,28 +15,8 @@ export interface ConnectionInfo {
   sectionId: string;
   stamp: UserStamp;
   access: Access;
-}
-
-/** A token bucket refilled lazily (no timers). */
-class Bucket {
-  private tokens: number;
-  private refilledAt = Date.now();
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
-    this.tokens = burst;
-  }
-
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.perSecond) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+  /** The socket negotiated the Twinpad extension (acks, keepalives, access frames); default no. */
+  extension?: boolean;
 }
 
 /**
@@ -60,6 +41,10 @@ function turnDeadline(): number {
  * budget (shared by every socket) is spent, after at least one frame each: ws
  * hands over every frame of a TCP read in one turn, and a hostile burst must not
  * block every other room. Refusals send permission-denied when due, then close.
+ *
+ * With the Twinpad extension (shared/protocol.ts `twinpadSubprotocol`) it also
+ * acknowledges this socket's content frames once they are durable, sends a
+ * keepalive when the socket was otherwise silent, and tells the socket its access.
  */
 export class Connection implements RoomPeer {
   readonly userId: string;
@@ -67,11 +52,20 @@ export class Connection implements RoomPeer {
   readonly proposalId: string;
   readonly sectionId: string;
   readonly stamp: UserStamp;
+  readonly extension: boolean;
+  /** The transport, through which everything sent to this socket goes (counted for keepalives). */
+  readonly socket: CollabSocket;
   access: Access;
   awarenessClientId: number | null = null;
   sentSync = false;
-  private readonly messages = new Bucket(limits.messageBurst, limits.messagesPerSecond);
-  private readonly syncRequests = new Bucket(limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
+  private readonly budget = new SocketBudget();
+  /** Content frames (sync step 2, update) handled so far; the ack counts them. */
+  private contentFrames = 0;
+  /** Of those, the count known durable, and whether an ack for it is queued. */
+  private durableFrames = 0;
+  private ackQueued = false;
+  /** Something was sent to the socket since the last keepalive tick. */
+  private sentSinceTick = true;
   private readonly inbox: Uint8Array[] = [];
   private inboxBytes = 0;
   /** False until the room is loaded; then frames are handled as they come. */
@@ -80,10 +74,18 @@ export class Connection implements RoomPeer {
   private closed = false;
 
   constructor(
-    readonly socket: CollabSocket,
+    transport: CollabSocket,
     info: ConnectionInfo,
     readonly room: Room,
   ) {
+    this.socket = {
+      send: (frame) => {
+        this.sentSinceTick = true;
+        transport.send(frame);
+      },
+      close: (code, reason) => transport.close(code, reason),
+    };
+    this.extension = info.extension ?? false;
     this.userId = info.userId;
     this.sessionId = info.sessionId;
     this.proposalId = info.proposalId;
@@ -94,6 +96,7 @@ export class Connection implements RoomPeer {
 
   /** Joins the room; resolves once the room is loaded and the socket has its sync step 1. */
   async open(): Promise<void> {
+    this.sendAccess();
     this.room.attach(this);
     try {
       await this.room.whenReady();
@@ -110,8 +113,9 @@ export class Connection implements RoomPeer {
   /** A frame from the socket. */
   receive(frame: Uint8Array): void {
     if (this.closed) return;
-    if (!this.messages.take()) {
-      this.close(closeCode.rateLimited, 'too many messages');
+    const refusal = this.budget.frame();
+    if (refusal) {
+      this.close(closeCode.rateLimited, refusal);
       return;
     }
     this.inboxBytes += frame.byteLength;
@@ -136,6 +140,51 @@ export class Connection implements RoomPeer {
     }
     this.inbox.splice(0, head);
     if (this.inbox.length > 0 && !this.closed) this.resume = setImmediate(() => this.drain());
+  }
+
+  /**
+   * The rights re-check found this read-only socket may now write: tell the client
+   * (extension), then send sync step 1 again; the client's step 2 answer carries
+   * whatever it kept back, and may depend on nothing the room lacks only after it.
+   */
+  upgrade(): void {
+    if (this.closed || this.access === 'read-write') return;
+    this.access = 'read-write';
+    this.sentSync = false;
+    this.sendAccess();
+    if (this.started) this.room.resync(this);
+  }
+
+  /** The keepalive tick (every `limits.keepaliveMs / 2`): an extension socket sent nothing since the last tick gets a keepalive. */
+  keepaliveTick(): void {
+    if (this.closed || !this.extension) return;
+    if (!this.sentSinceTick) this.socket.send(encodeExtensionFrame({ type: 'keepalive' }));
+    this.sentSinceTick = false;
+  }
+
+  private sendAccess(): void {
+    if (!this.extension) return;
+    const access = this.access === 'read-write' ? accessCode.readWrite : accessCode.readOnly;
+    this.socket.send(encodeExtensionFrame({ type: 'access', access }));
+  }
+
+  /**
+   * A content frame was handled: once every update the room accepted so far is
+   * committed, it is durable. Acks are cumulative and coalesced: one per socket
+   * per turn of the event loop, so a commit batch gives one ack, not one per frame.
+   */
+  private handledContent(): void {
+    const count = ++this.contentFrames;
+    if (!this.extension) return;
+    this.room.afterCommitted(() => {
+      this.durableFrames = Math.max(this.durableFrames, count);
+      if (this.ackQueued) return;
+      this.ackQueued = true;
+      setImmediate(() => {
+        this.ackQueued = false;
+        if (!this.closed) this.socket.send(encodeExtensionFrame({ type: 'ack', count: this.durableFrames }));
+      });
+    });
   }
 
   /** The socket closed (either side). */
@@ -177,16 +226,22 @@ export class Connection implements RoomPeer {
 
   private dispatch(message: ClientMessage): Refusal | null {
     switch (message.type) {
-      case 'sync-step1':
-        if (!this.syncRequests.take()) return { code: closeCode.rateLimited, reason: 'too many sync requests' };
+      case 'sync-step1': {
+        const refusal = this.budget.syncRequest();
+        if (refusal) return { code: closeCode.rateLimited, reason: refusal };
         return this.room.syncStep1(this, message.stateVector);
+      }
       case 'sync-step2': {
         const refusal = this.room.applyUpdate(this, message.update);
         this.sentSync = true;
+        if (!refusal) this.handledContent();
         return refusal;
       }
-      case 'update':
-        return this.room.applyUpdate(this, message.update);
+      case 'update': {
+        const refusal = this.room.applyUpdate(this, message.update);
+        if (!refusal) this.handledContent();
+        return refusal;
+      }
       case 'awareness':
         return this.room.awareness.apply(this, message.update);
       case 'query-awareness': {

@@ -7,6 +7,7 @@ import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
+import { SectionLocked } from './persistence';
 import { txOrigin, type Refusal, type RoomPeer, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
@@ -172,6 +173,16 @@ export class Room {
     if (aw) peer.socket.send(aw);
   }
 
+  /** Sends an attached socket the server's sync step 1 again (its rights were upgraded). */
+  resync(peer: RoomPeer): void {
+    if (this.peers.has(peer) && this.state.kind === 'ready') peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+  }
+
+  /** Runs `then` once every update accepted so far is committed: at once when none is pending. */
+  afterCommitted(then: () => void): void {
+    this.order.after(this.order.latest, then);
+  }
+
   /** Removes a socket and its awareness state; unloads when empty and idle. */
   leave(peer: RoomPeer): void {
     if (!this.peers.delete(peer)) return;
@@ -311,14 +322,19 @@ export class Room {
   }
 
   /**
-   * The doc holds content that is not stored (a commit failed, or Yjs was cut short
-   * mid-transaction). Drop the room; what is committed is stored, and clients resend
-   * the rest when they reconnect and sync.
+   * The doc holds content that is not stored (a commit failed or was refused, or Yjs
+   * was cut short mid-transaction). Drop the room; what is committed is stored, and
+   * clients resend the rest when they reconnect and sync. A commit the log refused
+   * because the section is locked (WSH7) closes every socket with 4001: clients
+   * reconnect with their new rights, the next join loads exactly what is stored,
+   * and a server edit waiting on the commit fails with the refusal (a conflict).
    */
   private fail(err: unknown, what = 'commit failed', reason = 'storage failed'): void {
     if (this.state.kind === 'unloaded') return;
-    this.deps.log(`room ${this.docId}: ${what}, closing the room`, err);
-    for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, reason);
+    const locked = err instanceof SectionLocked;
+    if (!locked) this.deps.log(`room ${this.docId}: ${what}, closing the room`, err);
+    const code = locked ? closeCode.rightsChanged : closeCode.internalError;
+    for (const peer of [...this.peers]) peer.socket.close(code, locked ? 'the section is locked' : reason);
     this.peers.clear();
     this.order.clear();
     for (const reject of this.serverEdits) reject(err);

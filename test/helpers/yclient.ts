@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
+import { linkProtocols, ProviderLink } from '../../client/collab/link';
 import { messageType, syncMessageType } from '../../shared/protocol';
 import type { Proposal } from '../../shared/schemas/domain';
 import { ApiClient } from './http';
@@ -47,14 +48,20 @@ export interface StockClient {
   destroy(): void;
 }
 
-/** The stock y-websocket 3 client on `sectionId`, as `user`. */
-export function stockClient(baseUrl: string, sectionId: string, user: { cookie?: string | undefined }, opts: { origin?: string | null; doc?: Y.Doc } = {}): StockClient {
+/** The stock y-websocket 3 client on `sectionId`, as `user` (offering `protocols`, default none). */
+export function stockClient(
+  baseUrl: string,
+  sectionId: string,
+  user: { cookie?: string | undefined },
+  opts: { origin?: string | null; doc?: Y.Doc; protocols?: string[] } = {},
+): StockClient {
   const doc = opts.doc ?? new Y.Doc();
   const origin = opts.origin === null ? undefined : (opts.origin ?? baseUrl);
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', sectionId, doc, {
     WebSocketPolyfill: cookieSocketClass(user.cookie, origin) as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 300,
+    protocols: opts.protocols ?? [],
   });
   const closes: { code: number; reason: string }[] = [];
   const denied: string[] = [];
@@ -74,6 +81,61 @@ export function stockClient(baseUrl: string, sectionId: string, user: { cookie?:
     destroy() {
       provider.destroy();
       doc.destroy();
+    },
+  };
+}
+
+export interface ExtensionClient extends StockClient {
+  /** The browser's link module: acknowledgements, keepalives, access. */
+  link: ProviderLink;
+  /** Local edits the server has not acknowledged as durable. */
+  readonly unsynced: number;
+  /** The server's sync step 2 arrived on the current socket. */
+  readonly synced: boolean;
+  /** Times the silence watchdog dropped the socket. */
+  readonly silences: number;
+}
+
+/**
+ * Our browser client's protocol in Node: the stock y-websocket 3 provider offering
+ * the Twinpad subprotocol, with the browser's ProviderLink (client/collab/link.ts)
+ * for acknowledgements, access and the silence watchdog. Reconnects like the stock
+ * client (the browser's own backoff and close-code handling live in provider.ts).
+ */
+export function extensionClient(
+  baseUrl: string,
+  sectionId: string,
+  user: { cookie?: string | undefined },
+  opts: { origin?: string | null; doc?: Y.Doc; readOnly?: boolean } = {},
+): ExtensionClient {
+  const base = stockClient(baseUrl, sectionId, user, { ...opts, protocols: linkProtocols });
+  let synced = false;
+  let silences = 0;
+  const link = new ProviderLink(base.provider, base.doc, { unsynced: () => {}, synced: () => (synced = true), socketReadOnly: () => {} }, () => true);
+  link.setWorkspaceReadOnly(opts.readOnly ?? false);
+  base.provider.on('status', () => (synced = false));
+  const watchdog = setInterval(() => {
+    if (!link.checkSilence(Date.now())) return;
+    silences++;
+    base.provider.disconnect();
+    base.provider.connect();
+  }, 250);
+  return {
+    ...base,
+    link,
+    get unsynced() {
+      return link.unsynced;
+    },
+    get synced() {
+      return synced;
+    },
+    get silences() {
+      return silences;
+    },
+    destroy() {
+      clearInterval(watchdog);
+      link.destroy();
+      base.destroy();
     },
   };
 }
