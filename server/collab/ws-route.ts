@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { limits } from '../../shared/limits';
-import { closeCode } from '../../shared/protocol';
+import { closeCode, twinpadSubprotocol } from '../../shared/protocol';
 import { authenticate, isAllowedOrigin } from '../auth/middleware';
 import { validateSessionToken } from '../auth/session';
 import type { ServerContext } from '../context';
@@ -21,8 +21,6 @@ import { registerServerEdits } from './server-edits';
 import type { Access, UserStamp } from './room-types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Dead sockets (no pong) are dropped after one interval: one timer for the whole server. */
-const HEARTBEAT_MS = 30_000;
 
 export interface CollabHandle {
   /** Resolves once the upgrade and load statements have run once (see warmUp); listen after it. */
@@ -60,7 +58,13 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
   const observer = observeCollab(ctx, registry);
   registerServerEdits(ctx.events, registry, persistence, fanout.publish);
   const ready = warmUp().catch((err: unknown) => log('collab warm-up failed', err));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxPayloadBytes,
+    perMessageDeflate: false,
+    // Our client offers the Twinpad extension; a stock client offers nothing and gets the stock protocol.
+    handleProtocols: (offered) => (offered.has(twinpadSubprotocol) ? twinpadSubprotocol : false),
+  });
   const alive = new WeakSet<WebSocket>();
   let accepting = true;
 
@@ -133,7 +137,8 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
     return { userId: auth.user.id, sessionId: auth.session.id, proposalId: section.proposalId, sectionId, stamp, access };
   }
 
-  function connect(ws: WebSocket, info: Awaited<ReturnType<typeof admit>>): void {
+  function connect(ws: WebSocket, admitted: Awaited<ReturnType<typeof admit>>): void {
+    const info = { ...admitted, extension: ws.protocol === twinpadSubprotocol };
     const conn = new Connection(
       {
         send: (frame) => {
@@ -163,6 +168,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
     void conn.open();
   }
 
+  /** Dead sockets (no pong since the last ping) are dropped: one timer for the whole server. */
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
@@ -172,8 +178,13 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       alive.delete(ws);
       ws.ping();
     }
-  }, HEARTBEAT_MS);
+  }, limits.heartbeatMs);
   heartbeat.unref();
+  /** Extension sockets that were sent nothing since the last tick get a keepalive: at most `keepaliveMs` of silence. */
+  const keepalive = setInterval(() => {
+    for (const conn of registry.select((c) => c.extension)) conn.keepaliveTick();
+  }, limits.keepaliveMs / 2);
+  keepalive.unref();
 
   const unsubscribe = ctx.events.subscribe((event) => {
     recheck(event).catch((err: unknown) => log('collab rights re-check failed', err));
@@ -224,7 +235,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       const access: Access = can(actor, 'section.edit', section) ? 'read-write' : 'read-only';
       if (access === conn.access) continue;
       if (access === 'read-only') conn.close(closeCode.rightsChanged, 'rights changed');
-      else conn.access = access;
+      else conn.upgrade();
     }
   }
 
@@ -238,6 +249,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       if (!accepting) return;
       accepting = false;
       clearInterval(heartbeat);
+      clearInterval(keepalive);
       unsubscribe();
       await observer.close();
       await registry.shutdown(closeCode.goingAway, 'server going away');
