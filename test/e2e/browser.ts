@@ -4,6 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import * as Y from 'yjs';
 import { afterAll, beforeAll } from 'vitest';
 import { seedWorkshop, type Workshop } from '../helpers/factories';
+import { chromiumPath } from '../helpers/requirements';
 import type { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
@@ -16,9 +17,13 @@ import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 export const artifactsDir = join(process.cwd(), 'test/e2e/artifacts');
 
+/**
+ * Debian's Chromium. A file that launches it declares `// @module-tag needs-chromium`
+ * on a line of its own, so that it is skipped where Chromium is missing (test/helpers/requirements.ts).
+ */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

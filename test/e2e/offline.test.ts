@@ -1,3 +1,4 @@
+// @module-tag needs-chromium
 import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, WebSocketRoute } from 'playwright-core';
 import type { Workshop } from '../helpers/factories';

@@ -1,3 +1,4 @@
+// @module-tag needs-chromium
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { parseConfig } from '../../server/config';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { inject } from 'vitest';
 import { openPostgres } from '../../server/db/sql';
+import { localPostgresUrl } from './requirements';
 
 /**
  * Several Twinpad processes behind one address: real server processes sharing
@@ -10,8 +11,11 @@ import { openPostgres } from '../../server/db/sql';
  * never touches the shared one), and a failover TCP proxy standing in for the
  * reverse proxy. PGlite cannot be shared by two processes, so these tests
  * always run on Postgres: the suite's DATABASE_URL, else the local server.
+ * A file that uses them declares what it needs on lines of their own
+ * (`// @module-tag needs-postgres`, `needs-redis-server` for startRedis,
+ * `needs-redis` for the shared Redis), so that it is skipped where they are missing.
  */
-export const localPostgres = 'postgres://postgres@127.0.0.1:5432/test';
+export const localPostgres = localPostgresUrl;
 
 export interface ScratchDatabase {
   url: string;
@@ -66,6 +70,7 @@ export async function startRedis(): Promise<RedisProcess> {
     exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     let out = '';
     await new Promise<void>((resolve, reject) => {
+      c.once('error', (err) => reject(new Error(`redis-server did not start (${err.message}); see test/helpers/requirements.ts`)));
       c.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('Ready to accept connections')) resolve();

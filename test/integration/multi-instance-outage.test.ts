@@ -1,3 +1,5 @@
+// @module-tag needs-postgres
+// @module-tag needs-redis-server
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadDoc } from '../../server/db/doc-updates';

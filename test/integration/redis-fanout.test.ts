@@ -1,3 +1,4 @@
+// @module-tag needs-redis-server
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
