@@ -1,7 +1,20 @@
 import { limits } from '../../shared/limits';
 import type { Sql } from '../db/sql';
 import { compactDoc, type StateHolds } from '../db/doc-compaction';
-import { appendDocUpdates, loadDoc, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
+import { appendToOpenDocs, loadDoc, refused, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
+import { AppError } from '../errors';
+
+/**
+ * The log refused an update: its section is locked (approved or final) or gone
+ * (WSH6). A conflict for a server edit (a restore); a room that holds the update
+ * drops itself (WSH7).
+ */
+export class SectionLocked extends AppError {
+  constructor(readonly docId: string) {
+    super('conflict', 'The section is locked');
+    this.name = 'SectionLocked';
+  }
+}
 
 /**
  * Group commit: the first update starts a commit at once (after the current
@@ -10,11 +23,12 @@ import { appendDocUpdates, loadDoc, type LoadedDoc, type NewDocUpdate } from '..
  * is in flight goes into the NEXT transaction (one multi-row insert). A window
  * (`limits.groupCommitWindowMs` > 0) delays the first commit to batch more.
  * Promises resolve with each update's seq once its transaction has committed,
- * in enqueue order. One committer per process serves every room.
+ * in enqueue order, or reject with `SectionLocked` for a row the log refused
+ * (the rest of the batch is stored). One committer per process serves every room.
  */
 export interface Persistence {
   load(docId: string): Promise<LoadedDoc>;
-  /** Resolves with the row's seq once committed. */
+  /** Resolves with the row's seq once committed; rejects with `SectionLocked` when the log refuses the row. */
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
   compact(docId: string, state: Uint8Array, uptoSeq: number, holds: StateHolds): Promise<boolean>;
   /** Resolves when everything enqueued so far has committed (or failed). */
@@ -104,8 +118,13 @@ export class GroupCommitter implements Persistence {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.commits++;
       try {
-        const seqs = await appendDocUpdates(this.db, batch);
-        batch.forEach((p, i) => p.resolve(seqs[i] ?? 0));
+        const outcomes = await appendToOpenDocs(this.db, batch);
+        batch.forEach((p, i) => {
+          const outcome = outcomes[i];
+          if (outcome === undefined) p.reject(new Error('the append returned no outcome for a row'));
+          else if (outcome === refused) p.reject(new SectionLocked(p.docId));
+          else p.resolve(outcome);
+        });
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
