@@ -1,3 +1,5 @@
+import type { SnapshotKind } from './db/snapshots';
+
 /**
  * Domain events inside one process. Commands publish them after their
  * transaction commits; rooms re-check socket rights, the event stream forwards
@@ -6,6 +8,20 @@
 export type DomainEvent =
   /** A section's owner, status, flags or due date changed: its sockets re-check their rights. */
   | { type: 'section.changed'; proposalId: string; sectionId: string }
+  /**
+   * `by` restored the section to snapshot `snapshotId` (`snapshotName`); the live text it
+   * replaced is kept in snapshot `backupSnapshotId`. Open editors of the section are told.
+   */
+  | {
+      type: 'section.restored';
+      proposalId: string;
+      sectionId: string;
+      snapshotId: string;
+      snapshotName: string;
+      snapshotKind: SnapshotKind;
+      backupSnapshotId: string;
+      by: { id: string; name: string };
+    }
   /** A member joined, changed role or partner, or was removed: their sockets re-check. */
   | { type: 'member.changed'; proposalId: string; userId: string }
   /** A partner was added, renamed or removed. */

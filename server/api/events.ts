@@ -24,6 +24,10 @@ function translate(e: DomainEvent, proposalId: string, userId: string): { out: S
   switch (e.type) {
     case 'section.changed':
       return { out: { type: 'section', sectionId: e.sectionId }, activity: true, recheck: false };
+    case 'section.restored': {
+      const { sectionId, snapshotId, snapshotName, snapshotKind, backupSnapshotId, by } = e;
+      return { out: { type: 'restored', sectionId, snapshotId, snapshotName, snapshotKind, backupSnapshotId, by }, activity: true, recheck: false };
+    }
     case 'member.changed':
       return { out: { type: 'proposal' }, activity: true, recheck: e.userId === userId };
     case 'partner.changed':

@@ -49,10 +49,10 @@ export function historyRoutes(): Hono<AppEnv> {
     const { id } = params(c, idParamsSchema);
     const { snapshotId } = await jsonBody(c, restoreRequestSchema);
     const ctx = c.get('ctx');
-    const { section, actor } = await restoreSection(ctx, user.id, id, snapshotId);
+    const { section, actor, backupSnapshotId } = await restoreSection(ctx, user.id, id, snapshotId);
     const fresh = (await findSectionById(ctx.db, section.id)) ?? section;
     const stats = (await loadSectionStats(ctx.db, section.proposalId)).get(section.id) ?? { chars: 0, openThreads: 0 };
-    return c.json({ section: presentSection(fresh, actor, stats) });
+    return c.json({ section: presentSection(fresh, actor, stats), backupSnapshotId });
   });
 
   r.get('/sections/:id/changes', async (c) => {

@@ -193,6 +193,7 @@ function parseEnvelope(text: string): Envelope | null {
 /** Every domain event crosses instances (rights re-checks, the proposal event stream, presence); a new type must be listed here. */
 const crossesInstances: Record<DomainEvent['type'], true> = {
   'section.changed': true,
+  'section.restored': true,
   'member.changed': true,
   'partner.changed': true,
   'sessions.ended': true,

@@ -205,6 +205,7 @@ export function attachCollab(server: Server, ctx: ServerContext, opts: CollabOpt
       case 'session.ended':
         for (const c of registry.select((c) => c.sessionId === event.sessionId)) c.close(closeCode.sessionEnded, 'session ended');
         return;
+      case 'section.restored':
       case 'partner.changed':
       case 'comment.changed':
       case 'mention':

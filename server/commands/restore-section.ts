@@ -3,11 +3,13 @@ import { isLocked } from '../../shared/workflow';
 import { applyServerEdit } from '../collab/server-edits';
 import { recordAudit } from '../db/audit';
 import type { SectionRow } from '../db/sections';
-import { findSnapshot, snapshotSectionState } from '../db/snapshots';
+import { findSnapshot, replaceSnapshotSectionState, snapshotSectionState } from '../db/snapshots';
+import { findUserById } from '../db/users';
 import { conflict, notFound } from '../errors';
 import { authorize, loadMemberSection, type Actor } from '../policy';
-import { fragmentName } from '../section-text';
+import { fragmentName, sectionChars } from '../section-text';
 import type { CommandContext } from './create-proposal';
+import { snapshotSection } from './take-snapshot';
 
 /**
  * Restores a section to a snapshot's content as ONE forward edit: every block
@@ -15,6 +17,20 @@ import type { CommandContext } from './create-proposal';
  * blocks are inserted, in one Yjs transaction made on the live room (so
  * connected clients receive it like any other update, persisted first).
  * History is not rewritten and Yjs garbage collection stays on.
+ *
+ * The live text it replaces is kept first, as an automatic section snapshot
+ * (kind `before_restore`, named with the restored snapshot's name; the client
+ * shows "Before restoring <name>"):
+ * 1. a copy of the stored state is written before the live text is touched, so
+ *    the old text is durable whatever happens next;
+ * 2. the restore edit reads the live doc's state in the same Yjs transaction
+ *    that replaces it, so nobody's typing can slip between the two: an update
+ *    the room applied before it is in the copy (and replaced), one after it
+ *    lands on top of the restore;
+ * 3. once the edit has committed (and with it every update the room held
+ *    before it), that exact state replaces the first copy, in the transaction
+ *    that writes the `section.restored` audit event naming both snapshots.
+ * Then every open page of the proposal is told (`section.restored`).
  *
  * Who: the owner partner's editors and the coordinator (the `section.edit`
  * right, judged as if the section were unlocked); others get 403, non-members
@@ -25,7 +41,7 @@ export async function restoreSection(
   userId: string,
   sectionId: string,
   snapshotId: string,
-): Promise<{ section: SectionRow; actor: Actor }> {
+): Promise<{ section: SectionRow; actor: Actor; backupSnapshotId: string }> {
   const { section, actor } = await loadMemberSection(ctx.db, userId, sectionId);
   const snapshot = await findSnapshot(ctx.db, snapshotId);
   if (!snapshot || snapshot.proposalId !== section.proposalId) throw notFound('Snapshot');
@@ -34,11 +50,18 @@ export async function restoreSection(
   authorize(actor, 'section.restore', section);
   if (isLocked(section.status)) throw conflict('The section is locked: reopen it before restoring');
 
+  const { proposalId } = section;
+  const backupSnapshotId = await ctx.db.transaction((tx) =>
+    snapshotSection(tx, { proposalId, sectionId, name: snapshot.name, kind: 'before_restore', createdBy: userId }),
+  );
+
+  const replaced: { state: Uint8Array; chars: number }[] = [];
   const source = new Y.Doc();
   try {
     Y.applyUpdate(source, stored.state);
     const blocks = source.getXmlFragment(fragmentName).toArray().filter((b): b is Y.XmlElement | Y.XmlText => !(b instanceof Y.XmlHook));
     await applyServerEdit(ctx.events, sectionId, userId, (doc) => {
+      replaced.push({ state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc) });
       const live = doc.getXmlFragment(fragmentName);
       if (live.length > 0) live.delete(0, live.length);
       live.insert(0, blocks.map((b) => b.clone()));
@@ -46,13 +69,21 @@ export async function restoreSection(
   } finally {
     source.destroy();
   }
-  await recordAudit(ctx.db, {
-    proposalId: section.proposalId,
-    sectionId,
-    actorId: userId,
-    action: 'section.restored',
-    data: { snapshotId, name: snapshot.name },
+  const exact = replaced[0];
+  if (!exact) throw new Error('the restore edit did not run');
+
+  await ctx.db.transaction(async (tx) => {
+    await replaceSnapshotSectionState(tx, backupSnapshotId, sectionId, exact.state, exact.chars);
+    await recordAudit(tx, {
+      proposalId,
+      sectionId,
+      actorId: userId,
+      action: 'section.restored',
+      data: { snapshotId, name: snapshot.name, backupSnapshotId },
+    });
   });
-  ctx.events.publish({ type: 'section.changed', proposalId: section.proposalId, sectionId });
-  return { section, actor };
+  const by = { id: userId, name: (await findUserById(ctx.db, userId))?.name ?? '' };
+  ctx.events.publish({ type: 'section.restored', proposalId, sectionId, snapshotId, snapshotName: snapshot.name, snapshotKind: snapshot.kind, backupSnapshotId, by });
+  ctx.events.publish({ type: 'section.changed', proposalId, sectionId });
+  return { section, actor, backupSnapshotId };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from './sql';
 
-export type SnapshotKind = 'manual' | 'approval' | 'submission' | 'meeting';
+/** `before_restore`: the live text a restore replaced; its `name` is the restored snapshot's name (data, shown translated). */
+export type SnapshotKind = 'manual' | 'approval' | 'submission' | 'meeting' | 'before_restore';
 
 export interface SnapshotRow {
   id: string;
@@ -66,4 +67,9 @@ export async function snapshotSectionState(db: Sql, snapshotId: string, sectionI
     [snapshotId, sectionId],
   );
   return row ?? null;
+}
+
+/** Replaces a section's stored state in a snapshot its own command has just taken (the restore makes its first copy exact). */
+export async function replaceSnapshotSectionState(db: Sql, snapshotId: string, sectionId: string, state: Uint8Array, chars: number): Promise<void> {
+  await db.query(`update snapshot_sections set state = $3::bytea, chars = $4 where snapshot_id = $1 and section_id = $2`, [snapshotId, sectionId, state, chars]);
 }

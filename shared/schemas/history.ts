@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limits } from '../limits';
 import { idSchema } from './common';
+import { sectionSchema } from './domain';
 
 /**
  * History, meetings and the projector: opening a snapshot read-only, restoring
@@ -27,8 +28,34 @@ export const snapshotSectionResponseSchema = z.object({
   blocks: z.array(textBlockSchema),
 });
 
-/** POST /api/sections/:id/restore {snapshotId} → 200 {section} (a forward edit everyone sees live). */
+/** How a snapshot came to be. `before_restore`: a restore took it automatically, and its `name` is the restored snapshot's name (the client shows "Before restoring <name>"). */
+export const snapshotKindSchema = z.enum(['manual', 'approval', 'submission', 'meeting', 'before_restore']);
+
+/**
+ * POST /api/sections/:id/restore {snapshotId} → 200 {section, backupSnapshotId}: a forward
+ * edit everyone sees live. First, the live text it replaces is kept as an automatic section
+ * snapshot (kind `before_restore`, named with the restored snapshot's name: the client shows
+ * "Before restoring <name>"), whose id is `backupSnapshotId`.
+ */
 export const restoreRequestSchema = z.object({ snapshotId: idSchema }).strict();
+export const restoreResponseSchema = z.object({ section: sectionSchema, backupSnapshotId: z.string() });
+
+/**
+ * The proposal event stream's `restored` event: `by` restored section `sectionId` to snapshot
+ * `snapshotId` (`snapshotName`); the text it replaced is in snapshot `backupSnapshotId`.
+ * Open editors of the section show a banner from it. Ids and names only, never a sentence.
+ */
+export const restoredEventSchema = z.object({
+  type: z.literal('restored'),
+  sectionId: z.string(),
+  snapshotId: z.string(),
+  snapshotName: z.string(),
+  /** The restored snapshot's kind: a `before_restore` one is shown as "Before restoring <name>". */
+  snapshotKind: snapshotKindSchema,
+  backupSnapshotId: z.string(),
+  by: z.object({ id: z.string(), name: z.string() }),
+});
+export type RestoredEvent = z.infer<typeof restoredEventSchema>;
 
 // ---------------------------------------------------------------- diffs
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { limits } from '../limits';
 import { idSchema, sectionStatusSchema } from './common';
 import { auditEventSchema } from './domain';
+import { restoredEventSchema, snapshotKindSchema } from './history';
 
 /**
  * The review loop's contract: comment threads anchored by Yjs relative positions,
@@ -126,6 +127,8 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('focus'), meetingId: z.string(), sectionId: z.string().nullable(), scroll: z.number() }),
   /** You were mentioned in a comment. */
   z.object({ type: z.literal('mention'), sectionId: z.string(), threadId: z.string(), by: z.string() }),
+  /** Someone restored a section to a snapshot; the text it replaced is in an automatic snapshot. */
+  restoredEventSchema,
 ]);
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -164,7 +167,7 @@ export type BoardResponse = z.infer<typeof boardResponseSchema>;
 export const snapshotSchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(['manual', 'approval', 'submission', 'meeting']),
+  kind: snapshotKindSchema,
   sectionId: z.string().nullable(),
   createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   createdAt: z.string(),

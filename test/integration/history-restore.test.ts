@@ -2,15 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   proposalChangesResponseSchema,
+  restoreResponseSchema,
   sectionChangesResponseSchema,
   snapshotSectionResponseSchema,
   type DiffRun,
 } from '../../shared/schemas/history';
 import { sectionResponseSchema } from '../../shared/schemas/domain';
-import { snapshotResponseSchema } from '../../shared/schemas/review';
+import { snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import { auditPageSchema } from '../../shared/schemas/domain';
 import { storedSectionState } from '../../server/commands/take-snapshot';
 import { compactDoc } from '../../server/db/doc-compaction';
+import { textBlocksOfState } from '../../server/history/text-blocks';
+import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { signUp, seedWorkshop, type Workshop } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
@@ -24,7 +27,9 @@ beforeAll(async () => {
   server = await startTestServer();
   w = await seedWorkshop(server);
 });
+const streams: EventStream[] = [];
 afterAll(async () => {
+  for (const s of streams) s.close();
   for (const c of clients) c.destroy();
   await server?.stop();
 });
@@ -128,7 +133,7 @@ describe('history: restore', () => {
   it('HIS2: members open a snapshot\'s section read-only as text blocks; a non-member gets 404', async () => {
     const sectionId = w.proposal.sections[0]!.id;
     const list = await w.reviewer.get(`/api/proposals/${w.proposal.id}/snapshots`);
-    const snap = (list.body as { snapshots: { id: string; name: string }[] }).snapshots.find((s) => s.name === 'Before the rewrite');
+    const snap = snapshotListSchema.parse(list.body).snapshots.find((s) => s.name === 'Before the rewrite' && s.kind === 'manual');
     expect(snap).toBeDefined();
     const res = await w.reviewer.get(`/api/snapshots/${snap!.id}/sections/${sectionId}`);
     expect(res.status).toBe(200);
@@ -141,6 +146,98 @@ describe('history: restore', () => {
     const stranger = await signUp(server);
     expect((await stranger.get(`/api/snapshots/${snap!.id}/sections/${sectionId}`)).status).toBe(404);
     expect((await w.reviewer.get(`/api/snapshots/${snap!.id}/sections/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+  });
+});
+
+/** The stored section's blocks, as text. */
+const storedBlocks = async (sectionId: string) => textBlocksOfState((await storedSectionState(server.ctx.db, sectionId)).state).map((b) => b.text);
+
+describe('history: a restore is safe', () => {
+  it('WSH12: a restore first keeps the live text it replaces as an automatic "before restoring" snapshot, exactly: a stock client typing through the restore has each paragraph either in that snapshot or still live, never both, never neither; the audit event names both snapshots', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.bologna.id, 5);
+    const bruno = track(stockClient(server.url, sectionId, w.editors.bologna));
+    await waitFor(() => bruno.provider.synced, 5000, 'synced');
+    typeParagraph(bruno, 'The text the snapshot keeps.');
+    await waitFor(async () => (await storedText(sectionId)) === fragmentText(bruno.doc), 5000, 'stored');
+    const restoredName = 'Kept for a restore';
+    const snapId = await snapshot(restoredName);
+    bruno.doc.transact(() => bruno.text.delete(0, bruno.text.length));
+    typeParagraph(bruno, 'Live text the restore replaces.');
+
+    // Bruno keeps typing, a paragraph a millisecond (as fast as timers go), while the coordinator restores.
+    const typed: string[] = [];
+    const timer = setInterval(() => {
+      const word = `typed-${String(typed.length + 1).padStart(3, '0')}`;
+      typed.push(word);
+      typeParagraph(bruno, word);
+    }, 1);
+    let res: Awaited<ReturnType<typeof w.coordinator.post>>;
+    try {
+      await waitFor(() => typed.length >= 10, 5000, 'typing started');
+      res = await w.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId });
+      const until = typed.length + 10;
+      await waitFor(() => typed.length >= until, 5000, 'typing went on');
+    } finally {
+      clearInterval(timer);
+    }
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { backupSnapshotId } = restoreResponseSchema.parse(res.body);
+    await waitFor(async () => (await storedText(sectionId)) === fragmentText(bruno.doc), 5000, 'everything stored');
+
+    // The automatic snapshot: a section snapshot by the coordinator, named with the restored snapshot's name.
+    const { snapshots } = snapshotListSchema.parse((await w.editors.bologna.get(`/api/proposals/${w.proposal.id}/snapshots`)).body);
+    const backup = snapshots.find((s) => s.id === backupSnapshotId);
+    expect(backup).toMatchObject({ kind: 'before_restore', name: restoredName, sectionId, createdBy: { id: w.coordinator.user.id } });
+    const held = await w.editors.bologna.get(`/api/snapshots/${backupSnapshotId}/sections/${sectionId}`);
+    expect(held.status).toBe(200);
+    const backupTexts = snapshotSectionResponseSchema.parse(held.body).blocks.map((b) => b.text);
+    const live = await storedBlocks(sectionId);
+
+    // It holds exactly what the restore replaced: the live text, and each paragraph typed before the restore.
+    expect(backupTexts[0]).toBe('Live text the restore replaces.');
+    expect(live).toContain('The text the snapshot keeps.');
+    expect(live).not.toContain('Live text the restore replaces.');
+    const inBackup = backupTexts.slice(1);
+    expect(inBackup).toEqual(typed.slice(0, inBackup.length));
+    const lostOrTwice = typed.filter((word) => inBackup.includes(word) === live.includes(word));
+    expect(lostOrTwice).toEqual([]);
+    expect(live.filter((t) => t !== 'The text the snapshot keeps.')).toEqual(typed.slice(inBackup.length));
+
+    const audit = auditPageSchema.parse((await w.coordinator.get(`/api/proposals/${w.proposal.id}/audit`)).body).events;
+    const restored = audit.find((e) => e.action === 'section.restored' && e.sectionId === sectionId);
+    expect(restored?.data).toMatchObject({ snapshotId: snapId, name: restoredName, backupSnapshotId });
+    expect(restored?.actorId).toBe(w.coordinator.user.id);
+  });
+
+  it('WSH13: every open page of the proposal is told at once: a member\'s event stream gets a `restored` event with the section, who restored, which snapshot, and the automatic one, as ids and names', async () => {
+    const sectionId = await sectionOwnedBy(w.partners.bologna.id, 6);
+    const bruno = track(stockClient(server.url, sectionId, w.editors.bologna));
+    await waitFor(() => bruno.provider.synced, 5000, 'synced');
+    typeParagraph(bruno, 'First words.');
+    await waitFor(async () => (await storedText(sectionId)) === fragmentText(bruno.doc), 5000, 'stored');
+    const snapId = await snapshot('Streamed restore');
+    typeParagraph(bruno, 'Second words.');
+    await waitFor(async () => (await storedText(sectionId)) === fragmentText(bruno.doc), 5000, 'stored again');
+
+    const stream = await openEventStream(server.url, w.editors.bologna.cookie, w.proposal.id);
+    streams.push(stream);
+    expect(stream.status).toBe(200);
+    await waitFor(() => stream.events.length > 0, 5000, 'stream open');
+    const res = await w.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { backupSnapshotId } = restoreResponseSchema.parse(res.body);
+    await waitFor(() => stream.events.some((e) => e.type === 'restored'), 5000, 'restored event');
+    expect(stream.events.filter((e) => e.type === 'restored')).toEqual([
+      {
+        type: 'restored',
+        sectionId,
+        snapshotId: snapId,
+        snapshotName: 'Streamed restore',
+        snapshotKind: 'manual',
+        backupSnapshotId,
+        by: { id: w.coordinator.user.id, name: 'Chiara Coordinator' },
+      },
+    ]);
   });
 });
 

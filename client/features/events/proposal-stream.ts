@@ -9,7 +9,20 @@ import { streamEventSchema, type PresenceUser, type StreamEvent } from '../../..
 export type StreamState = 'connecting' | 'open' | 'closed';
 type Listener = (event: StreamEvent) => void;
 
-const eventTypes = ['section', 'completeness', 'comment', 'proposal', 'presence', 'activity', 'meeting', 'focus', 'mention'] as const satisfies readonly StreamEvent['type'][];
+/** Every event name the server sends (a new one must be listed, or the EventSource never hears it). */
+const eventNames: Record<StreamEvent['type'], true> = {
+  section: true,
+  completeness: true,
+  comment: true,
+  proposal: true,
+  presence: true,
+  activity: true,
+  meeting: true,
+  focus: true,
+  mention: true,
+  restored: true,
+};
+const eventTypes = Object.keys(eventNames);
 
 export class ProposalStream {
   private source: EventSource | null = null;

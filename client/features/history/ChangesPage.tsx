@@ -7,6 +7,7 @@ import type { Snapshot } from '../../../shared/schemas/review';
 import { DiffRuns, PartnerSummary } from './DiffView';
 import { partnerColours } from './diff-runs';
 import { historyApi } from './history-api';
+import { snapshotLabel } from './snapshot-label';
 import { api } from '../../api';
 import { useLoad } from './use-load';
 import './history.css';
@@ -68,7 +69,10 @@ export default function ChangesPage(props: ChangesPageProps) {
 function ChangesView({ proposal, snapshots, changes, meetingName, sectionId }: Loaded & { sectionId: string | null }) {
   const { t } = useI18n();
   const colours = useMemo(() => partnerColours(proposal.partners.map((p) => p.id)), [proposal.partners]);
-  const nameOf = (id: string | null) => snapshots.find((s) => s.id === id)?.name ?? id ?? '';
+  const nameOf = (id: string | null) => {
+    const s = snapshots.find((x) => x.id === id);
+    return s ? snapshotLabel(s, t) : (id ?? '');
+  };
   const heading = meetingName
     ? t('meeting.changes', { name: meetingName })
     : changes.until
@@ -90,7 +94,7 @@ function ChangesView({ proposal, snapshots, changes, meetingName, sectionId }: L
         <select value={changes.since} onChange={(e) => navigate(base + enc(e.target.value))}>
           {wholeProposal.map((s) => (
             <option key={s.id} value={s.id}>
-              {s.name}
+              {snapshotLabel(s, t)}
             </option>
           ))}
         </select>

@@ -8,6 +8,7 @@ import type { Snapshot } from '../../../shared/schemas/review';
 import { useStreamEvents } from '../events/use-proposal-stream';
 import { Field } from '../forms/Field';
 import { historyApi } from './history-api';
+import { snapshotLabel } from './snapshot-label';
 import { useLoad } from './use-load';
 import './history.css';
 
@@ -16,6 +17,7 @@ const kindLabels: Record<Snapshot['kind'], MessageKey> = {
   approval: 'history.kind.approval',
   submission: 'history.kind.submission',
   meeting: 'history.kind.meeting',
+  before_restore: 'restore.kind',
 };
 
 const enc = encodeURIComponent;
@@ -28,7 +30,7 @@ export default function HistoryPage({ proposalId }: { proposalId: string }) {
     return { proposal, snapshots };
   });
   useStreamEvents(proposalId, (e) => {
-    if (e.type === 'meeting') reload();
+    if (e.type === 'meeting' || e.type === 'restored') reload();
   });
 
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
@@ -63,7 +65,7 @@ function SnapshotList({ proposal, snapshots }: { proposal: Proposal; snapshots: 
       {snapshots.map((s) => (
         <li key={s.id} className="card snapshot" data-testid="snapshot" data-snapshot={s.id}>
           <div>
-            <span className="card__title">{s.name}</span> <span className="chip">{t(kindLabels[s.kind])}</span>
+            <span className="card__title">{snapshotLabel(s, t)}</span> <span className="chip">{t(kindLabels[s.kind])}</span>
             {s.sectionId && <span className="muted"> · {sectionName(s.sectionId)}</span>}
             <p className="muted snapshot__meta">{t('history.takenBy', { name: s.createdBy?.name ?? t('activity.someone'), date: date(s.createdAt) })}</p>
           </div>

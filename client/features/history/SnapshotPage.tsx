@@ -5,6 +5,7 @@ import { Link } from '../../router';
 import type { Section } from '../../../shared/schemas';
 import type { Snapshot } from '../../../shared/schemas/review';
 import { historyApi } from './history-api';
+import { snapshotLabel } from './snapshot-label';
 import { TextBlocks } from './TextBlocks';
 import { useLoad } from './use-load';
 import './history.css';
@@ -36,7 +37,7 @@ export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: s
       <p>
         <Link href={`/proposals/${enc(proposal.id)}/history`}>{t('history.back')}</Link>
       </p>
-      <h1>{t('history.readOnly', { name: snapshot.name })}</h1>
+      <h1>{t('history.readOnly', { name: snapshotLabel(snapshot, t) })}</h1>
       {sections.map((s) => (
         <SnapshotSection key={s.id} section={s} snapshot={snapshot} />
       ))}
@@ -48,14 +49,14 @@ function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Sn
   const { t } = useI18n();
   const { state } = useLoad(`${snapshot.id}|${section.id}`, () => historyApi.snapshotSection(snapshot.id, section.id));
   const [confirming, setConfirming] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; message: string; backupSnapshotId?: string } | null>(null);
   const label = `${section.number} ${section.title}`;
 
   async function restore() {
     setConfirming(false);
     try {
-      await historyApi.restore(section.id, snapshot.id);
-      setResult({ ok: true, message: t('history.restored') });
+      const { backupSnapshotId } = await historyApi.restore(section.id, snapshot.id);
+      setResult({ ok: true, message: t('history.restored'), backupSnapshotId });
     } catch (err) {
       setResult({ ok: false, message: t('common.error', { message: err instanceof Error ? err.message : String(err) }) });
     }
@@ -85,6 +86,15 @@ function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Sn
       {result && (
         <p className={`banner ${result.ok ? '' : 'banner--error'}`} role="status" data-testid="restore-result">
           {result.message}
+          {result.backupSnapshotId && (
+            <>
+              {' '}
+              {t('restore.kept')}{' '}
+              <Link href={`/proposals/${enc(section.proposalId)}/history/${enc(result.backupSnapshotId)}`} data-testid="restore-backup-link">
+                {t('restore.snapshotName', { name: snapshotLabel(snapshot, t) })}
+              </Link>
+            </>
+          )}
         </p>
       )}
       {state.status === 'loading' && <p>{t('common.loading')}</p>}

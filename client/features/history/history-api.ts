@@ -3,10 +3,10 @@ import {
   meetingListSchema,
   meetingResponseSchema,
   proposalChangesResponseSchema,
+  restoreResponseSchema,
   sectionChangesResponseSchema,
   snapshotSectionResponseSchema,
 } from '../../../shared/schemas/history';
-import { sectionResponseSchema } from '../../../shared/schemas';
 import { snapshotListSchema, snapshotResponseSchema } from '../../../shared/schemas/review';
 
 const enc = encodeURIComponent;
@@ -23,8 +23,8 @@ export const historyApi = {
   createSnapshot: (proposalId: string, name: string) => call('POST', `/proposals/${enc(proposalId)}/snapshots`, snapshotResponseSchema, { name }),
   snapshotSection: (snapshotId: string, sectionId: string) =>
     call('GET', `/snapshots/${enc(snapshotId)}/sections/${enc(sectionId)}`, snapshotSectionResponseSchema),
-  /** A forward edit everyone sees live. */
-  restore: (sectionId: string, snapshotId: string) => call('POST', `/sections/${enc(sectionId)}/restore`, sectionResponseSchema, { snapshotId }),
+  /** A forward edit everyone sees live; the text it replaces is kept in the automatic snapshot `backupSnapshotId`. */
+  restore: (sectionId: string, snapshotId: string) => call('POST', `/sections/${enc(sectionId)}/restore`, restoreResponseSchema, { snapshotId }),
   sectionChanges: (sectionId: string, since: string, until?: string | null) =>
     call('GET', `/sections/${enc(sectionId)}/changes?${changesQuery(since, until)}`, sectionChangesResponseSchema),
   proposalChanges: (proposalId: string, since: string, until?: string | null) =>

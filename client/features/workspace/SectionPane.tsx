@@ -9,6 +9,7 @@ import { ConnectionPill } from '../connection/ConnectionPill';
 import { Flag } from '../partners/Flag';
 import { Avatars } from '../presence/Avatars';
 import { lockMessage } from './lock';
+import { RestoreBanner } from './RestoreBanner';
 import type { Editor } from '@tiptap/react';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { openThreadCount, useThreads } from '../comments/use-threads';
@@ -101,6 +102,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         </header>
 
         <StatusActions section={section} onSectionChanged={onSectionChanged} />
+        <RestoreBanner key={section.id} proposalId={proposal.id} sectionId={section.id} />
 
         {status.notice === 'refused' && (
           <p className="banner banner--warning" role="alert" data-testid="refused-banner">
