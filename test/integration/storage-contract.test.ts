@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appendDocUpdates, appendToOpenDocs, refused } from '../../server/db/doc-updates';
 import { listMigrations, migrate } from '../../server/db/migrate';
+import { lockSection } from '../../server/db/sections';
 import { openPGlite, openPostgres, type Sql } from '../../server/db/sql';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
+import { waitFor } from '../helpers/yclient';
 
 /**
  * The storage contract: one suite, run on whichever backend this run uses
@@ -136,5 +139,65 @@ describe('json parameters', () => {
     const [row] = await t.db.query<{ a: unknown; b: unknown }>(`select $1::jsonb as a, $2::jsonb as b`, [JSON.stringify([1, 'x']), { k: [2] }]);
     expect(row?.a).toEqual([1, 'x']);
     expect(row?.b).toEqual({ k: [2] });
+  });
+});
+
+describe('the doc log refuses locked sections', () => {
+  async function sectionWithStatus(status: string): Promise<string> {
+    const [p] = await t.db.query<{ id: string }>(`insert into proposals (title, template_id) values ('P', 'cerv-network-of-towns') returning id`);
+    const [pa] = await t.db.query<{ id: string }>(`insert into partners (proposal_id, name, town, country, is_lead) values ($1, 'Bologna', 'Bologna', 'IT', true) returning id`, [p!.id]);
+    const [s] = await t.db.query<{ id: string }>(
+      `insert into sections (proposal_id, key, position, number, title, criterion, min_chars, max_chars, owner_partner_id, status)
+       values ($1, 'k', 1, '1', 'Relevance', 'relevance', 100, 5000, $2, $3) returning id`,
+      [p!.id, pa!.id, status],
+    );
+    return s!.id;
+  }
+  const row = (docId: string, byte: number) => ({ docId, update: Uint8Array.of(byte), userId: null });
+  const logOf = async (docId: string) => (await t.db.query<{ update: Uint8Array }>(`select update from doc_updates where doc_id = $1 order by seq`, [docId])).map((r) => r.update[0]);
+
+  it('WSH6: a batch with rows of open, approved, final and missing sections stores the open ones in order and refuses the others row by row', async () => {
+    const [open, approved, final, other] = await Promise.all([sectionWithStatus('drafting'), sectionWithStatus('approved'), sectionWithStatus('final'), sectionWithStatus('in_review')]);
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const batch = [row(open, 1), row(approved, 2), row(other, 3), row(open, 4), row(final, 5), row(missing, 6), row(approved, 7), row(other, 8)];
+    const outcomes = await appendToOpenDocs(t.db, batch);
+    expect(outcomes.map((o) => (o === refused ? o : 'seq'))).toEqual(['seq', refused, 'seq', 'seq', refused, refused, refused, 'seq']);
+    const seqs = outcomes.filter((o): o is number => o !== refused);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs); // in input order
+    expect(await logOf(open)).toEqual([1, 4]);
+    expect(await logOf(other)).toEqual([3, 8]);
+    for (const id of [approved, final, missing]) expect(await logOf(id)).toEqual([]);
+    // The one-row statement (prepared) refuses too; the strict append throws.
+    expect(await appendToOpenDocs(t.db, [row(approved, 9)])).toEqual([refused]);
+    expect(await appendToOpenDocs(t.db, [row(open, 10)])).toEqual([expect.any(Number)]);
+    await expect(appendDocUpdates(t.db, [row(open, 11), row(final, 12)])).rejects.toThrow(/refused/);
+    expect(await logOf(open)).toEqual([1, 4, 10, 11]);
+  });
+
+  it('WSH6: an append that meets an approval in flight waits for it, then is refused; nothing reaches the log after the approval read it', async () => {
+    const id = await sectionWithStatus('in_review');
+    expect(await appendToOpenDocs(t.db, [row(id, 1)])).toEqual([expect.any(Number)]);
+    let single: Promise<unknown> | null = null;
+    let batch: Promise<unknown> | null = null;
+    const readByApproval = await t.db.transaction(async (tx) => {
+      await lockSection(tx, id);
+      // Issued while the approval holds the row: one row (prepared) and a batch (literals on PGlite, parameters on Postgres).
+      single = appendToOpenDocs(t.db, [row(id, 2)]);
+      batch = appendToOpenDocs(t.db, [row(id, 3), row(id, 4)]);
+      if (t.backend === 'postgres') {
+        // Both are really waiting on the row lock before the approval commits (PGlite runs them after the transaction).
+        const [{ pid }] = (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')) as [{ pid: number }];
+        await waitFor(async () => {
+          const [r] = await t.db.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))', [pid]);
+          return r?.n === 2;
+        }, 10_000, 'both appends blocked by the approval');
+      }
+      await tx.query(`update sections set status = 'approved' where id = $1`, [id]);
+      return (await tx.query<{ update: Uint8Array }>(`select update from doc_updates where doc_id = $1 order by seq`, [id])).map((r) => r.update[0]);
+    });
+    expect(await single).toEqual([refused]);
+    expect(await batch).toEqual([refused, refused]);
+    expect(readByApproval).toEqual([1]);
+    expect(await logOf(id)).toEqual([1]);
   });
 });
