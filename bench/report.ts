@@ -1,5 +1,6 @@
 import type { CommitFloor } from './commit-floor';
 import type { FuzzResult } from './fuzz';
+import { rightsRows, type RightsResult } from './rights';
 import type { CapacityStep, RateResult } from './scenarios';
 
 export interface BackendReport {
@@ -9,6 +10,8 @@ export interface BackendReport {
   capacity: { twinpad: CapacityStep[]; reference: CapacityStep[] };
   cold: { updates: number; twinpadAfterRestartMs: number; twinpadAfterRestartEachMs: number[]; twinpadReloadMedianMs: number; referenceInMemoryMs: number }[];
   fuzz: FuzzResult | null;
+  /** Rights change, approval and meeting focus latencies (`--only rights`), against the 1 s target. */
+  rights: RightsResult | null;
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? (Math.round(n * 100) / 100).toFixed(2) : 'n/a');
@@ -59,6 +62,7 @@ export function printReport(reports: BackendReport[]): void {
       console.log(row([`  (each restart)`, c.twinpadAfterRestartEachMs.map(fmt).join(' / '), '', '', '']));
       console.log(row([`room reload ${c.updates} (median)`, fmt(c.twinpadReloadMedianMs), '', '', '']));
     }
+    if (r.rights) for (const [metric, value, target] of rightsRows(r.rights)) console.log(row([metric, value, '', '', target]));
   }
   console.log('\n(reference cold load is an in-memory load: it keeps nothing across a restart)');
 }

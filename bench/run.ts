@@ -5,7 +5,8 @@
  *   npm run bench                 # full run (PGlite; then Postgres when DATABASE_URL is set)
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
- *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz)
+ *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz, rights)
+ *   npm run bench -- --only rights --quick  # rights change / approval / meeting focus latencies against the 1 s target
  *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
  *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 60 s)
  */
@@ -22,12 +23,13 @@ import { printReport, type BackendReport } from './report';
 import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
 import { measureCommitFloor, openFloorDatabase } from './commit-floor';
 import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
+import { runRights, type RightsResult } from './rights';
 
 const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
 const instances = instancesArg >= 0 ? Number(process.argv[instancesArg + 1]) : 1;
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances takes a whole number >= 1');
-const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold', 'fuzz'] as const;
+const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold', 'fuzz', 'rights'] as const;
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set<string>(onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : scenarioNames);
 for (const name of only) {
@@ -54,6 +56,8 @@ const fuzzFrames = quick ? 20_000 : 1_000_000;
 const fuzzSecondsArg = process.argv.indexOf('--fuzz-seconds');
 const fuzzSeconds = fuzzSecondsArg >= 0 ? Number(process.argv[fuzzSecondsArg + 1]) : 60;
 if (!(fuzzSeconds > 0)) throw new Error('--fuzz-seconds takes a number of seconds');
+/** Samples of each rights latency (owner change, approval, meeting focus). */
+const rightsSamples = quick ? 5 : 10;
 
 const benchStarted = Date.now();
 /** A phase of the run, with the seconds since the start (the whole run must stay under 10 minutes). */
@@ -156,16 +160,18 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>, coldReferen
 
 async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, coldReference: ColdReference): Promise<BackendReport> {
   console.log(`\nTwinpad on ${backend} vs reference y-websocket server`);
-  const floorDatabase = openFloorDatabase(env);
-  floorDatabase.catch(() => {}); // awaited below; a failed start must not leave it unhandled
+  // The commit floor serves the load scenarios; `--only rights` alone skips it (it measures no load).
+  const floorWanted = [...only].some((s) => s !== 'rights');
+  const floorDatabase = floorWanted ? openFloorDatabase(env) : null;
+  floorDatabase?.catch(() => {}); // awaited below; a failed start must not leave it unhandled
   let twinpadServer: ServerProcess = await startTwinpad('twinpad', env);
   const reference = await startReference();
   try {
     const gaps = rateSpecs
       .filter((s) => only.has(s.scenario))
       .map((s) => ({ label: s.scenario, gapMs: Math.max(1, Math.round(1000 / (s.editsPerSecond * s.sections * s.clientsPerSection))) }));
-    phase(`commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
-    const floor = await measureCommitFloor(await floorDatabase, gaps);
+    if (floorDatabase) phase(`commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
+    const floor = floorDatabase ? await measureCommitFloor(await floorDatabase, gaps) : [];
     const seed = await seedTwinpad(twinpadServer, 100);
     const pair: Pair = {
       twinpad: twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie),
@@ -186,7 +192,12 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
       // The last two seeded sections: the fuzzed room and the one that keeps editing.
       fuzz = await runFuzz(pair.twinpad, { frames: fuzzFrames, maxSeconds: fuzzSeconds });
     }
-    return { backend, floor, rates, capacity: cap, cold, fuzz };
+    let rights: RightsResult | null = null;
+    if (only.has('rights')) {
+      phase(`rights: ${rightsSamples} owner changes, approvals and meeting focus moves, each to its event`);
+      rights = await runRights(pair.twinpad.url, rightsSamples);
+    }
+    return { backend, floor, rates, capacity: cap, cold, fuzz, rights };
   } finally {
     await twinpadServer.stop();
     await reference.stop();
