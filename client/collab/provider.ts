@@ -3,6 +3,9 @@ import { WebsocketProvider, messageAuth } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { closeCode } from '../../shared/protocol';
 import { linkProtocols, ProviderLink } from './link';
+import { fragmentBlocks } from '../features/present/fragment-blocks';
+import { unsavedPassages, type UnsavedReason, type UnsavedWords } from './unsaved-words';
+import type { TextBlock } from '../../shared/schemas/history';
 
 /**
  * The one owner of a section's Y.Doc + WebsocketProvider + IndexedDB lifecycle.
@@ -29,6 +32,8 @@ export interface SectionStatus {
   readonly closed: { readonly code: number } | null;
   /** Bumped whenever the document is replaced (after dropping the local copy). */
   readonly generation: number;
+  /** Words of a dropped local copy that the server never stored, kept for their author until dismissed. */
+  readonly unsaved?: UnsavedWords | null;
 }
 
 export interface LocalUser {
@@ -115,6 +120,11 @@ export class SectionConnection {
     this.update({ notice: null });
   }
 
+  /** The author copied or posted the unsaved words, or let them go. */
+  dismissUnsaved(): void {
+    this.update({ unsaved: null });
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -193,13 +203,32 @@ export class SectionConnection {
   /** Drop the local copy (memory and IndexedDB) and resync from the server. */
   private async replaceDocument(patch: Partial<SectionStatus>): Promise<void> {
     const old = this.gen;
+    // Read the copy before it goes; what the server lacks is known once its state is here.
+    const before = fragmentBlocks(old.doc.getXmlFragment('default'));
+    const reason: UnsavedReason = this.status.notice === 'rights-changed' ? 'rights-changed' : 'refused';
     old.provider.destroy();
     await old.persistence.clearData().catch(() => undefined);
     old.doc.destroy();
     if (this.destroyed) return;
     this.status = { ...this.status, ...patch, connection: 'connecting', synced: false, unsynced: 0, generation: this.status.generation + 1 };
     this.gen = this.open();
+    this.keepUnsaved(this.gen, before, reason);
     this.emit();
+  }
+
+  /** Once `gen` has the server's state, keep the text of `before` the server lacks (added to any not yet dismissed). */
+  private keepUnsaved(gen: Generation, before: readonly TextBlock[], reason: UnsavedReason): void {
+    if (before.every((b) => b.text.trim() === '')) return;
+    const onSync = (synced: boolean) => {
+      if (!synced) return;
+      gen.provider.off('sync', onSync);
+      if (this.gen !== gen || this.destroyed) return;
+      const passages = unsavedPassages(before, fragmentBlocks(gen.doc.getXmlFragment('default')));
+      if (passages.length === 0) return;
+      const earlier = this.status.unsaved?.passages ?? [];
+      this.update({ unsaved: { reason, passages: [...earlier, ...passages], at: Date.now() } });
+    };
+    gen.provider.on('sync', onSync);
   }
 
   // ------------------------------------------------------------ close codes

@@ -15,6 +15,8 @@ import { CommentsPanel } from '../comments/CommentsPanel';
 import { openThreadCount, useThreads } from '../comments/use-threads';
 import { SectionMeter } from '../completeness/SectionMeter';
 import { StatusActions } from '../review/StatusActions';
+import { UnsavedWordsNotice } from './UnsavedWordsNotice';
+import { isLocked } from '../../../shared/workflow';
 
 export interface SectionPaneProps {
   proposal: Proposal;
@@ -114,6 +116,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
             {t('lock.tooLarge')}
           </p>
         )}
+        <UnsavedWordsNotice key={section.id} conn={conn} unsaved={status.unsaved ?? null} userId={user.id} sectionId={section.id} locked={isLocked(section.status)} />
         {status.closed && (
           <p className="banner banner--error" role="alert">
             {t('lock.closed', { code: status.closed.code })}
