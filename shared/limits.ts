@@ -65,7 +65,7 @@ export const limits = {
    * A socket with the Twinpad extension gets a keepalive frame when nothing else was
    * sent to it for this long (ms), so its client can tell silence from a dead link.
    */
-  keepaliveMs: 2000,
+  keepaliveMs: 1500,
   /**
    * Our client treats an open extension socket that sent nothing for this long (ms)
    * as dead: it shows offline at once and reconnects. Over twice `keepaliveMs`.

@@ -343,3 +343,81 @@ describe('acknowledgement schedule against the real limits (simulated clock)', (
     expect(now).toBeLessThan(10_000);
   });
 });
+
+describe('the client ack bookkeeping (ack-tracker)', () => {
+  it('WSH2: acks map to edits exactly: step 2 confirms every edit before it, updates after it one by one, updates before it only with it', () => {
+    const t = new AckTracker();
+    t.localEdit(); // typed offline: only a sync step 2 carries it
+    t.opened(0, true);
+    t.access(accessCode.readWrite);
+    t.sentUpdate(t.localEdit()); // sent before our step 2: may wait on the server for edit 1
+    t.sentStep2(); // carries edits 1 and 2
+    t.sentUpdate(t.localEdit());
+    t.sentUpdate(t.localEdit());
+    expect(t.unsynced).toBe(4);
+    t.acked(1); // the early update alone: not confirmed on its own
+    expect(t.unsynced).toBe(4);
+    t.acked(2); // the step 2
+    expect(t.unsynced).toBe(2);
+    t.acked(4);
+    expect(t.unsynced).toBe(0);
+    t.acked(9); // more than was sent: never confirms anything it did not send
+    t.localEdit();
+    expect(t.unsynced).toBe(1);
+  });
+
+  it('WSH2: a socket that closes loses its unacknowledged frames; the next sync step 2 confirms them', () => {
+    const t = new AckTracker();
+    t.opened(0, true);
+    t.sentStep2();
+    t.acked(1);
+    t.sentUpdate(t.localEdit());
+    t.sentUpdate(t.localEdit());
+    t.closed();
+    t.acked(2); // a late ack of the old socket is ignored
+    expect(t.unsynced).toBe(2);
+    t.opened(10, true);
+    t.sentStep2();
+    t.acked(1);
+    expect(t.unsynced).toBe(0);
+  });
+
+  it('WSH4: edits are sent only while the socket is read-write and the workspace allows editing; after an upgrade the step 2 confirms what was kept back', () => {
+    const t = new AckTracker();
+    t.opened(0, true);
+    t.access(accessCode.readOnly);
+    expect(t.maySendUpdates()).toBe(false);
+    expect(t.socketBehindWorkspace).toBe(true);
+    t.sentStep2();
+    t.acked(1);
+    t.localEdit(); // kept back
+    t.access(accessCode.readWrite);
+    expect(t.maySendUpdates()).toBe(true);
+    t.sentUpdate(t.localEdit()); // the first keystroke after the upgrade, before our new step 2
+    t.sentStep2();
+    t.acked(2);
+    expect(t.unsynced).toBe(2);
+    t.acked(3);
+    expect(t.unsynced).toBe(0);
+    t.setWorkspaceReadOnly(true);
+    expect(t.maySendUpdates()).toBe(false);
+    // Stock protocol: no access frame, the workspace's abilities decide.
+    const stock = new AckTracker();
+    stock.opened(0, false);
+    expect(stock.maySendUpdates()).toBe(true);
+  });
+
+  it('WSH3: an extension socket silent for clientSilenceMs is reported; a stock socket never is', () => {
+    const t = new AckTracker();
+    t.opened(0, true);
+    t.heard(1000);
+    expect(t.poll(1000 + limits.clientSilenceMs - 1)).toBeNull();
+    expect(t.poll(1000 + limits.clientSilenceMs)).toEqual({ kind: 'silent' });
+    const stock = new AckTracker();
+    stock.opened(0, false);
+    expect(stock.poll(10 * limits.clientSilenceMs)).toBeNull();
+    // Over twice the keepalive, and offline is shown within 5 s of the last frame (the watchdog looks every 250 ms).
+    expect(limits.clientSilenceMs).toBeGreaterThan(2 * limits.keepaliveMs);
+    expect(limits.clientSilenceMs + 250).toBeLessThanOrEqual(5000);
+  });
+});
