@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import * as Y from 'yjs';
-import { snapshotListSchema } from '../../shared/schemas/review';
+import { restoreResponseSchema } from '../../shared/schemas/history';
+import { snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import type { Workshop } from '../helpers/factories';
 import type { TestServer } from '../helpers/server';
-import { collectErrors, screenshot, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
+import { collectErrors, editorOf, editorText, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 let server: TestServer;
 let browser: Browser;
@@ -102,6 +103,56 @@ describe('history in Chromium', () => {
       await revCtx.close();
     } finally {
       bruno.destroy();
+    }
+  });
+
+  it('WSH13: an editor has the section open; the coordinator restores a snapshot; the editor\'s page shows a banner naming the coordinator and the snapshot, and its link opens the automatic snapshot holding the text the restore replaced', async () => {
+    const section = w.proposal.sections.filter((s) => s.ownerPartnerId === w.partners.bologna.id)[1];
+    if (!section) throw new Error('no second Bologna section');
+    const ctx = await signedInContext(browser, server.url, w.editors.bologna);
+    const page = await ctx.newPage();
+    const errors = collectErrors(page);
+    const reader = await serverReader(server.url, section.id, w.coordinator);
+    try {
+      // Bruno writes a morning draft; the coordinator names a snapshot of it.
+      await page.goto(sectionUrl(w.proposal.id, section.id));
+      await editorOf(page).waitFor();
+      await page.getByTestId('connection-pill').and(page.locator('[data-state="online"]')).waitFor();
+      await editorOf(page).click();
+      await page.keyboard.type('Morning draft of the plan.');
+      await waitFor(() => reader.textNow().includes('Morning draft of the plan.'), 10_000, 'draft stored');
+      const snap = await w.coordinator.post(`/api/proposals/${w.proposal.id}/snapshots`, { name: 'Morning draft' });
+      expect(snap.status).toBe(201);
+      const snapId = snapshotResponseSchema.parse(snap.body).snapshot.id;
+
+      // Bruno goes on writing; then the coordinator restores the morning draft (through the API).
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type(' Afternoon edits by Bruno.');
+      await waitFor(() => reader.textNow().includes('Afternoon edits by Bruno.'), 10_000, 'afternoon stored');
+      expect(await page.getByTestId('restore-banner').count()).toBe(0);
+      const res = await w.coordinator.post(`/api/sections/${section.id}/restore`, { snapshotId: snapId });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+
+      // Bruno's page: the restored text, and a banner saying who restored what.
+      await waitFor(async () => !(await editorText(page)).includes('Afternoon edits'), 10_000, 'editor shows the restored text');
+      expect(await editorText(page)).toContain('Morning draft of the plan.');
+      const banner = page.getByTestId('restore-banner');
+      await banner.waitFor({ timeout: 10_000 });
+      expect(await banner.textContent()).toContain('Chiara Coordinator restored this section to the snapshot “Morning draft”.');
+      await screenshot(page, 'restore-banner');
+      const { backupSnapshotId } = restoreResponseSchema.parse(res.body);
+
+      // Its link opens the automatic snapshot: "Before restoring “Morning draft”", holding Bruno's afternoon text.
+      await banner.getByRole('link', { name: 'Open the text from before the restore' }).click();
+      await page.getByTestId('snapshot-view').waitFor({ timeout: 10_000 });
+      expect(new URL(page.url()).pathname).toBe(`/proposals/${w.proposal.id}/history/${backupSnapshotId}`);
+      await page.getByRole('heading', { name: 'Snapshot “Before restoring “Morning draft”” (read-only)' }).waitFor({ timeout: 10_000 });
+      const kept = page.locator(`[data-testid="snapshot-section"][data-section="${section.id}"]`);
+      await kept.filter({ hasText: 'Morning draft of the plan. Afternoon edits by Bruno.' }).waitFor({ timeout: 10_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      reader.destroy();
+      await ctx.close();
     }
   });
 });
