@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { constants as fsConstants, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { byteaToHex, hexToBytea, pgliteLiteral, readReply, simpleQuery, sqlType } from './pglite-wire';
 
 /** A row as both drivers return it: column name to value. */
@@ -65,6 +66,8 @@ class PGliteSql implements Sql {
   constructor(
     private readonly db: PGliteLike,
     private readonly owner: PGlite | null,
+    /** The data dir's lock, released when this database closes. */
+    private readonly lock: DataDirLock | null = null,
   ) {}
 
   async query<T extends Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -108,7 +111,11 @@ class PGliteSql implements Sql {
   }
 
   async close(): Promise<void> {
-    if (this.owner && !this.owner.closed) await this.owner.close();
+    try {
+      if (this.owner && !this.owner.closed) await this.owner.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 
@@ -127,17 +134,81 @@ const pgliteOptions = {
   serializers: { [pgliteTypes.BYTEA]: serializeBytea },
 };
 
+/** How a data dir was opened: an existing cluster, restored from a cached image, or made by initdb. */
+export type DataDirOpening = 'opened' | 'restored' | 'initialised';
+
+export interface OpenedPGlite {
+  sql: Sql;
+  opening: DataDirOpening;
+  /** This process's hold on the data dir (released by `sql.close()`). */
+  lock: DataDirLock;
+}
+
+export interface OpenPGliteOptions {
+  /** A cleanly closed, migrated data dir (see pglite-image.ts) to copy when the dir holds no cluster yet. */
+  image?: string | null;
+}
+
+/** Present while a new data dir is being copied from the image; a copy cut short is started again. */
+const RESTORING = 'twinpad.restoring';
+const ours = (f: string) => f.startsWith('twinpad.lock');
+
+/** A data dir is new while it holds nothing but our lock, or a copy from the image that was cut short. */
+function isNewDataDir(dataDir: string): boolean {
+  const entries = readdirSync(dataDir);
+  if (!entries.includes(RESTORING)) return entries.every(ours);
+  for (const f of entries) if (!ours(f)) rmSync(join(dataDir, f), { recursive: true, force: true });
+  return true;
+}
+
+/** Copies the image into `dataDir`, PG_VERSION last: only a complete copy looks like a cluster. */
+function copyImage(image: string, dataDir: string): void {
+  writeFileSync(join(dataDir, RESTORING), '');
+  // A copy-on-write clone where the filesystem offers one, else a plain copy.
+  const mode = fsConstants.COPYFILE_FICLONE;
+  cpSync(image, dataDir, { recursive: true, mode, filter: (src) => src !== join(image, 'PG_VERSION') });
+  copyFileSync(join(image, 'PG_VERSION'), join(dataDir, 'PG_VERSION'), mode);
+  rmSync(join(dataDir, RESTORING));
+}
+
 /**
- * Opens (creating if needed) an embedded database in `dataDir`. Creating one runs
- * initdb inside the WASM heap, which never shrinks: the process held about 860 MB
- * afterwards, against about 460 MB when it opens the same cluster again. So a
- * fresh cluster is closed and reopened once (about 0.7 s, on the first start only).
+ * Opens (creating if needed) an embedded database in `dataDir`, holding the dir's
+ * lock first: a second process on one PGlite data dir corrupts it, so this throws
+ * DataDirBusyError while another live process holds it.
+ *
+ * A new dir starts as a copy of `image` when one is given (about 0.5-1 s with the
+ * open), else is made by initdb (about 3-4 s). initdb runs inside the WASM heap,
+ * which never shrinks: the process held about 860 MB afterwards, against about
+ * 360-460 MB when it opens a cluster made before. So a fresh cluster is closed and
+ * reopened once.
  */
-export async function openPGlite(dataDir: string): Promise<Sql> {
+export async function openPGliteDataDir(dataDir: string, opts: OpenPGliteOptions = {}): Promise<OpenedPGlite> {
   mkdirSync(dataDir, { recursive: true });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await PGlite.create(dataDir, pgliteOptions)).close();
-  const db = await PGlite.create(dataDir, pgliteOptions);
-  return new PGliteSql(db, db);
+  const lock = acquireDataDirLock(dataDir);
+  try {
+    let opening: DataDirOpening = 'opened';
+    let db: PGlite;
+    if (existsSync(join(dataDir, 'PG_VERSION'))) {
+      db = await PGlite.create(dataDir, pgliteOptions);
+    } else if (opts.image && existsSync(join(opts.image, 'PG_VERSION')) && isNewDataDir(dataDir)) {
+      opening = 'restored';
+      copyImage(opts.image, dataDir);
+      db = await PGlite.create(dataDir, pgliteOptions);
+    } else {
+      opening = 'initialised';
+      await (await PGlite.create(dataDir, pgliteOptions)).close();
+      db = await PGlite.create(dataDir, pgliteOptions);
+    }
+    return { sql: new PGliteSql(db, db, lock), opening, lock };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/** Opens (creating by initdb if needed) an embedded database in `dataDir`; see openPGliteDataDir. */
+export async function openPGlite(dataDir: string, opts: OpenPGliteOptions = {}): Promise<Sql> {
+  return (await openPGliteDataDir(dataDir, opts)).sql;
 }
 
 /** Opens an in-memory database from a `dumpDataDir()` image (tests clone a migrated template). */
