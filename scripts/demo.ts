@@ -1,224 +1,139 @@
 /**
- * npm run demo: seeds a populated proposal on the embedded database (DATA_DIR,
- * default ./data; or DATABASE_URL) through the real server code and HTTP API,
- * writes some drafted section text through a stock y-websocket client, and
- * prints the logins. Running it again finds the demo and only prints them.
+ * npm run demo: seeds a populated proposal and prints where to open it and the
+ * logins. Safe while the server runs and safe to repeat:
+ * - a server holding the PGlite data dir (DATA_DIR, default ./data) announces its
+ *   address in the dir's lock; the demo seeds THROUGH that server (HTTP API and a
+ *   stock y-websocket client), never opening the data dir itself;
+ * - with DATABASE_URL, a server answering on PORT is used the same way;
+ * - otherwise the demo runs the server code in-process for the time it takes;
+ * - a data dir held by a process that serves nothing (a server still starting
+ *   after a minute, another tool) is refused with a message naming it.
+ * Every step looks first, so a second run finds the demo and duplicates nothing.
  */
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { configFromProcess } from '../server/config';
+import { configFromProcess, type Config } from '../server/config';
+import { dataDirHolder, DataDirBusyError } from '../server/db/data-dir-lock';
+import { migrate } from '../server/db/migrate';
+import { ensurePGliteImage, pgliteImagePath } from '../server/db/pglite-image';
+import { openPGliteDataDir, openPostgres, type Sql } from '../server/db/sql';
 import { startServer } from '../server/server';
-import { userResponseSchema, type Locale, type Role } from '../shared/schemas';
-import {
-  invitationAcceptedSchema,
-  invitationCreatedSchema,
-  partnerResponseSchema,
-  proposalListSchema,
-  proposalResponseSchema,
-  type PartnerInput,
-  type Proposal,
-} from '../shared/schemas/domain';
+import { PASSWORD, partnerInputs, users } from './demo-data';
+import { seedDemo, type SeedResult } from './demo-seed';
 
-const PASSWORD = 'twinpad-demo-2026';
-const TITLE = 'NTT+ Network of Towns: young people in the Arctic and the Mediterranean';
+/** Where to seed: a server that is running already, or one of our own in this process. */
+type Target = { kind: 'running'; url: string; origin: string; pid: number | null } | { kind: 'own' };
 
-interface DemoUser {
-  key: 'coordinator' | 'bologna' | 'lulea' | 'laCoruna' | 'helsinki' | 'reviewer';
-  name: string;
-  email: string;
-  locale: Locale;
-  partner: PartnerKey;
-  role: Role;
-}
-type PartnerKey = 'bologna' | 'lulea' | 'laCoruna' | 'helsinki';
+class Refusal extends Error {}
 
-const partnerInputs: Record<PartnerKey, PartnerInput> = {
-  bologna: { name: 'Comune di Bologna', town: 'Bologna', country: 'IT', kind: 'municipality' },
-  lulea: { name: 'Luleå kommun', town: 'Luleå', country: 'SE', kind: 'municipality' },
-  laCoruna: { name: 'Concello da Coruña', town: 'La Coruña', country: 'ES', kind: 'municipality' },
-  helsinki: { name: 'Helsingin kaupunki', town: 'Helsinki', country: 'FI', kind: 'municipality' },
-};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const users: DemoUser[] = [
-  { key: 'coordinator', name: 'Chiara Bianchi', email: 'chiara@bologna.demo', locale: 'it', partner: 'bologna', role: 'coordinator' },
-  { key: 'bologna', name: 'Marco Ferri', email: 'marco@bologna.demo', locale: 'it', partner: 'bologna', role: 'editor' },
-  { key: 'lulea', name: 'Lena Nilsson', email: 'lena@lulea.demo', locale: 'sv', partner: 'lulea', role: 'editor' },
-  { key: 'laCoruna', name: 'Carmen Varela', email: 'carmen@coruna.demo', locale: 'es', partner: 'laCoruna', role: 'editor' },
-  { key: 'helsinki', name: 'Heikki Virtanen', email: 'heikki@helsinki.demo', locale: 'fi', partner: 'helsinki', role: 'editor' },
-  { key: 'reviewer', name: 'Rita Berg', email: 'rita@review.demo', locale: 'en', partner: 'helsinki', role: 'reviewer' },
-];
-
-/** Drafted text by section position: paragraphs, and which partner owns it. */
-const drafts: { index: number; owner: PartnerKey; paragraphs: string[] }[] = [
-  {
-    index: 0,
-    owner: 'bologna',
-    paragraphs: [
-      'NTT+ brings together four towns at the two ends of Europe, Bologna, Luleå, La Coruña and Helsinki, to give young people a real voice in local decisions.',
-      'Over 24 months the partners hold four transnational meetings, each hosted by one town, where young citizens, officials and NGOs work on shared challenges: youth employment, renewable energy and inclusion.',
-    ],
-  },
-  {
-    index: 1,
-    owner: 'lulea',
-    paragraphs: [
-      'Luleå and Helsinki face long winters and a shrinking young population; Bologna and La Coruña face youth unemployment above the national average.',
-      'The network builds on the twinning links of the 2010 NTT+ meetings and turns them into a lasting structure for youth participation.',
-    ],
-  },
-  {
-    index: 2,
-    owner: 'laCoruna',
-    paragraphs: ['Each meeting ends with a public citizens’ forum. Results are published in the four languages of the partnership.'],
-  },
-  { index: 3, owner: 'helsinki', paragraphs: [] },
-];
-
-class Session {
-  cookie: string | undefined;
-  constructor(readonly base: string) {}
-
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const c of res.headers.getSetCookie()) this.cookie = c.split(';')[0];
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
-  }
-
-  async expect(method: string, path: string, status: number, body?: unknown): Promise<unknown> {
-    const res = await this.call(method, path, body);
-    if (res.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${res.status} ${JSON.stringify(res.json)}`);
-    return res.json;
-  }
-}
-
-async function signUpOrIn(base: string, u: DemoUser): Promise<Session> {
-  const s = new Session(base);
-  const login = await s.call('POST', '/api/auth/login', { email: u.email, password: PASSWORD });
-  if (login.status === 200) return s;
-  await s.expect('POST', '/api/auth/signup', 201, { email: u.email, password: PASSWORD, name: u.name, locale: u.locale });
-  return s;
-}
-
-function cookieSocket(cookie: string | undefined): typeof WebSocket {
-  class CookieWebSocket extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      super(address, protocols, { headers: cookie ? { cookie } : {} });
-    }
-  }
-  return CookieWebSocket as unknown as typeof WebSocket;
-}
-
-/** Writes paragraphs into a section through a stock y-websocket client, and waits until a second client reads them back. */
-async function writeSection(base: string, session: Session, sectionId: string, paragraphs: string[]): Promise<void> {
-  const url = base.replace(/^http/, 'ws') + '/collab';
-  const open = (doc: Y.Doc) =>
-    new WebsocketProvider(url, sectionId, doc, { WebSocketPolyfill: cookieSocket(session.cookie) as unknown as typeof globalThis.WebSocket, disableBc: true });
-  const until = async (ok: () => boolean, what: string) => {
-    const deadline = Date.now() + 15_000;
-    while (!ok()) {
-      if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const doc = new Y.Doc();
-  const writer = open(doc);
-  await until(() => writer.synced, 'writer sync');
-  const fragment = doc.getXmlFragment('default');
-  if (fragment.length === 0) {
-    doc.transact(() => {
-      fragment.insert(
-        0,
-        paragraphs.map((text) => {
-          const p = new Y.XmlElement('paragraph');
-          p.insert(0, [new Y.XmlText(text)]);
-          return p;
-        }),
-      );
-    });
-  }
-  const check = new Y.Doc();
-  const reader = open(check);
-  await until(() => reader.synced && check.getXmlFragment('default').length >= paragraphs.length, 'the server to hold the draft');
-  for (const [p, d] of [[writer, doc], [reader, check]] as const) {
-    p.destroy();
-    d.destroy();
-  }
-}
-
-async function main(): Promise<void> {
-  const server = await startServer(configFromProcess({ PORT: '0', LOG_LEVEL: 'error' }));
-  const base = server.url;
+async function answers(url: string): Promise<boolean> {
   try {
-    const sessions = new Map<DemoUser['key'], Session>();
-    for (const u of users) sessions.set(u.key, await signUpOrIn(base, u));
-    const coord = sessions.get('coordinator');
-    if (!coord) throw new Error('no coordinator');
-
-    const list = proposalListSchema.parse(await coord.expect('GET', '/api/proposals', 200));
-    const existing = list.proposals.find((p) => p.title === TITLE);
-    if (existing) {
-      printLogins(existing.id, 'The demo proposal already exists; nothing was changed.');
-      return;
-    }
-
-    const created = proposalResponseSchema.parse(
-      await coord.expect('POST', '/api/proposals', 201, { title: TITLE, leadPartner: partnerInputs.bologna, theme: 'young-people', deadline: '2026-09-18' }),
-    ).proposal;
-    const lead = created.partners.find((p) => p.isLead);
-    if (!lead) throw new Error('no lead partner');
-    const partnerIds: Record<PartnerKey, string> = { bologna: lead.id, lulea: '', laCoruna: '', helsinki: '' };
-    for (const key of ['lulea', 'laCoruna', 'helsinki'] as const) {
-      partnerIds[key] = partnerResponseSchema.parse(await coord.expect('POST', `/api/proposals/${created.id}/partners`, 201, partnerInputs[key])).partner.id;
-    }
-    for (const u of users) {
-      if (u.key === 'coordinator') continue;
-      const s = sessions.get(u.key);
-      if (!s) continue;
-      const { token } = invitationCreatedSchema.parse(
-        await coord.expect('POST', `/api/proposals/${created.id}/invitations`, 201, { partnerId: partnerIds[u.partner], role: u.role }),
-      );
-      invitationAcceptedSchema.parse(await s.expect('POST', `/api/invitations/${token}/accept`, 200));
-    }
-
-    const sections = created.sections;
-    for (let i = 0; i < sections.length; i++) {
-      const section = sections[i];
-      if (!section) continue;
-      const draft = drafts.find((d) => d.index === i);
-      const owner: PartnerKey = draft?.owner ?? (['bologna', 'lulea', 'laCoruna', 'helsinki'] as const)[i % 4] ?? 'bologna';
-      const due = new Date(Date.UTC(2026, 5, 1 + (i % 20) * 3)).toISOString().slice(0, 10);
-      await coord.expect('PATCH', `/api/sections/${section.id}`, 200, { ownerPartnerId: partnerIds[owner], dueDate: due });
-      if (draft && draft.paragraphs.length > 0) {
-        await writeSection(base, coord, section.id, draft.paragraphs);
-        await coord.call('PATCH', `/api/sections/${section.id}`, { status: 'drafting' });
-      }
-    }
-    const proposal: Proposal = proposalResponseSchema.parse(await coord.expect('GET', `/api/proposals/${created.id}`, 200)).proposal;
-    printLogins(proposal.id, `Seeded “${proposal.title}”: ${proposal.partners.length} partners, ${proposal.members.length} people, ${proposal.sections.length} sections.`);
-  } finally {
-    await server.close();
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return res.ok && typeof ((await res.json()) as { backend?: unknown }).backend === 'string';
+  } catch {
+    return false;
   }
 }
 
-function printLogins(proposalId: string, headline: string): void {
-  console.log(headline);
+/** The address the server in `config` accepts as Origin (server.ts: PUBLIC_ORIGIN, else localhost:PORT). */
+const originFor = (config: Config) => config.publicOrigin ?? `http://localhost:${config.port}`;
+
+async function findTarget(config: Config): Promise<Target> {
+  if (config.databaseUrl) {
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+    return (await answers(url)) ? { kind: 'running', url, origin: originFor(config), pid: null } : { kind: 'own' };
+  }
+  // A server that is starting holds the lock before it listens: wait for its address,
+  // up to a minute after it took the lock (initdb can take a while on a slow machine).
+  const until = Date.now() + 60_000;
+  const startedLongAgo = (startedAt: string) => Date.now() > Date.parse(startedAt) + 60_000;
+  for (let said = false; ; said = true) {
+    const holder = dataDirHolder(config.dataDir);
+    if (!holder) return { kind: 'own' };
+    if (holder.url && holder.origin && (await answers(holder.url))) return { kind: 'running', url: holder.url, origin: holder.origin, pid: holder.pid };
+    if (Date.now() > until || startedLongAgo(holder.startedAt)) {
+      throw new Refusal(
+        `The database in ${config.dataDir} is held by process ${holder.pid} (since ${holder.startedAt}), which serves no Twinpad the demo can reach. ` +
+          'PGlite allows one process per data dir, so the demo will not open it: let that process finish or stop it, then run `npm run demo` again.',
+      );
+    }
+    if (!said) console.log(`Waiting for process ${holder.pid}, which holds ${config.dataDir}, to start serving...`);
+    await sleep(250);
+  }
+}
+
+/** Runs the seeding against our own server in this process, on the configured database. */
+async function seedInProcess(config: Config, today: Date): Promise<SeedResult> {
+  let db: Sql;
+  if (config.databaseUrl) {
+    db = await openPostgres(config.databaseUrl);
+  } else {
+    let image: string | null = pgliteImagePath();
+    try {
+      await ensurePGliteImage(image);
+    } catch {
+      image = null;
+    }
+    db = (await openPGliteDataDir(config.dataDir, { image })).sql;
+  }
+  try {
+    await migrate(db);
+    const server = await startServer({ ...config, port: 0, logLevel: 'error' }, { db });
+    try {
+      return await seedDemo(server.url, today);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+function printLogins(result: SeedResult, origin: string, running: boolean): void {
+  const { proposal, changes } = result;
+  console.log(
+    changes.length === 0
+      ? `The demo proposal “${proposal.title}” is complete already; nothing was changed.`
+      : `Seeded “${proposal.title}”: ${proposal.partners.length} partners, ${proposal.members.length} people, ${proposal.sections.length} sections (added: ${changes.length > 4 ? `${changes.slice(0, 4).join(', ')} and ${changes.length - 4} more` : changes.join(', ')}).`,
+  );
   console.log(`Password for every demo account: ${PASSWORD}`);
   for (const u of users) {
     const partner = partnerInputs[u.partner];
     console.log(`  ${u.email.padEnd(24)} ${u.name.padEnd(17)} ${u.role.padEnd(12)} ${partner.name} (${partner.country})`);
   }
-  console.log(`Start the app with \`npm start\` (or \`npm run dev\`) and open /proposals/${proposalId}`);
+  if (!running) console.log('Start the app with `npm start`, then:');
+  console.log(`Open ${origin}/proposals/${proposal.id}`);
+}
+
+async function main(): Promise<void> {
+  const config = configFromProcess();
+  const today = new Date();
+  const target = await findTarget(config);
+  switch (target.kind) {
+    case 'running': {
+      console.log(`Seeding through the Twinpad server at ${target.url}${target.pid === null ? '' : ` (process ${target.pid})`}.`);
+      printLogins(await seedDemo(target.url, today), target.origin, true);
+      return;
+    }
+    case 'own': {
+      printLogins(await seedInProcess(config, today), originFor(config), false);
+      return;
+    }
+    default: {
+      const never: never = target;
+      throw new Error(`unknown target ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    console.error(err);
+    if (err instanceof Refusal || err instanceof DataDirBusyError) {
+      console.error(`npm run demo: ${err.message}`);
+    } else {
+      console.error(err);
+    }
     process.exit(1);
   },
 );
