@@ -203,7 +203,7 @@ describe('a workshop in Chromium', () => {
 
     const statesA = await watchA.pillStates();
     const statesB = await watchB.pillStates();
-    console.log(`WSH9: ${typingSeconds.toFixed(0)} s of bursts, ${typedA.length} + ${typedB.length} keys; closes ${watchA.closes.length} / ${watchB.closes.length}; pill states A ${statesA.join('>')} B ${statesB.join('>')}`);
+    console.log(`WSH9: ${typingSeconds.toFixed(0)} s of bursts, ${typedA.length} + ${typedB.length} keys; closes ${watchA.closes.length} / ${watchB.closes.length}; pill took ${statesA.length} / ${statesB.length} states: ${[...new Set([...statesA, ...statesB])].join(', ')}`);
     expect(watchA.closes).toEqual([]);
     expect(watchB.closes).toEqual([]);
     expect(statesA).not.toContain('offline');
@@ -307,6 +307,13 @@ describe('a workshop in Chromium', () => {
     expect(lost.length).toBeGreaterThan(0);
     expect(sentence.slice(storedTail.length).startsWith(lost)).toBe(true);
     console.log(`WSH11: stored ${storedTail.length} keys of the sentence, ${lost.length} shown as not saved, ${typedUntil} typed`);
+
+    // A reload keeps the notice; Copy puts the words on the clipboard.
+    await owner.reload();
+    await owner.getByTestId('unsaved-words-text').filter({ hasText: lost.trim() }).waitFor({ timeout: 10_000 });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await owner.getByTestId('unsaved-words-copy').click();
+    await waitFor(async () => (await owner.evaluate(() => navigator.clipboard.readText())) === lost.trim(), 5000, 'the words on the clipboard');
 
     await owner.getByTestId('unsaved-words-comment').click();
     await owner.getByTestId('unsaved-words-posted').waitFor({ timeout: 10_000 });
