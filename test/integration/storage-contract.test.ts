@@ -122,7 +122,7 @@ describe.runIf(!!inject('databaseUrl'))('Postgres server', () => {
     try {
       const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
       const all = listMigrations().map((m) => m.version);
-      expect([...ra, ...rb].sort()).toEqual(all);
+      expect([...ra, ...rb].sort((x, y) => x - y)).toEqual(all);
       const rows = await a.query<{ n: number }>('select count(*)::int as n from schema_migrations');
       expect(rows[0]?.n).toBe(all.length);
     } finally {
