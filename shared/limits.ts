@@ -68,9 +68,11 @@ export const limits = {
   keepaliveMs: 1500,
   /**
    * Our client treats an open extension socket that sent nothing for this long (ms)
-   * as dead: it shows offline at once and reconnects. Over twice `keepaliveMs`.
+   * as dead: it shows offline at once and reconnects. Over twice `keepaliveMs` (a busy
+   * server's late keepalive is no false alarm), and offline shows within 5 s of the
+   * last frame (the watchdog looks every 250 ms).
    */
-  clientSilenceMs: 4000,
+  clientSilenceMs: 3500,
 
   titleMaxChars: 200,
   nameMaxChars: 120,
