@@ -52,7 +52,9 @@ const lockedStatuses = sectionStatuses
  * meets an approval in flight waits for it, then re-reads the row's status (READ
  * COMMITTED re-checks a locked row's newest version): so a row is stored either
  * before the approval's snapshot reads the log, or not at all. PGlite runs one
- * statement or transaction at a time, so there the check alone is enough.
+ * statement or transaction at a time, so there the check alone is enough. A batch
+ * locks its sections in id order: a transaction that locks several sections
+ * `for update` in id order too cannot deadlock with it.
  */
 const openSections = `select id from sections where status not in (${lockedStatuses})`;
 
@@ -98,7 +100,7 @@ const appendOne: PreparedStatement = {
 /** The multi-row insert over `values` (doc_id, update, user_id, ord): rows of open sections only, in input order. */
 const insertValues = (values: string) =>
   `with v (doc_id, update, user_id, ord) as (values ${values}),
-    s as (${openSections} and id in (select doc_id from v) for key share)
+    s as (${openSections} and id in (select doc_id from v) order by id for key share)
    insert into doc_updates (doc_id, update, user_id)
    select v.doc_id, v.update, v.user_id from v join s on s.id = v.doc_id order by v.ord
    returning doc_id, seq`;
