@@ -23,6 +23,17 @@ export interface UnsavedWords {
   readonly at: number;
 }
 
+/**
+ * The reason to show, from what the section is now: locked (approved or final)
+ * wins, then rights the workspace no longer has (a reassignment or a downgrade,
+ * also when the refusal came after an offline spell), else what the connection saw.
+ */
+export function shownReason(seen: UnsavedReason, section: { readonly locked: boolean; readonly canEdit: boolean }): UnsavedReason {
+  if (section.locked) return 'locked';
+  if (!section.canEdit) return 'rights-changed';
+  return seen;
+}
+
 /** Above this many token pairs, a changed middle counts as replaced whole (no quadratic blow-up). */
 const MAX_TABLE = 2_000_000;
 

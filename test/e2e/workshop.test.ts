@@ -306,6 +306,8 @@ describe('a workshop in Chromium', () => {
     expect(sentence.startsWith(storedTail)).toBe(true);
     expect(lost.length).toBeGreaterThan(0);
     expect(sentence.slice(storedTail.length).startsWith(lost)).toBe(true);
+    // ...and all of them: every key that reached the editor (the last one may have met the lock).
+    expect([typedUntil, typedUntil - 1].map((n) => sentence.slice(storedTail.length, n))).toContain(lost);
     console.log(`WSH11: stored ${storedTail.length} keys of the sentence, ${lost.length} shown as not saved, ${typedUntil} typed`);
 
     // A reload keeps the notice; Copy puts the words on the clipboard.

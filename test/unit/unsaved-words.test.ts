@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { commentChunks, unsavedPassages, unsavedText } from '../../client/collab/unsaved-words';
+import { commentChunks, shownReason, unsavedPassages, unsavedText } from '../../client/collab/unsaved-words';
 import { fragmentBlocks } from '../../client/features/present/fragment-blocks';
 
 /**
@@ -111,5 +111,13 @@ describe('unsaved words', () => {
     expect(chunks.join(' ').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
     expect(commentChunks('fits', 40)).toEqual(['fits']);
     expect(commentChunks('a\nb', 40)).toEqual(['a\nb']);
+  });
+
+  it('WSH11: the notice says why from what the section is now: locked first, then lost rights, else what the connection saw', () => {
+    expect(shownReason('refused', { locked: true, canEdit: true })).toBe('locked');
+    expect(shownReason('rights-changed', { locked: true, canEdit: false })).toBe('locked');
+    expect(shownReason('refused', { locked: false, canEdit: false })).toBe('rights-changed');
+    expect(shownReason('refused', { locked: false, canEdit: true })).toBe('refused');
+    expect(shownReason('rights-changed', { locked: false, canEdit: true })).toBe('rights-changed');
   });
 });

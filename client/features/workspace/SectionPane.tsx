@@ -116,7 +116,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
             {t('lock.tooLarge')}
           </p>
         )}
-        <UnsavedWordsNotice key={section.id} conn={conn} unsaved={status.unsaved ?? null} userId={user.id} sectionId={section.id} locked={isLocked(section.status)} />
+        <UnsavedWordsNotice key={section.id} conn={conn} unsaved={status.unsaved ?? null} userId={user.id} sectionId={section.id} locked={isLocked(section.status)} canEdit={section.abilities.edit} />
         {status.closed && (
           <p className="banner banner--error" role="alert">
             {t('lock.closed', { code: status.closed.code })}

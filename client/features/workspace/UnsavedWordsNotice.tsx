@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SectionConnection } from '../../collab/provider';
-import { commentChunks, unsavedText, type UnsavedReason, type UnsavedWords } from '../../collab/unsaved-words';
+import { commentChunks, shownReason, unsavedText, type UnsavedReason, type UnsavedWords } from '../../collab/unsaved-words';
 import { useI18n } from '../../i18n';
 import { limits } from '../../../shared/limits';
 import type { MessageKey } from '../../../shared/i18n/en';
@@ -19,6 +19,8 @@ export interface UnsavedWordsNoticeProps {
   sectionId: string;
   /** The section is approved or final now: the words were refused because it was locked. */
   locked: boolean;
+  /** The workspace still lets the user edit the section. */
+  canEdit: boolean;
 }
 
 interface Kept extends UnsavedWords {
@@ -66,7 +68,7 @@ function titleKey(reason: UnsavedReason): MessageKey {
 
 type CopyState = 'idle' | 'copied' | 'selected';
 
-export function UnsavedWordsNotice({ conn, unsaved, userId, sectionId, locked }: UnsavedWordsNoticeProps) {
+export function UnsavedWordsNotice({ conn, unsaved, userId, sectionId, locked, canEdit }: UnsavedWordsNoticeProps) {
   const { t } = useI18n();
   const key = storageKey(userId, sectionId);
   const [kept, setKept] = useState<Kept | null>(() => readKept(key));
@@ -89,7 +91,7 @@ export function UnsavedWordsNotice({ conn, unsaved, userId, sectionId, locked }:
   if (!kept || kept.passages.length === 0) return null;
   const text = unsavedText(kept.passages);
   const chunks = commentChunks(text, limits.commentMaxChars);
-  const reason: UnsavedReason = locked ? 'locked' : kept.reason;
+  const reason = shownReason(kept.reason, { locked, canEdit });
 
   const update = (next: Kept | null) => {
     setKept(next);
