@@ -7,7 +7,7 @@ import type { SectionStatus } from '../../shared/schemas';
 import type { Workshop } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
 import type { TestServer } from '../helpers/server';
-import { collectErrors, editorOf, editorText, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
+import { collectErrors, editorOf, editorText, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
 /**
  * A workshop as people hold it: two people typing in bursts for minutes, a
@@ -291,7 +291,8 @@ describe('a workshop in Chromium', () => {
     const notice = owner.getByTestId('unsaved-words');
     await notice.waitFor({ timeout: 20_000 });
     const lost = (await owner.getByTestId('unsaved-words-text').textContent()) ?? '';
-    expect(await notice.textContent()).toContain('These words were not saved because the section was locked');
+    await notice.filter({ hasText: 'These words were not saved because the section was locked' }).waitFor({ timeout: 10_000 });
+    await screenshot(owner, 'workshop-unsaved-words');
 
     const reader = await serverReader(server.url, section.id, w.coordinator);
     let stored: string;
