@@ -166,4 +166,27 @@ describe('one process per PGlite data dir', () => {
     expect(run.out).toContain(`held by process ${process.pid}`);
     expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(false);
   });
+
+  it('WSH16 a first start logs each step with its duration; its new data dir is a copy of the start-up image', async () => {
+    const dataDir = join(dir, 'first-start');
+    const env = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: './dist', DATA_DIR: dataDir, PATH: process.env.PATH ?? '' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await waitFor(() => out.includes('listening on') || child.exitCode !== null, 90_000, 'the ready line');
+      // The image itself is made once per machine (postinstall); where it was not, this start makes it first.
+      const lines = out.trim().split('\n').filter((l) => !/^twinpad database: made the PGlite start-up image /.test(l));
+      expect(lines, out).toEqual([
+        expect.stringMatching(/^twinpad database: created a new PGlite cluster from the start-up image in .*first-start \(\d+ ms\)$/),
+        expect.stringMatching(/^twinpad migrations: schema up to date \(\d+ ms\)$/),
+        expect.stringMatching(/^twinpad ready: listening on http:\/\/127\.0\.0\.1:\d+ \(PGlite in .*\); open http:\/\/localhost:\d+ \(\d+ ms after start\)$/),
+      ]);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }, 120_000);
 });
