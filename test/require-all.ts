@@ -11,7 +11,8 @@ declare module 'vitest' {
 /**
  * Loaded before each test file when TWINPAD_REQUIRE_ALL=1 and something is
  * missing: a file that needs a missing part fails here, before its own hooks,
- * instead of being skipped.
+ * instead of being skipped. (vitest wants a destructuring pattern for a
+ * hook's first argument, its fixtures; the file is the second.)
  */
 beforeAll(({}, file) => {
   const missing = inject('missingRequirements').filter((r) => (file.tags ?? []).includes(tagOf(r)));
