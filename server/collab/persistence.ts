@@ -2,20 +2,13 @@ import { limits } from '../../shared/limits';
 import type { Sql } from '../db/sql';
 import { compactDoc, type StateHolds } from '../db/doc-compaction';
 import { appendToOpenDocs, loadDoc, refused, type LoadedDoc, type NewDocUpdate } from '../db/doc-updates';
-import { AppError } from '../errors';
+import { SectionLocked } from './room-types';
 
 /**
  * The log refused an update: its section is locked (approved or final) or gone
  * (WSH6). A conflict for a server edit (a restore); a room that holds the update
  * drops itself (WSH7).
  */
-export class SectionLocked extends AppError {
-  constructor(readonly docId: string) {
-    super('conflict', 'The section is locked');
-    this.name = 'SectionLocked';
-  }
-}
-
 /**
  * Group commit: the first update starts a commit at once (after the current
  * task when the committer was idle, else after the current loop turn, so updates

@@ -1,4 +1,5 @@
 import type { CloseCode } from '../../shared/protocol';
+import { AppError } from '../errors';
 
 /** The minimal socket a room talks to: the real `ws` socket or an in-memory test pair. */
 export interface CollabSocket {
@@ -57,3 +58,14 @@ export type TxOrigin =
 
 /** The room's name for a transaction origin as a doc's 'update' event passes it (null: Yjs's own). */
 export const txOrigin = (origin: unknown): TxOrigin => (origin as TxOrigin | null) ?? { kind: 'yjs' };
+
+/**
+ * Storage refused an update because its section is locked (approved or final): the
+ * room's `append` rejects with it, and the room drops itself with 4001 (WSH7).
+ */
+export class SectionLocked extends AppError {
+  constructor(readonly docId: string) {
+    super('conflict', 'The section is locked');
+    this.name = 'SectionLocked';
+  }
+}

@@ -7,8 +7,7 @@ import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
-import { SectionLocked } from './persistence';
-import { txOrigin, type Refusal, type RoomPeer, type TxOrigin } from './room-types';
+import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
 export interface RoomStorage extends LogStorage {
