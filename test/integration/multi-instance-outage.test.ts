@@ -120,9 +120,7 @@ describe('several instances: failures', () => {
       await waitFor(() => converged(onA) && converged(onB), 10_000, 'each side converged on its own');
 
       await redis.start();
-      const back = Date.now();
       await waitFor(() => converged(clients) && clients.every((c) => c.doc.getText('ghost').toString() === 'late-low-seq'), 10_000, 'all converged within 10 s of the return');
-      expect(Date.now() - back).toBeLessThan(10_000);
       await waitFor(async () => (await redisHealth(a.url)) === 'ok' && (await redisHealth(b.url)) === 'ok', 5000, 'both ok again');
       const stored = await storedDoc(section);
       expect(docState(stored)).toBe(docState(clients[0]!.doc));
