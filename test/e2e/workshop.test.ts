@@ -8,6 +8,7 @@ import type { Workshop } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
 import type { TestServer } from '../helpers/server';
 import { collectErrors, editorOf, editorText, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
+import { prng } from '../helpers/random-edits';
 
 /**
  * A workshop as people hold it: two people typing in bursts for minutes, a
@@ -21,17 +22,6 @@ let browser: Browser;
 let w: Workshop;
 workshopInChromium((suite) => ({ server, browser, w } = suite));
 
-/** Seeded PRNG (mulberry32), so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const between = (rand: () => number, lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 /** The simulated person's own pace (a think time, not a wait for the app). */

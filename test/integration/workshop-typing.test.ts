@@ -4,6 +4,7 @@ import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createProposal, joinAs, signUp, type UserClient } from '../helpers/factories';
 import { extensionClient, fragmentText, stockClient, waitFor, type ExtensionClient, type StockClient } from '../helpers/yclient';
+import { prng as seeded } from '../helpers/random-edits';
 
 /**
  * The workshop: forty clients in one section on one server for three minutes,
@@ -18,17 +19,6 @@ const CLIENTS = 40;
 const ACCOUNTS = 8;
 const TYPING_MS = Number(process.env.WORKSHOP_TYPING_MS ?? 3 * 60_000);
 
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

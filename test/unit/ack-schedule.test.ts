@@ -3,6 +3,7 @@ import { AckTracker } from '../../client/collab/ack-tracker';
 import { SocketBudget, type BudgetRefusal } from '../../server/collab/socket-budget';
 import { limits } from '../../shared/limits';
 import { accessCode, encodeExtensionFrame } from '../../shared/protocol';
+import { prng as seeded } from '../helpers/random-edits';
 
 /**
  * One hour of human typing on a simulated clock: the client's real frame and
@@ -11,17 +12,6 @@ import { accessCode, encodeExtensionFrame } from '../../shared/protocol';
  * latency, group commit, relays, keepalives) is a small model of the server.
  */
 
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A simulated clock with an ordered event queue. */
 class Sim {
