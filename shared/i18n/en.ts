@@ -222,6 +222,7 @@ export const en = {
   'activity.notApplicable': "{actor} marked {section} as not applicable: {reason}",
   'activity.applicable': "{actor} marked {section} as applicable again",
   'activity.ownerChanged': "{actor} gave {section} to {partner}",
+  'activity.restored': "{actor} restored {section} to the snapshot “{name}”",
   'activity.other': "{actor}: {action} {section}",
   'meter.checklist': "{count} of {total} guidance prompts not yet covered",
   'meter.review': "Review: {status}, not yet approved",

@@ -220,6 +220,7 @@ export const es: Catalogue = {
   'activity.notApplicable': "{actor} marcó {section} como no aplicable: {reason}",
   'activity.applicable': "{actor} marcó {section} como aplicable de nuevo",
   'activity.ownerChanged': "{actor} asignó {section} a {partner}",
+  'activity.restored': "{actor} restauró {section} a la instantánea «{name}»",
   'activity.other': "{actor}: {action} {section}",
   'meter.checklist': "{count} de {total} preguntas guía aún sin cubrir",
   'meter.review': "Revisión: {status}, aún no aprobada",

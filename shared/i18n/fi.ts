@@ -220,6 +220,7 @@ export const fi: Catalogue = {
   'activity.notApplicable': "{actor} merkitsi osion {section} soveltumattomaksi: {reason}",
   'activity.applicable': "{actor} merkitsi osion {section} taas soveltuvaksi",
   'activity.ownerChanged': "{actor} antoi osion {section} kumppanille {partner}",
+  'activity.restored': "{actor} palautti osion {section} tilannevedokseen ”{name}”",
   'activity.other': "{actor}: {action} {section}",
   'meter.checklist': "{count}/{total} ohjekysymystä vielä käsittelemättä",
   'meter.review': "Tarkastus: {status}, ei vielä hyväksytty",

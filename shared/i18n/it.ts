@@ -220,6 +220,7 @@ export const it: Catalogue = {
   'activity.notApplicable': "{actor} ha segnato {section} come non applicabile: {reason}",
   'activity.applicable': "{actor} ha segnato {section} di nuovo come applicabile",
   'activity.ownerChanged': "{actor} ha assegnato {section} a {partner}",
+  'activity.restored': "{actor} ha ripristinato {section} all'istantanea «{name}»",
   'activity.other': "{actor}: {action} {section}",
   'meter.checklist': "{count} di {total} domande guida non ancora trattate",
   'meter.review': "Revisione: {status}, non ancora approvata",

@@ -220,6 +220,7 @@ export const sv: Catalogue = {
   'activity.notApplicable': "{actor} markerade {section} som ej tillämplig: {reason}",
   'activity.applicable': "{actor} markerade {section} som tillämplig igen",
   'activity.ownerChanged': "{actor} gav {section} till {partner}",
+  'activity.restored': "{actor} återställde {section} till ögonblicksbilden ”{name}”",
   'activity.other': "{actor}: {action} {section}",
   'meter.checklist': "{count} av {total} vägledande frågor ännu inte besvarade",
   'meter.review': "Granskning: {status}, ännu inte godkänt",

@@ -32,6 +32,8 @@ export function describeEvent(e: AuditEvent, proposal: Proposal, t: I18n['t']): 
       return t('activity.notApplicable', { actor, section, reason: str('justification') });
     case 'section.applicable':
       return t('activity.applicable', { actor, section });
+    case 'section.restored':
+      return t('activity.restored', { actor, section, name: str('name') });
     case 'section.owner_changed':
       return t('activity.ownerChanged', { actor, section, partner: proposal.partners.find((p) => p.id === e.data.to)?.name ?? '?' });
     default:
