@@ -64,6 +64,16 @@ export async function lockSection(db: Sql, id: string): Promise<SectionRow | nul
   return row ?? null;
 }
 
+/**
+ * Locks every section of the proposal `for update` for the rest of the transaction,
+ * in ONE statement and in id order: the order in which the log append locks the
+ * sections of a batch (`for key share`, server/db/doc-updates.ts), so the two cannot
+ * deadlock (WSH20). Position order would not do: it need not follow the ids.
+ */
+export async function lockProposalSections(db: Sql, proposalId: string): Promise<void> {
+  await db.query(`select id from sections where proposal_id = $1 order by id for update`, [proposalId]);
+}
+
 export async function listSections(db: Sql, proposalId: string): Promise<SectionRow[]> {
   return db.query<SectionRow & Record<string, unknown>>(`select ${columns} from sections where proposal_id = $1 order by position`, [proposalId]);
 }
