@@ -118,7 +118,7 @@ describe('offline and back', () => {
     await ctxB.close();
   });
 
-  it('E2E3: offline edits to a section whose rights were withdrawn meanwhile are refused (4403), dropped, and the section turns read-only', async () => {
+  it('E2E3: offline edits to a section whose rights were withdrawn meanwhile are refused (4403), dropped from the document but shown to their author (WSH11), and the section turns read-only', async () => {
     const section = w.proposal.sections.filter((s) => s.ownerPartnerId === w.partners.bologna.id)[3];
     if (!section) throw new Error('no Bologna section');
     const ctx = await signedInContext(browser, server.url, w.editors.bologna);
@@ -136,7 +136,9 @@ describe('offline and back', () => {
     expect(res.status).toBe(200);
     await net.goOnline();
 
-    await page.getByTestId('refused-banner').waitFor({ timeout: 20_000 });
+    // The refused words are kept and shown (WSH11); that notice replaces the generic refused banner.
+    await page.getByTestId('unsaved-words-text').filter({ hasText: 'Written offline after losing the section.' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('refused-banner').count()).toBe(0);
     await page.getByTestId('lock-banner').filter({ hasText: 'Owned by Helsingin kaupunki (FI)' }).waitFor({ timeout: 20_000 });
     expect(await editorOf(page).getAttribute('contenteditable')).toBe('false');
     await editorOf(page).filter({ hasText: 'Saved while allowed.' }).waitFor();

@@ -106,7 +106,8 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         <StatusActions section={section} onSectionChanged={onSectionChanged} />
         <RestoreBanner key={section.id} proposalId={proposal.id} sectionId={section.id} />
 
-        {status.notice === 'refused' && (
+        {/* Once the refused words are known, their notice says what happened; this banner would repeat it. */}
+        {status.notice === 'refused' && !status.unsaved && (
           <p className="banner banner--warning" role="alert" data-testid="refused-banner">
             {t('lock.refused')}
           </p>
