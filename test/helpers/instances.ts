@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { inject } from 'vitest';
-import { openPostgres } from '../../server/db/sql';
+import { openPostgres, type Sql } from '../../server/db/sql';
 import { localPostgresUrl } from './requirements';
+import { buildWorld, type CollabWorld } from './yclient';
 
 /**
  * Several Twinpad processes behind one address: real server processes sharing
@@ -98,6 +99,39 @@ export interface Instance {
   exited: Promise<number | null>;
   /** kill -9 (idempotent), resolves once the process is gone. */
   kill(): Promise<void>;
+}
+
+/** Two server processes over one scratch database and the Redis at `redisUrl`, with a world built through the first. */
+export interface InstancePair {
+  database: ScratchDatabase;
+  /** A connection of the test's own to that database. */
+  db: Sql;
+  a: Instance;
+  b: Instance;
+  world: CollabWorld;
+  /** Kills both processes, closes `db` and drops the database. */
+  stop(): Promise<void>;
+}
+
+export async function startInstancePair(prefix: string, redisUrl: string): Promise<InstancePair> {
+  const database = await createScratchDatabase(prefix);
+  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
+  // Both start at once: migrations run under an advisory lock.
+  const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
+  const db = await openPostgres(database.url, { max: 2 });
+  const world = await buildWorld(a.url);
+  return {
+    database,
+    db,
+    a,
+    b,
+    world,
+    async stop() {
+      await Promise.all([a.kill(), b.kill()]);
+      await db.close();
+      await database.drop();
+    },
+  };
 }
 
 /** `server/main.ts` in its own process with `env`; resolves once it listens. */

@@ -5,9 +5,9 @@ import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
 import { parseConfig } from '../../server/config';
 import { snapshotSectionState } from '../../server/db/snapshots';
-import { openPostgres, type Sql } from '../../server/db/sql';
+import type { Sql } from '../../server/db/sql';
 import { startServer, type RunningServer } from '../../server/server';
-import { createScratchDatabase, startInstance, type Instance, type ScratchDatabase } from '../helpers/instances';
+import { startInstancePair, type InstancePair } from '../helpers/instances';
 import { prng } from '../helpers/random-edits';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, fragmentText, stockClient, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
@@ -148,25 +148,16 @@ describe('approval race, two in-process instances over one database (the file\'s
 });
 
 describe('approval race, two server processes (Postgres + Redis)', () => {
-  let database: ScratchDatabase;
-  let db: Sql;
-  let a: Instance;
-  let b: Instance;
-  let world: CollabWorld;
+  let pair: InstancePair;
 
   beforeAll(async () => {
-    database = await createScratchDatabase('tp_race');
-    [a, b] = await Promise.all([startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl }), startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl })]);
-    db = await openPostgres(database.url, { max: 2 });
-    world = await buildWorld(a.url);
+    pair = await startInstancePair('tp_race', redisUrl);
   });
   afterAll(async () => {
-    await Promise.all([a?.kill(), b?.kill()]);
-    await db?.close();
-    await database?.drop();
+    await pair?.stop();
   });
 
   it('WSH8: 20 approvals raced by writers on both processes: each time, every instance\'s live doc equals the approval snapshot (text and state vector)', async () => {
-    await runRaces({ urls: [a.url, b.url], db, world, label: 'processes x2, postgres' });
+    await runRaces({ urls: [pair.a.url, pair.b.url], db: pair.db, world: pair.world, label: 'processes x2, postgres' });
   }, 240_000);
 });

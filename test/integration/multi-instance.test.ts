@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
 import { loadDoc } from '../../server/db/doc-updates';
-import { openPostgres, type Sql } from '../../server/db/sql';
+import type { Sql } from '../../server/db/sql';
 import { ApiClient } from '../helpers/http';
-import { createScratchDatabase, startInstance, type Instance, type ScratchDatabase } from '../helpers/instances';
+import { startInstancePair, type Instance, type InstancePair } from '../helpers/instances';
 import { openEventStream } from '../helpers/event-stream';
 import { startTestServer } from '../helpers/server';
-import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
 import { prng, randomOp, docState } from '../helpers/random-edits';
 
 /**
@@ -17,23 +17,18 @@ import { prng, randomOp, docState } from '../helpers/random-edits';
  * the local Redis; stock y-websocket clients split across the two.
  */
 const redisUrl = 'redis://127.0.0.1:6379';
-let database: ScratchDatabase;
+let pair: InstancePair;
 let db: Sql;
 let a: Instance;
 let b: Instance;
 let world: CollabWorld;
 
 beforeAll(async () => {
-  database = await createScratchDatabase('tp_mi');
-  // Both start at once: migrations run under an advisory lock.
-  [a, b] = await Promise.all([startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl }), startInstance({ DATABASE_URL: database.url, REDIS_URL: redisUrl })]);
-  db = await openPostgres(database.url, { max: 2 });
-  world = await buildWorld(a.url);
+  pair = await startInstancePair('tp_mi', redisUrl);
+  ({ db, a, b, world } = pair);
 });
 afterAll(async () => {
-  await Promise.all([a?.kill(), b?.kill()]);
-  await db?.close();
-  await database?.drop();
+  await pair?.stop();
 });
 
 const health = async (url: string) => (await new ApiClient(url).get<{ ok: boolean; redis: string }>('/healthz')).body;
