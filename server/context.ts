@@ -1,6 +1,8 @@
 import type { Config } from './config';
 import type { Sql } from './db/sql';
 import type { EventBus } from './events';
+import type { ServerLog } from './logger';
+import type { Metrics } from './metrics';
 
 export type Clock = () => Date;
 
@@ -10,6 +12,10 @@ export interface ServerContext {
   readonly db: Sql;
   readonly events: EventBus;
   readonly clock: Clock;
+  /** Structured logs (pino), at LOG_LEVEL. */
+  readonly log: ServerLog;
+  /** Prometheus instruments, served at /metrics. */
+  readonly metrics: Metrics;
   /** Origins allowed for non-GET requests and WebSocket upgrades (known once the port is bound). */
   allowedOrigins(): readonly string[];
   /** The public base URL, for links such as invitations. */

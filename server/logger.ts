@@ -1,3 +1,4 @@
+import { pino, type Logger as PinoLogger } from 'pino';
 import type { Config } from './config';
 
 /**
@@ -49,4 +50,26 @@ export function createLogger(level: LogLevel, sink: LogSink = consoleSink): Logg
 export function timer(): () => number {
   const t0 = performance.now();
   return () => performance.now() - t0;
+}
+
+/** The server's structured log: pino, one JSON line per event. */
+export type ServerLog = PinoLogger;
+
+/** Paths that never reach a log line: passwords, tokens and cookies. */
+export const redactedPaths = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'cookie',
+  '*.cookie',
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'res.headers["set-cookie"]',
+];
+
+/** The structured log at `level` (LOG_LEVEL; pino has the same names). */
+export function createServerLog(level: LogLevel, destination?: NodeJS.WritableStream): ServerLog {
+  const options = { level, base: { app: 'twinpad' }, redact: { paths: redactedPaths, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -7,6 +7,8 @@ import type { ServerContext } from './context';
 import { migrate } from './db/migrate';
 import { openDatabase, type Sql } from './db/sql';
 import { EventBus } from './events';
+import { createServerLog } from './logger';
+import { createMetrics } from './metrics';
 import { attachCollab } from './collab/ws-route';
 import { localFanout } from './collab/fanout';
 import { createRedisFanout } from './collab/redis-fanout';
@@ -54,6 +56,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db,
     events: new EventBus(),
     clock: () => new Date(),
+    log: createServerLog(config.logLevel),
+    metrics: createMetrics(),
     allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
   };
