@@ -1,6 +1,7 @@
 import { closeCode } from '../shared/protocol';
 import { openEventStream } from '../test/helpers/event-stream';
-import { buildWorld, stockClient, waitFor, type CollabWorld, type StockClient } from '../test/helpers/yclient';
+import { buildWorld, type CollabWorld } from '../test/helpers/factories';
+import { stockClient, waitFor, type StockClient } from '../test/helpers/yclient';
 
 /**
  * `--only rights`: the latencies the tests used to assert as wall-clock times
@@ -37,7 +38,7 @@ function latency(samples: number[]): Latency {
 }
 
 async function patchOk(user: CollabWorld['coordinator'], sectionId: string, body: Record<string, unknown>): Promise<void> {
-  const res = await user.api.patch(`/api/sections/${sectionId}`, body);
+  const res = await user.patch(`/api/sections/${sectionId}`, body);
   if (res.status !== 200) throw new Error(`PATCH ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -69,7 +70,7 @@ async function timeDowngrade(url: string, world: CollabWorld, sectionId: string,
 }
 
 export async function runRights(url: string, samples: number): Promise<RightsResult> {
-  const world = await buildWorld(url);
+  const world = await buildWorld({ url });
   const leadPartnerId = world.proposal.partners.find((p) => p.id !== world.partnerId)!.id;
   const sections = world.sectionIds;
   if (sections.length < samples + 1) throw new Error(`the proposal has ${sections.length} sections; ${samples + 1} are needed`);
@@ -92,7 +93,7 @@ export async function runRights(url: string, samples: number): Promise<RightsRes
 
   // The facilitator's focus, as another member's event stream receives it.
   const focus: number[] = [];
-  const meeting = await world.coordinator.api.post<{ meeting: { id: string } }>(`/api/proposals/${world.proposal.id}/meetings`, { name: 'Bench', city: 'Bologna', date: '2026-12-01' });
+  const meeting = await world.coordinator.post<{ meeting: { id: string } }>(`/api/proposals/${world.proposal.id}/meetings`, { name: 'Bench', city: 'Bologna', date: '2026-12-01' });
   if (meeting.status !== 201) throw new Error(`start meeting: ${meeting.status} ${JSON.stringify(meeting.body)}`);
   const stream = await openEventStream(url, world.reviewer.cookie, world.proposal.id);
   try {
@@ -100,7 +101,7 @@ export async function runRights(url: string, samples: number): Promise<RightsRes
       const sectionId = sections[i % sections.length]!;
       const scroll = (i + 1) / (samples + 1);
       const started = performance.now();
-      const res = await world.coordinator.api.post(`/api/meetings/${meeting.body.meeting.id}/focus`, { sectionId, scroll });
+      const res = await world.coordinator.post(`/api/meetings/${meeting.body.meeting.id}/focus`, { sectionId, scroll });
       if (res.status !== 204) throw new Error(`focus: ${res.status}`);
       await waitFor(() => stream.events.some((e) => e.type === 'focus' && e.sectionId === sectionId && e.scroll === scroll), 10_000, 'focus event', 1);
       focus.push(performance.now() - started);

@@ -17,6 +17,8 @@ import { ApiClient, type JsonResponse } from './http';
 /**
  * Test data built through the real HTTP API, the way a browser would. Every
  * helper asserts its own status, so a broken step fails where it happens.
+ * This is the tests' one way to make users and proposals (`seedWorkshop` for
+ * the four-town workshop, `buildWorld` for the collab suites' small world).
  */
 
 /** Anything with a base URL: a TestServer or a RunningServer. */
@@ -143,4 +145,39 @@ export async function seedWorkshop(server: HasUrl): Promise<Workshop> {
   const reviewer = (await joinAs(server, coordinator, created.id, partners.helsinki.id, 'reviewer', { name: 'Rita Reviewer' })).client;
   const proposal = await getProposal(coordinator, created.id);
   return { proposal, coordinator, partners, editors, reviewer };
+}
+
+export interface CollabWorld {
+  coordinator: UserClient;
+  /** An editor of a second partner (owns no section until assigned). */
+  editor: UserClient;
+  /** A reviewer of the lead partner. */
+  reviewer: UserClient;
+  /** Signed in, but no member of the proposal. */
+  outsider: UserClient;
+  /** Re-read at the end, so it lists every member. */
+  proposal: Proposal;
+  /** The editor's partner (Luleå). */
+  partnerId: string;
+  sectionIds: string[];
+}
+
+/**
+ * The collab suites' small world: a proposal led by Bologna with a coordinator
+ * ("Coordinator"), an editor of a second partner, Luleå ("Editor"), a reviewer of
+ * the lead ("Reviewer"), and a signed-in outsider ("Outsider").
+ */
+export async function buildWorld(server: HasUrl): Promise<CollabWorld> {
+  const coordinator = await signUp(server, { name: 'Coordinator' });
+  const created = await createProposal(coordinator, { title: 'Twin towns for democracy', leadPartner: bologna });
+  const lead = created.partners.find((p) => p.isLead);
+  if (!lead) throw new Error('buildWorld: no lead partner');
+  const partner = await addPartner(coordinator, created.id, lulea);
+  const [editor, reviewer, outsider] = await Promise.all([
+    joinAs(server, coordinator, created.id, partner.id, 'editor', { name: 'Editor' }).then((j) => j.client),
+    joinAs(server, coordinator, created.id, lead.id, 'reviewer', { name: 'Reviewer' }).then((j) => j.client),
+    signUp(server, { name: 'Outsider' }),
+  ]);
+  const proposal = await getProposal(coordinator, created.id);
+  return { coordinator, editor, reviewer, outsider, proposal, partnerId: partner.id, sectionIds: proposal.sections.map((s) => s.id) };
 }

@@ -4,7 +4,7 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { inject } from 'vitest';
 import { openPostgres, type Sql } from '../../server/db/sql';
 import { localPostgresUrl } from './requirements';
-import { buildWorld, type CollabWorld } from './yclient';
+import { buildWorld, type CollabWorld } from './factories';
 
 /**
  * Several Twinpad processes behind one address: real server processes sharing
@@ -119,7 +119,7 @@ export async function startInstancePair(prefix: string, redisUrl: string): Promi
   // Both start at once: migrations run under an advisory lock.
   const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
   const db = await openPostgres(database.url, { max: 2 });
-  const world = await buildWorld(a.url);
+  const world = await buildWorld(a);
   return {
     database,
     db,

@@ -5,13 +5,11 @@ import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import { linkProtocols, ProviderLink } from '../../client/collab/link';
 import { messageType, syncMessageType } from '../../shared/protocol';
-import type { Proposal } from '../../shared/schemas/domain';
-import { ApiClient } from './http';
 
 /**
  * Collab test helpers: stock y-websocket clients that present a session cookie,
- * hostile raw-frame clients, a tiny world builder over the REST API, and
- * `waitFor` (poll, never sleep).
+ * hostile raw-frame clients, frame builders, and `waitFor` (poll, never sleep).
+ * Users and proposals come from ./factories (through the REST API).
  */
 
 /** Polls `predicate` until it holds, or fails after `timeoutMs`. */
@@ -247,73 +245,4 @@ export function frameKind(f: Uint8Array): { type: number; sub: number | null } {
   const d = decoding.createDecoder(f);
   const type = decoding.readVarUint(d);
   return { type, sub: type === messageType.sync ? decoding.readVarUint(d) : null };
-}
-
-// ---------------------------------------------------------------- a small world over the REST API
-
-export interface TestUser {
-  api: ApiClient;
-  cookie: string | undefined;
-  id: string;
-}
-
-let counter = 0;
-export async function signUpUser(baseUrl: string, name: string): Promise<TestUser> {
-  const api = new ApiClient(baseUrl);
-  const res = await api.post<{ user: { id: string } }>('/api/auth/signup', {
-    email: `${name.toLowerCase().replace(/\W/g, '')}-${Date.now()}-${counter++}@example.org`,
-    password: 'correct horse battery staple',
-    name,
-  });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { api, get cookie() { return api.cookie; }, id: res.body.user.id };
-}
-
-export interface CollabWorld {
-  coordinator: TestUser;
-  /** An editor of a second partner (owns no section until assigned). */
-  editor: TestUser;
-  reviewer: TestUser;
-  outsider: TestUser;
-  proposal: Proposal;
-  partnerId: string;
-  sectionIds: string[];
-}
-
-async function invite(coordinator: TestUser, proposalId: string, partnerId: string, role: string, user: TestUser): Promise<void> {
-  const inv = await coordinator.api.post<{ token: string }>(`/api/proposals/${proposalId}/invitations`, { partnerId, role });
-  if (inv.status !== 201) throw new Error(`invite failed: ${inv.status} ${JSON.stringify(inv.body)}`);
-  const acc = await user.api.post(`/api/invitations/${inv.body.token}/accept`);
-  if (acc.status !== 200) throw new Error(`accept failed: ${acc.status} ${JSON.stringify(acc.body)}`);
-}
-
-/** A proposal with a coordinator, an editor of a second partner, a reviewer and an outsider. */
-export async function buildWorld(baseUrl: string): Promise<CollabWorld> {
-  const [coordinator, editor, reviewer, outsider] = await Promise.all(
-    ['Coordinator', 'Editor', 'Reviewer', 'Outsider'].map((n) => signUpUser(baseUrl, n)),
-  ) as [TestUser, TestUser, TestUser, TestUser];
-  const created = await coordinator.api.post<{ proposal: { id: string } }>('/api/proposals', {
-    title: 'Twin towns for democracy',
-    leadPartner: { name: 'Comune di Bologna', town: 'Bologna', country: 'IT' },
-  });
-  if (created.status !== 201) throw new Error(`create proposal failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const proposalId = created.body.proposal.id;
-  const partner = await coordinator.api.post<{ partner: { id: string } }>(`/api/proposals/${proposalId}/partners`, {
-    name: 'Luleå kommun', town: 'Luleå', country: 'SE',
-  });
-  if (partner.status !== 201) throw new Error(`add partner failed: ${partner.status}`);
-  const lead = await coordinator.api.get<{ proposal: Proposal }>(`/api/proposals/${proposalId}`);
-  const leadPartnerId = lead.body.proposal.partners.find((p) => p.id !== partner.body.partner.id)?.id ?? '';
-  await invite(coordinator, proposalId, partner.body.partner.id, 'editor', editor);
-  await invite(coordinator, proposalId, leadPartnerId, 'reviewer', reviewer);
-  const full = await coordinator.api.get<{ proposal: Proposal }>(`/api/proposals/${proposalId}`);
-  return {
-    coordinator,
-    editor,
-    reviewer,
-    outsider,
-    proposal: full.body.proposal,
-    partnerId: partner.body.partner.id,
-    sectionIds: full.body.proposal.sections.map((s) => s.id),
-  };
 }

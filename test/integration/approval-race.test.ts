@@ -10,7 +10,8 @@ import { startServer, type RunningServer } from '../../server/server';
 import { startInstancePair, type InstancePair } from '../helpers/instances';
 import { prng } from '../helpers/random-edits';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { buildWorld, fragmentText, stockClient, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
+import { fragmentText, stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
  * WSH6-WSH8: writers on two instances hammer a section while the coordinator
@@ -41,7 +42,7 @@ const svKey = (doc: Y.Doc) => JSON.stringify([...Y.decodeStateVector(Y.encodeSta
 
 async function move(setup: RaceSetup, sectionId: string, ...statuses: string[]): Promise<void> {
   for (const status of statuses) {
-    const res = await setup.world.coordinator.api.patch(`/api/sections/${sectionId}`, { status });
+    const res = await setup.world.coordinator.patch(`/api/sections/${sectionId}`, { status });
     expect(res.status, `${status}: ${JSON.stringify(res.body)}`).toBe(200);
   }
 }
@@ -113,7 +114,7 @@ async function raceOnce(setup: RaceSetup, sectionId: string, round: number, rand
 
 async function runRaces(setup: RaceSetup): Promise<void> {
   const sectionId = setup.world.sectionIds[0]!;
-  expect((await setup.world.coordinator.api.patch(`/api/sections/${sectionId}`, { ownerPartnerId: setup.world.partnerId })).status).toBe(200);
+  expect((await setup.world.coordinator.patch(`/api/sections/${sectionId}`, { ownerPartnerId: setup.world.partnerId })).status).toBe(200);
   await move(setup, sectionId, 'drafting', 'ready_for_review', 'in_review');
   const rand = prng(154);
   const found: Mismatch[] = [];
@@ -135,7 +136,7 @@ describe('approval race, two in-process instances over one database (the file\'s
   beforeAll(async () => {
     a = await startTestServer({ REDIS_URL: redisUrl });
     b = await startServer(parseConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STATIC_DIR: './dist', REDIS_URL: redisUrl }), { db: a.database.db });
-    world = await buildWorld(a.url);
+    world = await buildWorld(a);
   });
   afterAll(async () => {
     await b?.close();

@@ -4,9 +4,10 @@ import * as encoding from 'lib0/encoding';
 import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
-  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, typeParagraph, updateFrame, waitFor,
-  type CollabWorld, type StockClient,
+  awarenessFrame, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, typeParagraph, updateFrame, waitFor,
+  type StockClient,
 } from '../helpers/yclient';
 
 let server: TestServer;
@@ -16,7 +17,7 @@ let probe = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
   // Two clients in ANOTHER room, which must keep syncing whatever the hostile socket does.
   const other = world.sectionIds[5]!;
   bystanders = [stockClient(server.url, other, world.coordinator), stockClient(server.url, other, world.coordinator)];
@@ -188,7 +189,7 @@ describe('collab: hostile frames', () => {
       raw.send(awarenessFrame(778, 1, { user: { name: 'Spoofed' } }));
       await waitFor(() => watcher.provider.awareness.getStates().has(777), 5000, 'own state relayed');
       const seen = watcher.provider.awareness.getStates().get(777) as { user: { id: string; name: string } };
-      expect(seen.user.id).toBe(world.reviewer.id);
+      expect(seen.user.id).toBe(world.reviewer.user.id);
       expect(seen.user.name).toBe('Reviewer');
       expect(watcher.provider.awareness.getStates().has(778)).toBe(false);
       expect(JSON.stringify([...watcher.provider.awareness.getStates().values()])).not.toContain('Spoofed');

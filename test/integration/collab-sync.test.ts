@@ -3,9 +3,10 @@ import * as Y from 'yjs';
 import { closeCode, messageType } from '../../shared/protocol';
 import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
-  awarenessFrame, buildWorld, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, textUpdate,
-  typeParagraph, updateFrame, upgradeStatus, waitFor, type CollabWorld, type StockClient,
+  awarenessFrame, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, textUpdate,
+  typeParagraph, updateFrame, upgradeStatus, waitFor, type StockClient,
 } from '../helpers/yclient';
 
 let server: TestServer;
@@ -15,7 +16,7 @@ const track = (c: StockClient) => (clients.push(c), c);
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();

@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { docState as state, prng, randomOp } from '../helpers/random-edits';
-import { buildWorld, stockClient, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
+import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
  * COL12: 8 clients × 3 sections × 300 random operations with random
@@ -20,7 +21,7 @@ let world: CollabWorld;
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
 });
 afterAll(async () => {
   await server?.stop();

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeCode } from '../../shared/protocol';
 import { openPostgres } from '../../server/db/sql';
-import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
+import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
  * COL9 and COL11 against a real server process: kill -9 while clients type,
@@ -74,7 +75,7 @@ describe(`crash recovery (${backend})`, () => {
     const a = await startProcess();
     const clients: StockClient[] = [];
     try {
-      world = await buildWorld(a.url);
+      world = await buildWorld(a);
       const section = world.sectionIds[0]!;
       const typists = [0, 1, 2].map(() => stockClient(a.url, section, world.coordinator));
       const observer = stockClient(a.url, section, world.reviewer);

@@ -7,7 +7,8 @@ import { openPostgres, type Sql } from '../../server/db/sql';
 import { ApiClient } from '../helpers/http';
 import { createScratchDatabase, failoverProxy, startInstance, startRedis, type FailoverProxy, type Instance, type RedisProcess, type ScratchDatabase } from '../helpers/instances';
 import { docState, prng, randomOp } from '../helpers/random-edits';
-import { buildWorld, stockClient, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
+import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
  * MI6-MI7: failures with two instances. A Redis of this file's own (never the
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // Each proxy prefers one instance and fails over to the other, like a reverse proxy.
   [viaA, viaB] = await Promise.all([failoverProxy([a.port, b.port]), failoverProxy([b.port, a.port])]);
   db = await openPostgres(database.url, { max: 3 });
-  world = await buildWorld(a.url);
+  world = await buildWorld(a);
 });
 afterAll(async () => {
   await Promise.all([a?.kill(), b?.kill()]);

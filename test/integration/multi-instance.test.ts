@@ -9,7 +9,8 @@ import { ApiClient } from '../helpers/http';
 import { startInstancePair, type Instance, type InstancePair } from '../helpers/instances';
 import { openEventStream } from '../helpers/event-stream';
 import { startTestServer } from '../helpers/server';
-import { fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient } from '../helpers/yclient';
+import type { CollabWorld } from '../helpers/factories';
+import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 import { prng, randomOp, docState } from '../helpers/random-edits';
 
 /**
@@ -89,7 +90,7 @@ describe('several instances (Postgres + Redis)', () => {
       const idA = onA.doc.clientID;
       await waitFor(() => onB.provider.awareness.getStates().get(idA)?.cursor !== undefined, 5000, 'B sees A\'s cursor');
       const state = onB.provider.awareness.getStates().get(idA) as { user?: { id?: string } };
-      expect(state.user?.id).toBe(world.coordinator.id);
+      expect(state.user?.id).toBe(world.coordinator.user.id);
       // A joiner on B gets A's state in its first awareness snapshot.
       const late = stockClient(b.url, section, world.editor);
       try {
@@ -105,7 +106,7 @@ describe('several instances (Postgres + Redis)', () => {
 
   it('MI4: approving a section on A makes the owner\'s socket on B read-only', async () => {
     const section = world.sectionIds[11]!;
-    const api = world.coordinator.api;
+    const api = world.coordinator;
     expect((await api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     for (const status of ['drafting', 'ready_for_review', 'in_review']) {
       expect((await api.patch(`/api/sections/${section}`, { status })).status).toBe(200);
@@ -134,7 +135,7 @@ describe('several instances (Postgres + Redis)', () => {
     const stream = await openEventStream(b.url, world.reviewer.cookie, world.proposal.id);
     expect(stream.status).toBe(200);
     try {
-      expect((await world.coordinator.api.patch(`/api/sections/${section}`, { dueDate: '2027-03-01' })).status).toBe(200);
+      expect((await world.coordinator.patch(`/api/sections/${section}`, { dueDate: '2027-03-01' })).status).toBe(200);
       await waitFor(() => stream.events.some((e) => e.type === 'section' && e.sectionId === section), 10_000, 'section event on B');
     } finally {
       stream.close();

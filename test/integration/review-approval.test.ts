@@ -7,7 +7,8 @@ import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../server/section-text';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient, type TestUser } from '../helpers/yclient';
+import { buildWorld, type CollabWorld, type UserClient } from '../helpers/factories';
+import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -17,7 +18,7 @@ const track = (c: StockClient) => (clients.push(c), c);
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
 });
 afterAll(async () => {
   for (const s of streams) s.close();
@@ -26,15 +27,15 @@ afterAll(async () => {
 });
 
 /** The proposal's event stream for `user`, closed after the file. */
-async function openStream(user: TestUser, proposalId: string): Promise<EventStream> {
+async function openStream(user: UserClient, proposalId: string): Promise<EventStream> {
   const stream = await openEventStream(server.url, user.cookie, proposalId);
   streams.push(stream);
   return stream;
 }
 
-async function moveTo(user: TestUser, sectionId: string, ...statuses: string[]): Promise<void> {
+async function moveTo(user: UserClient, sectionId: string, ...statuses: string[]): Promise<void> {
   for (const status of statuses) {
-    const res = await user.api.patch(`/api/sections/${sectionId}`, { status });
+    const res = await user.patch(`/api/sections/${sectionId}`, { status });
     expect(res.status, `${status}: ${JSON.stringify(res.body)}`).toBe(200);
   }
 }
@@ -46,10 +47,10 @@ describe('review: the event stream', () => {
     const editorStream = await openStream(world.editor, world.proposal.id);
     expect(editorStream.status).toBe(200);
     await waitFor(() => editorStream.events.some((e) => e.type === 'presence'), 5000, 'initial presence');
-    const posted = await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: '@Editor look', mentions: [world.editor.id] });
+    const posted = await world.reviewer.post(`/api/sections/${section}/comments`, { body: '@Editor look', mentions: [world.editor.user.id] });
     expect(posted.status).toBe(201);
     await waitFor(() => editorStream.events.some((e) => e.type === 'comment' && e.sectionId === section), 5000, 'comment event');
-    await waitFor(() => editorStream.events.some((e) => e.type === 'mention' && e.by === world.reviewer.id), 5000, 'mention event');
+    await waitFor(() => editorStream.events.some((e) => e.type === 'mention' && e.by === world.reviewer.user.id), 5000, 'mention event');
     await moveTo(world.coordinator, section, 'drafting');
     await waitFor(() => editorStream.events.some((e) => e.type === 'section' && e.sectionId === section), 5000, 'section event');
     await waitFor(
@@ -75,9 +76,9 @@ describe('review: the event stream', () => {
     const [row] = await server.ctx.db.query<{ chars: number }>(`select char_count as chars from sections where id = $1`, [section]);
     expect(row?.chars).toBe(expected);
     // The proposal and the section carry the stored count in their meter.
-    const proposal = proposalResponseSchema.parse((await world.reviewer.api.get(`/api/proposals/${world.proposal.id}`)).body);
+    const proposal = proposalResponseSchema.parse((await world.reviewer.get(`/api/proposals/${world.proposal.id}`)).body);
     const fromProposal = proposal.proposal.sections.find((s) => s.id === section);
-    const fromSection = sectionResponseSchema.parse((await world.reviewer.api.get(`/api/sections/${section}`)).body).section;
+    const fromSection = sectionResponseSchema.parse((await world.reviewer.get(`/api/sections/${section}`)).body).section;
     for (const s of [fromProposal, fromSection]) {
       const fill = s?.completeness.missing.find((m) => m.item === 'fill');
       expect(fill?.reason).toBe(`${(s!.minChars - expected).toLocaleString('en')} more characters needed (minimum ${s!.minChars.toLocaleString('en')})`);
@@ -91,7 +92,7 @@ describe('review: the event stream', () => {
 describe('review: approval', () => {
   it('REV9: approval snapshots the section and makes the owner\'s open socket read-only; an edit is then refused (the latency is in `npm run bench -- --only rights`)', async () => {
     const section = world.sectionIds[2]!;
-    expect((await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
+    expect((await world.coordinator.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     const owner = track(stockClient(server.url, section, world.editor));
     const watcher = track(stockClient(server.url, section, world.coordinator));
     await waitFor(() => owner.provider.synced && watcher.provider.synced);
@@ -108,7 +109,7 @@ describe('review: approval', () => {
     await waitFor(() => owner.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403');
     expect(fragmentText(watcher.doc)).not.toContain('after approval');
 
-    const list = await world.reviewer.api.get(`/api/proposals/${world.proposal.id}/snapshots`);
+    const list = await world.reviewer.get(`/api/proposals/${world.proposal.id}/snapshots`);
     expect(list.status).toBe(200);
     const snap = snapshotListSchema.parse(list.body).snapshots.find((s) => s.kind === 'approval' && s.sectionId === section);
     const title = world.proposal.sections.find((s) => s.id === section)!;
@@ -119,11 +120,11 @@ describe('review: approval', () => {
     expect(sectionText(fresh)).toBe('Our towns meet in Luleå.');
     expect(stored!.chars).toBe('Our towns meet in Luleå.'.length);
     fresh.destroy();
-    expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/snapshots`)).status).toBe(404);
+    expect((await world.outsider.get(`/api/proposals/${world.proposal.id}/snapshots`)).status).toBe(404);
   });
 
   it('REV10: the board groups sections by status, maps partners to sections, filters "my sections", and names what blocks submission', async () => {
-    const res = await world.coordinator.api.get(`/api/proposals/${world.proposal.id}/board`);
+    const res = await world.coordinator.get(`/api/proposals/${world.proposal.id}/board`);
     expect(res.status).toBe(200);
     const board = boardResponseSchema.parse(res.body);
     expect(board.readyToSubmit).toBe(false);
@@ -135,22 +136,22 @@ describe('review: approval', () => {
     const lulea = board.matrix.find((m) => m.partnerId === world.partnerId);
     expect(lulea?.country).toBe('SE');
     expect(lulea?.cells.map((c) => c.sectionId)).toEqual([world.sectionIds[2]]);
-    const mine = boardResponseSchema.parse((await world.editor.api.get(`/api/proposals/${world.proposal.id}/board?mine=1`)).body);
+    const mine = boardResponseSchema.parse((await world.editor.get(`/api/proposals/${world.proposal.id}/board?mine=1`)).body);
     expect(mine.columns.flatMap((c) => c.sectionIds)).toEqual([world.sectionIds[2]]);
     expect(mine.blockers).toEqual(board.blockers);
-    expect((await world.outsider.api.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
+    expect((await world.outsider.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
   });
 });
 
 describe('review: named snapshots', () => {
   it('REV9: the coordinator snapshots the whole proposal by name; other members may list but not take one', async () => {
-    const res = await world.coordinator.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'End of the Luleå meeting' });
+    const res = await world.coordinator.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'End of the Luleå meeting' });
     expect(res.status).toBe(201);
     const { snapshot } = snapshotResponseSchema.parse(res.body);
     expect(snapshot).toMatchObject({ name: 'End of the Luleå meeting', kind: 'manual', sectionId: null, sections: world.sectionIds.length });
-    expect((await world.editor.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Mine' })).status).toBe(403);
-    expect((await world.coordinator.api.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: '' })).status).toBe(400);
-    const list = snapshotListSchema.parse((await world.editor.api.get(`/api/proposals/${world.proposal.id}/snapshots`)).body);
+    expect((await world.editor.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Mine' })).status).toBe(403);
+    expect((await world.coordinator.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: '' })).status).toBe(400);
+    const list = snapshotListSchema.parse((await world.editor.get(`/api/proposals/${world.proposal.id}/snapshots`)).body);
     expect(list.snapshots[0]?.id).toBe(snapshot.id);
   });
 });
@@ -160,10 +161,10 @@ describe('review: the event stream ends with access', () => {
     const reviewerStream = await openStream(world.reviewer, world.proposal.id);
     const editorStream = await openStream(world.editor, world.proposal.id);
     await waitFor(() => reviewerStream.events.length > 0 && editorStream.events.length > 0);
-    expect((await world.reviewer.api.post('/api/auth/logout')).status).toBe(204);
+    expect((await world.reviewer.post('/api/auth/logout')).status).toBe(204);
     await waitFor(() => reviewerStream.ended, 5000, 'stream ended after logout');
     expect(editorStream.ended).toBe(false);
-    const removed = await world.coordinator.api.delete(`/api/members/${world.proposal.id}/${world.editor.id}`);
+    const removed = await world.coordinator.delete(`/api/members/${world.proposal.id}/${world.editor.user.id}`);
     expect([200, 204]).toContain(removed.status);
     await waitFor(() => editorStream.ended, 5000, 'stream ended after removal');
   });

@@ -5,7 +5,8 @@ import { limits } from '../../shared/limits';
 import { encodeAnchorPosition, resolveAnchor } from '../../server/section-text';
 import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { buildWorld, fragmentText, stockClient, typeParagraph, waitFor, type CollabWorld, type StockClient, type TestUser } from '../helpers/yclient';
+import { buildWorld, type CollabWorld, type UserClient } from '../helpers/factories';
+import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -14,21 +15,21 @@ const track = (c: StockClient) => (clients.push(c), c);
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
   await server?.stop();
 });
 
-async function threads(user: TestUser, sectionId: string): Promise<Thread[]> {
-  const res = await user.api.get(`/api/sections/${sectionId}/comments`);
+async function threads(user: UserClient, sectionId: string): Promise<Thread[]> {
+  const res = await user.get(`/api/sections/${sectionId}/comments`);
   expect(res.status).toBe(200);
   return threadsResponseSchema.parse(res.body).threads;
 }
 
-async function comment(user: TestUser, sectionId: string, body: object): Promise<string> {
-  const res = await user.api.post(`/api/sections/${sectionId}/comments`, body);
+async function comment(user: UserClient, sectionId: string, body: object): Promise<string> {
+  const res = await user.post(`/api/sections/${sectionId}/comments`, body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return commentResponseSchema.parse(res.body).comment.id;
 }
@@ -36,7 +37,7 @@ async function comment(user: TestUser, sectionId: string, body: object): Promise
 describe('review: comment threads', () => {
   it('REV1: a reviewer and an editor of another partner comment on a section they cannot edit', async () => {
     const section = world.sectionIds[0]!;
-    const view = await world.reviewer.api.get(`/api/sections/${section}`);
+    const view = await world.reviewer.get(`/api/sections/${section}`);
     expect((view.body as { section: { abilities: { edit: boolean } } }).section.abilities.edit).toBe(false);
     const byReviewer = await comment(world.reviewer, section, { body: 'Please name the towns.' });
     const byEditor = await comment(world.editor, section, { body: 'Luleå agrees.', parentId: byReviewer });
@@ -50,32 +51,32 @@ describe('review: comment threads', () => {
   it('REV2: non-members get 404 for every comment route; without a session 401', async () => {
     const section = world.sectionIds[1]!;
     const id = await comment(world.coordinator, section, { body: 'Mine' });
-    expect((await world.outsider.api.get(`/api/sections/${section}/comments`)).status).toBe(404);
-    expect((await world.outsider.api.post(`/api/sections/${section}/comments`, { body: 'hi' })).status).toBe(404);
-    expect((await world.outsider.api.patch(`/api/comments/${id}`, { resolved: true })).status).toBe(404);
-    expect((await world.outsider.api.delete(`/api/comments/${id}`)).status).toBe(404);
+    expect((await world.outsider.get(`/api/sections/${section}/comments`)).status).toBe(404);
+    expect((await world.outsider.post(`/api/sections/${section}/comments`, { body: 'hi' })).status).toBe(404);
+    expect((await world.outsider.patch(`/api/comments/${id}`, { resolved: true })).status).toBe(404);
+    expect((await world.outsider.delete(`/api/comments/${id}`)).status).toBe(404);
     const anon = new ApiClient(server.url);
     expect((await anon.get(`/api/sections/${section}/comments`)).status).toBe(401);
   });
 
   it('REV3: bodies are plain text, trimmed, not empty, and at most the comment limit (else 400)', async () => {
     const section = world.sectionIds[1]!;
-    expect((await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: '   ' })).status).toBe(400);
-    expect((await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: 'x'.repeat(limits.commentMaxChars + 1) })).status).toBe(400);
-    const ok = await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: '<script>alert(1)</script>' });
+    expect((await world.reviewer.post(`/api/sections/${section}/comments`, { body: '   ' })).status).toBe(400);
+    expect((await world.reviewer.post(`/api/sections/${section}/comments`, { body: 'x'.repeat(limits.commentMaxChars + 1) })).status).toBe(400);
+    const ok = await world.reviewer.post(`/api/sections/${section}/comments`, { body: '<script>alert(1)</script>' });
     expect(ok.status).toBe(201);
     expect(commentResponseSchema.parse(ok.body).comment.body).toBe('<script>alert(1)</script>');
-    expect((await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: 'x', mentions: [world.outsider.id] })).status).toBe(400);
-    expect((await world.reviewer.api.post(`/api/sections/${section}/comments`, { body: 'x', mentions: [world.editor.id] })).status).toBe(201);
+    expect((await world.reviewer.post(`/api/sections/${section}/comments`, { body: 'x', mentions: [world.outsider.user.id] })).status).toBe(400);
+    expect((await world.reviewer.post(`/api/sections/${section}/comments`, { body: 'x', mentions: [world.editor.user.id] })).status).toBe(201);
   });
 
   it('REV4: resolve and reopen follow the policy: author, coordinator, owner partner editors; a reply reopens', async () => {
     const section = world.sectionIds[2]!;
     // The editor's partner owns this section.
-    expect((await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
+    expect((await world.coordinator.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     const byCoordinator = await comment(world.coordinator, section, { body: 'Shorten this.' });
-    expect((await world.reviewer.api.patch(`/api/comments/${byCoordinator}`, { resolved: true })).status).toBe(403);
-    expect((await world.editor.api.patch(`/api/comments/${byCoordinator}`, { resolved: true })).status).toBe(200);
+    expect((await world.reviewer.patch(`/api/comments/${byCoordinator}`, { resolved: true })).status).toBe(403);
+    expect((await world.editor.patch(`/api/comments/${byCoordinator}`, { resolved: true })).status).toBe(200);
     let [thread] = await threads(world.reviewer, section);
     expect(thread?.status).toBe('resolved');
     expect(thread?.resolvedBy?.name).toBe('Editor');
@@ -84,29 +85,29 @@ describe('review: comment threads', () => {
     [thread] = await threads(world.reviewer, section);
     expect(thread?.status).toBe('open');
     const byReviewer = await comment(world.reviewer, world.sectionIds[3]!, { body: 'Typo.' });
-    expect((await world.editor.api.patch(`/api/comments/${byReviewer}`, { resolved: true })).status).toBe(403);
-    expect((await world.reviewer.api.patch(`/api/comments/${byReviewer}`, { resolved: true })).status).toBe(200);
-    expect((await world.coordinator.api.patch(`/api/comments/${byReviewer}`, { resolved: false })).status).toBe(200);
+    expect((await world.editor.patch(`/api/comments/${byReviewer}`, { resolved: true })).status).toBe(403);
+    expect((await world.reviewer.patch(`/api/comments/${byReviewer}`, { resolved: true })).status).toBe(200);
+    expect((await world.coordinator.patch(`/api/comments/${byReviewer}`, { resolved: false })).status).toBe(200);
   });
 
   it('REV5: members edit only their own comments; deleting is soft and keeps the thread readable', async () => {
     const section = world.sectionIds[4]!;
     const root = await comment(world.reviewer, section, { body: 'First' });
     const reply = await comment(world.editor, section, { body: 'Second', parentId: root });
-    expect((await world.editor.api.patch(`/api/comments/${root}`, { body: 'Hijacked' })).status).toBe(403);
-    const edited = await world.reviewer.api.patch(`/api/comments/${root}`, { body: 'First, edited' });
+    expect((await world.editor.patch(`/api/comments/${root}`, { body: 'Hijacked' })).status).toBe(403);
+    const edited = await world.reviewer.patch(`/api/comments/${root}`, { body: 'First, edited' });
     expect(edited.status).toBe(200);
     expect(commentResponseSchema.parse(edited.body).comment.editedAt).not.toBeNull();
-    expect((await world.reviewer.api.delete(`/api/comments/${reply}`)).status).toBe(403);
-    expect((await world.reviewer.api.delete(`/api/comments/${root}`)).status).toBe(204);
+    expect((await world.reviewer.delete(`/api/comments/${reply}`)).status).toBe(403);
+    expect((await world.reviewer.delete(`/api/comments/${root}`)).status).toBe(204);
     const [thread] = await threads(world.editor, section);
     expect(thread?.comments.map((c) => [c.deleted, c.body])).toEqual([
       [true, ''],
       [false, 'Second'],
     ]);
-    expect((await world.reviewer.api.patch(`/api/comments/${root}`, { body: 'back' })).status).toBe(403);
+    expect((await world.reviewer.patch(`/api/comments/${root}`, { body: 'back' })).status).toBe(403);
     // The coordinator moderates: may delete anyone's comment.
-    expect((await world.coordinator.api.delete(`/api/comments/${reply}`)).status).toBe(204);
+    expect((await world.coordinator.delete(`/api/comments/${reply}`)).status).toBe(204);
   });
 });
 

@@ -4,9 +4,10 @@ import * as decoding from 'lib0/decoding';
 import { limits } from '../../shared/limits';
 import { accessCode, extensionMessageType, messageType, readExtensionFrame, syncMessageType, twinpadSubprotocol, type ExtensionFrame } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
-  buildWorld, extensionClient, fragmentText, frameKind, stockClient, textUpdate, typeParagraph, updateFrame,
-  waitFor, type CollabWorld, type StockClient,
+  extensionClient, fragmentText, frameKind, stockClient, textUpdate, typeParagraph, updateFrame,
+  waitFor, type StockClient,
 } from '../helpers/yclient';
 
 let server: TestServer;
@@ -17,7 +18,7 @@ const track = <T extends StockClient>(c: T) => (clients.push(c), c);
 
 beforeAll(async () => {
   server = await startTestServer();
-  world = await buildWorld(server.url);
+  world = await buildWorld(server);
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
@@ -118,7 +119,7 @@ describe('WSH: the Twinpad protocol extension', () => {
   it('WSH4: an upgrade sends the access frame and sync step 1 again; edits kept back while read-only arrive, and the next keystroke is accepted', async () => {
     const section = world.sectionIds[2]!;
     const leadPartnerId = world.proposal.partners.find((p) => p.id !== world.partnerId)!.id;
-    const reset = await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: leadPartnerId });
+    const reset = await world.coordinator.patch(`/api/sections/${section}`, { ownerPartnerId: leadPartnerId });
     expect(reset.status).toBe(200);
     const watcher = track(stockClient(server.url, section, world.coordinator));
     const editor = track(extensionClient(server.url, section, world.editor));
@@ -130,7 +131,7 @@ describe('WSH: the Twinpad protocol extension', () => {
     expect(editor.unsynced).toBe(1);
     const step1Before = rawEditor.frames.filter((f) => frameKind(f).sub === syncMessageType.step1).length;
 
-    const assign = await world.coordinator.api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId });
+    const assign = await world.coordinator.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId });
     expect(assign.status).toBe(200);
     await waitFor(() => editor.link.tracker.maySendUpdates(), 5000, 'upgrade reached the client');
     typeParagraph(editor, 'first keystroke after the upgrade');
