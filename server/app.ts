@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ import { snapshotRoutes } from './api/snapshots';
 import { exportRoutes } from './api/export';
 import { historyRoutes } from './api/history';
 import { meetingRoutes } from './api/meetings';
+import { mountPublicMetrics } from './metrics-endpoint';
+import { requestLog } from './request-log';
 
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -34,16 +37,19 @@ export interface AppOptions {
 export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('ctx', ctx);
     c.set('auth', null);
     await next();
   });
+  app.use('*', requestLog(ctx));
 
   app.get('/healthz', async (c) => {
     await ctx.db.query('select 1');
     return c.json({ ok: true, backend: ctx.db.backend, redis: opts.fanoutStatus?.() ?? 'off' });
   });
+  mountPublicMetrics(app, ctx.config, ctx.metrics);
 
   app.use('/api/*', originCheck(ctx));
   app.use(
@@ -78,9 +84,12 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
       return c.json({ error: { code: err.kind, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status);
     }
     if (err instanceof HTTPException) {
+      // A middleware that built its own refusal (hono's bearer-auth: a code and WWW-Authenticate) keeps it.
+      if (err.res) return err.getResponse();
       return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
     }
-    console.error('unhandled error', c.req.method, c.req.path, err);
+    // The request's own line (status 500, with its id) follows from request-log.
+    (c.get('log') ?? ctx.log).error({ err }, 'unhandled error');
     return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
   });
 

@@ -16,6 +16,9 @@ export const configSchema = z
     PUBLIC_ORIGIN: z.preprocess(emptyToUndefined, z.string().url().optional()),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['silent', 'error', 'info', 'debug']).default('info')),
     STATIC_DIR: z.preprocess(emptyToUndefined, z.string().default('./dist')),
+    METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+    METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).regex(/^[A-Za-z0-9._~+/-]+=*$/).optional()),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -27,6 +30,11 @@ export const configSchema = z
     publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL,
     staticDir: env.STATIC_DIR,
+    /** `GET /metrics` on its own listener (METRICS_HOST:METRICS_PORT) instead of the public port. */
+    metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
+    /** Bearer token /metrics requires; without METRICS_PORT it is what opens /metrics on the public port. */
+    metricsToken: env.METRICS_TOKEN,
   }));
 
 export type Config = z.infer<typeof configSchema>;

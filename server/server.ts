@@ -9,6 +9,7 @@ import { openDatabase, type Sql } from './db/sql';
 import { EventBus } from './events';
 import { createServerLog } from './logger';
 import { createMetrics } from './metrics';
+import { startMetricsListener } from './metrics-endpoint';
 import { attachCollab } from './collab/ws-route';
 import { localFanout } from './collab/fanout';
 import { createRedisFanout } from './collab/redis-fanout';
@@ -18,6 +19,8 @@ export interface RunningServer {
   readonly port: number;
   /** http://127.0.0.1:PORT */
   readonly url: string;
+  /** The internal /metrics listener's port (METRICS_PORT; bound when 0), or null. */
+  readonly metricsPort: number | null;
   /** Flushes rooms, closes sockets with 1001, stops listening and (if it opened it) closes the database. */
   close(): Promise<void>;
 }
@@ -25,6 +28,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Use this database instead of opening one from config; the caller closes it. */
   db?: Sql;
+  /** Where the structured log goes (default stdout); tests capture it. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 /**
@@ -56,7 +61,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db,
     events: new EventBus(),
     clock: () => new Date(),
-    log: createServerLog(config.logLevel),
+    log: createServerLog(config.logLevel, opts.logDestination),
     metrics: createMetrics(),
     allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
@@ -65,7 +70,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // With REDIS_URL, rooms, awareness and domain events fan out to the other instances.
   const fanout = config.redisUrl
     ? createRedisFanout(config.redisUrl, (message, err) => {
-        if (config.logLevel !== 'silent') console.error(message, ...(err === null ? [] : [err]));
+        ctx.log.error(err === null ? {} : { err }, message);
       })
     : localFanout();
   const unbridge = fanout.bridge(ctx.events);
@@ -84,14 +89,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
   });
   boundPort = (server.address() as AddressInfo).port;
+  const metricsListener = await startMetricsListener(config, ctx.metrics);
 
   let closing: Promise<void> | null = null;
   return {
     ctx,
     port: boundPort,
     url: `http://127.0.0.1:${boundPort}`,
+    metricsPort: metricsListener?.port ?? null,
     close() {
       closing ??= (async () => {
+        await metricsListener?.close();
         await collab.shutdown();
         unbridge();
         await fanout.close();
