@@ -5,7 +5,7 @@ import { findSectionById, type SectionRow } from './db/sections';
 import { loadStoredDoc } from './db/doc-updates';
 import { openThreadCount } from './db/comments';
 import type { EventBus } from './events';
-import { sectionChars } from './section-text';
+import { sectionChars } from '../shared/document/text-blocks';
 
 /**
  * Stored text statistics of sections (`sections.char_count`), recomputed after

@@ -7,6 +7,8 @@ export const limits = {
   maxPayloadBytes: 2 * 1024 * 1024,
   /** A section's encoded Yjs document may not grow past this. */
   maxDocBytes: 5 * 1024 * 1024,
+  /** Deepest nesting of a section's document (blockquote in list in table ...) that readers follow; deeper content is read flattened. */
+  maxDocumentDepth: 64,
   /** Token bucket per socket: sustained messages per second ... */
   messagesPerSecond: 200,
   /** ... and the burst a socket may send at once (fast typists, reconnect catch-up). */

@@ -3,7 +3,7 @@ import { WebsocketProvider, messageAuth } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { closeCode } from '../../shared/protocol';
 import { linkProtocols, ProviderLink } from './link';
-import { fragmentBlocks } from '../features/present/fragment-blocks';
+import { fragmentBlocks } from '../../shared/document/text-blocks';
 import { unsavedPassages, type UnsavedReason, type UnsavedWords } from './unsaved-words';
 import type { TextBlock } from '../../shared/schemas/history';
 

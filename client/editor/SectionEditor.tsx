@@ -4,7 +4,7 @@ import type { SectionConnection } from '../collab/provider';
 import { useT } from '../i18n';
 import { editorExtensions } from './extensions';
 import { Toolbar } from './Toolbar';
-import { countBlockChars } from '../../shared/char-count';
+import { proseMirrorChars } from '../../shared/document/prosemirror-count';
 
 export interface SectionEditorProps {
   conn: SectionConnection;
@@ -20,22 +20,12 @@ export interface SectionEditorProps {
 }
 
 /**
- * Characters with spaces, by the server's rule (server/section-text.ts): the text
- * blocks in order, joined by one newline, a hard break counting one, in code points.
+ * Characters with spaces, by the server's rule (shared/document/text-blocks.ts): the text
+ * blocks in order, joined by one newline, a hard break counting one, in code points;
+ * a rule is not text. test/unit/document-reader.test.ts checks both agree on every node type.
  */
 export function editorChars(editor: Editor): number {
-  const blocks: string[] = [];
-  editor.state.doc.descendants((node) => {
-    if (!node.isTextblock) return true;
-    let text = '';
-    node.forEach((child) => {
-      if (child.isText) text += child.text ?? '';
-      else if (child.type.name === 'hardBreak') text += '\n';
-    });
-    blocks.push(text);
-    return false;
-  });
-  return countBlockChars(blocks);
+  return proseMirrorChars(editor.state.doc);
 }
 
 export function SectionEditor({ conn, generation, readOnly, label, user, onChars, onEditor }: SectionEditorProps) {

@@ -1,11 +1,10 @@
 import { Extension, type AnyExtension } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
-import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
 import type * as Y from 'yjs';
 import { CommentHighlights } from './comment-highlights';
 import type { WebsocketProvider } from 'y-websocket';
+import { schemaExtensions } from '../../shared/document/editor-schema';
 
 /** What the server stamps on each awareness state (design: Rooms, Awareness). */
 export interface CaretUser {
@@ -51,12 +50,8 @@ export function editorExtensions(opts: EditorExtensionOptions): AnyExtension[] {
     },
   });
   return [
-    // Yjs owns undo and redo (Collaboration); no trailing node, so opening a section never writes to it.
-    StarterKit.configure({ undoRedo: false, trailingNode: false, link: { openOnClick: false, autolink: true } }),
-    Table.configure({ resizable: false }),
-    TableRow,
-    TableHeader,
-    TableCell,
+    // The schema's extensions are shared with the server's reader (shared/document/editor-schema.ts).
+    ...schemaExtensions(),
     Collaboration.configure({ document: opts.doc, field: 'default' }),
     CollaborationCaret.configure({ provider: opts.provider, user: opts.user, render: renderCaret }),
     CommentHighlights,

@@ -9,7 +9,7 @@ import { loadStoredDoc } from '../db/doc-updates';
 import type { Sql } from '../db/sql';
 import { loadActor, loadMemberSection } from '../policy';
 import { presentComment, presentThreads } from '../comment-presenters';
-import { resolveAnchor } from '../section-text';
+import { resolveAnchor } from '../comment-anchors';
 import { jsonBody, params } from './validate';
 
 /** Comment threads of a section (design section 5). Non-members get 404 everywhere. */

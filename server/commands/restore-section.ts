@@ -7,7 +7,8 @@ import { findSnapshot, replaceSnapshotSectionState, snapshotSectionState } from 
 import { findUserById } from '../db/users';
 import { conflict, notFound } from '../errors';
 import { authorize, loadMemberSection, type Actor } from '../policy';
-import { fragmentName, sectionChars } from '../section-text';
+import { sectionField as fragmentName } from '../../shared/document/model';
+import { sectionChars } from '../../shared/document/text-blocks';
 import type { CommandContext } from './create-proposal';
 import { snapshotSection } from './take-snapshot';
 

@@ -7,7 +7,7 @@ import { findSnapshot, insertSnapshot, type SnapshotKind, type SnapshotRow } fro
 import type { Sql } from '../db/sql';
 import { notFound } from '../errors';
 import { authorize, loadActor } from '../policy';
-import { sectionChars } from '../section-text';
+import { sectionChars } from '../../shared/document/text-blocks';
 import type { CommandContext } from './create-proposal';
 
 /**

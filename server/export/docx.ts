@@ -19,7 +19,7 @@ import {
   type INumberingOptions,
   type ParagraphChild,
 } from 'docx';
-import type { Block, Inline, TableCell as CellModel } from './document-model';
+import type { Block, Inline, TableCell as CellModel } from '../../shared/document/model';
 import { sectionHeading, type ExportDocument, type ExportNote } from './export-source';
 
 /**

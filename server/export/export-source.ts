@@ -4,8 +4,9 @@ import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
 import type { Sql } from '../db/sql';
-import { sectionChars } from '../section-text';
-import { readSection, type Block } from './document-model';
+import type { Block } from '../../shared/document/model';
+import { readSection } from '../../shared/document/read-blocks';
+import { sectionChars } from '../../shared/document/text-blocks';
 
 /**
  * Everything an export prints, read once: the proposal, its partners and every
@@ -67,7 +68,7 @@ export function countryName(code: string): string {
 
 /**
  * Reads one section's document from the log: its blocks, and its characters with
- * spaces counted by the same rule as the completeness meter (server/section-text.ts),
+ * spaces counted by the same rule as the completeness meter (shared/document/text-blocks.ts),
  * so the preflight and the meter never disagree.
  */
 export async function loadSectionContent(db: Sql, sectionId: string): Promise<{ blocks: Block[]; chars: number }> {

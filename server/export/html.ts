@@ -1,10 +1,10 @@
-import type { Block, Inline, TableCell } from './document-model';
+import type { Block, Inline, TableCell } from '../../shared/document/model';
 import { sectionHeading, type ExportDocument, type ExportNote } from './export-source';
 
 /**
  * A print-ready HTML page (A4, to save as PDF from the browser). Every piece of
  * text goes through `escapeHtml`; nothing from a document is ever injected as
- * markup, and links keep only http(s) and mailto targets (document-model).
+ * markup, and links keep only http(s) and mailto targets (shared/document/model.ts).
  */
 
 export function escapeHtml(text: string): string {

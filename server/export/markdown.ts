@@ -1,4 +1,4 @@
-import type { Block, Inline, Marks, TableCell } from './document-model';
+import type { Block, Inline, Marks, TableCell } from '../../shared/document/model';
 import { sectionHeading, type ExportDocument, type ExportNote } from './export-source';
 
 /**

@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
-import { fragmentName } from '../section-text';
+import { sectionField } from '../../shared/document/model';
+import { nodeRole } from '../../shared/document/read-blocks';
+import { walkXml, xmlChildOf, type XmlChild } from '../../shared/document/traverse';
 
 /**
  * The attributed, word-level diff of one section between two stored states
@@ -12,8 +14,10 @@ import { fragmentName } from '../section-text';
  *   - in `since`, alive there and deleted now → delete;
  *   - not in `since` and alive now → insert;
  *   - anything else was never visible in either state and is skipped.
- * Blocks are separated by one '\n' tagged like the block element itself
- * (a new paragraph is an inserted newline). Words (runs of non-space or of
+ * The text blocks are those of the shared reader (shared/document: a rule is
+ * not text), found with its iterative traversal over every item, deleted ones
+ * included. Blocks are separated by one '\n' tagged like the block element
+ * itself (a new paragraph is an inserted newline). Words (runs of non-space or of
  * space characters) that contain any change become "delete old word, insert
  * new word", attributed to the author of most of their changed characters;
  * the per-author counts, however, are exact per character.
@@ -52,8 +56,6 @@ interface Tagged {
 
 /** Who deleted the item with this id (an author key), or null when unknown. */
 export type DeleterOf = (id: Y.ID) => string | null;
-
-const inlineBreaks = new Set(['hardBreak', 'hard_break']);
 
 /** Client key of an inserted id. */
 export const clientKey = (client: number): string => `c:${client}`;
@@ -106,45 +108,49 @@ export function attributedDiff(since: Uint8Array, until: Uint8Array, deleterOf: 
       return classify(item.id.client, item.id.clock, item.deleted);
     };
 
-    const isTextBlock = (el: Y.XmlElement): boolean => {
-      let any = false;
+    /** Every XML child of an element, deleted ones included (a block emptied since `since` is still a text block). */
+    const allChildren = (el: Y.XmlElement): XmlChild[] => {
+      const out: XmlChild[] = [];
       for (let item = el._start; item; item = item.right) {
-        if (!(item.content instanceof Y.ContentType)) continue;
-        any = true;
-        const t = item.content.type;
-        if (t instanceof Y.XmlText || (t instanceof Y.XmlElement && inlineBreaks.has(t.nodeName))) return true;
+        const c = xmlChildOf(item);
+        if (c) out.push(c);
       }
-      return !any;
+      return out;
     };
 
-    const visit = (node: Y.XmlFragment | Y.XmlElement) => {
-      for (let item = node._start; item; item = item.right) {
-        if (!(item.content instanceof Y.ContentType)) continue;
-        const child = item.content.type;
-        if (child instanceof Y.XmlElement) {
-          const op = elementOp(child);
-          if (!op) continue; // never visible in either state
-          if (isTextBlock(child)) {
-            if (blocks++ > 0) stream.push({ ch: '\n', op, author: authorOf(op, item.id.client, item.id.clock) });
-            for (let inner = child._start; inner; inner = inner.right) {
-              if (!(inner.content instanceof Y.ContentType)) continue;
-              const t = inner.content.type;
-              if (t instanceof Y.XmlText) walkText(t);
-              else if (t instanceof Y.XmlElement && inlineBreaks.has(t.nodeName)) {
-                const bop = classify(inner.id.client, inner.id.clock, inner.deleted);
-                if (bop) stream.push({ ch: '\n', op: bop, author: authorOf(bop, inner.id.client, inner.id.clock) });
-              }
-            }
-          } else visit(child);
-        } else if (child instanceof Y.XmlText) {
-          const op = classify(item.id.client, item.id.clock, item.deleted);
-          if (!op) continue;
-          if (blocks++ > 0) stream.push({ ch: '\n', op, author: authorOf(op, item.id.client, item.id.clock) });
-          walkText(child);
-        }
-      }
+    const separator = (op: DiffOp, item: Y.Item) => {
+      if (blocks++ > 0) stream.push({ ch: '\n', op, author: authorOf(op, item.id.client, item.id.clock) });
     };
-    visit(merged.getXmlFragment(fragmentName));
+
+    walkXml(
+      merged.getXmlFragment(sectionField),
+      {
+        enter(el, item) {
+          const op = elementOp(el);
+          if (!op) return false; // never visible in either state
+          const role = nodeRole(el, allChildren);
+          if (role === 'container') return true;
+          if (role !== 'text') return false; // a rule or a stray break holds no text
+          separator(op, item);
+          for (let inner = el._start; inner; inner = inner.right) {
+            const t = xmlChildOf(inner);
+            if (t instanceof Y.XmlText) walkText(t);
+            else if (t && nodeRole(t, allChildren) === 'break') {
+              const bop = classify(inner.id.client, inner.id.clock, inner.deleted);
+              if (bop) stream.push({ ch: '\n', op: bop, author: authorOf(bop, inner.id.client, inner.id.clock) });
+            }
+          }
+          return false;
+        },
+        text(t, item) {
+          const op = classify(item.id.client, item.id.clock, item.deleted);
+          if (!op) return;
+          separator(op, item);
+          walkText(t);
+        },
+      },
+      { deleted: true },
+    );
     return wordRuns(stream);
   } finally {
     sinceDoc.destroy();

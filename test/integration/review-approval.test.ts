@@ -4,7 +4,7 @@ import { closeCode } from '../../shared/protocol';
 import { proposalResponseSchema, sectionResponseSchema } from '../../shared/schemas/domain';
 import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import { snapshotSectionState } from '../../server/db/snapshots';
-import { sectionText } from '../../server/section-text';
+import { sectionText } from '../../shared/document/text-blocks';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld, type UserClient } from '../helpers/factories';

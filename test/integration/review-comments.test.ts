@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commentResponseSchema, threadsResponseSchema, type Thread } from '../../shared/schemas/review';
 import { limits } from '../../shared/limits';
-import { encodeAnchorPosition, resolveAnchor } from '../../server/section-text';
+import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchors';
 import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld, type UserClient } from '../helpers/factories';

@@ -1,16 +1,14 @@
-import { getSchema, type JSONContent } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { Table, TableCell, TableHeader, TableRow } from '@tiptap/extension-table';
+import type { JSONContent } from '@tiptap/core';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
+import { editorSchema as buildEditorSchema } from '../../shared/document/editor-schema';
 
 /**
  * Export test content, written into a section's `default` XmlFragment exactly as
- * the editor would: the client's Tiptap schema (StarterKit + Table; Link comes
- * with StarterKit) mapped to Yjs by @tiptap/y-tiptap, Tiptap Collaboration's binding.
+ * the editor would: the editor's own schema (shared/document/editor-schema.ts) mapped to Yjs by @tiptap/y-tiptap, Tiptap Collaboration's binding.
  */
 
-export const editorSchema = getSchema([StarterKit, Table, TableRow, TableHeader, TableCell]);
+export const editorSchema = buildEditorSchema();
 
 /** Sets `doc`'s `default` fragment to Tiptap JSON content (y-tiptap syncs the fragment to it: existing content is replaced). */
 export function writeTiptap(doc: Y.Doc, content: JSONContent[]): void {

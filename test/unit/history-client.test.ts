@@ -12,7 +12,7 @@ import {
   Throttle,
   type MeetingView,
 } from '../../client/features/meetings/follow-state';
-import { fragmentBlocks } from '../../client/features/present/fragment-blocks';
+import { fragmentBlocks } from '../../shared/document/text-blocks';
 import { latestSnapshotFor } from '../../client/features/history/snapshot-pick';
 import type { Snapshot } from '../../shared/schemas/review';
 

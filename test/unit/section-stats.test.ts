@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { countChars } from '../../shared/char-count';
-import { encodeAnchorPosition, resolveAnchor, sectionChars, sectionText } from '../../server/section-text';
+import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchors';
+import { sectionChars, sectionText } from '../../shared/document/text-blocks';
 
 /** A Tiptap-shaped document: paragraphs, a heading, a bullet list and a table, in the `default` fragment. */
 function tiptapDoc(): Y.Doc {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { commentChunks, shownReason, unsavedPassages, unsavedText } from '../../client/collab/unsaved-words';
-import { fragmentBlocks } from '../../client/features/present/fragment-blocks';
+import { fragmentBlocks } from '../../shared/document/text-blocks';
 
 /**
  * The words a discarded local copy holds and the server does not: real Yjs

@@ -10,7 +10,7 @@ import { TextBlocks } from '../history/TextBlocks';
 import { useMeeting } from '../meetings/use-meeting';
 import { useProposal } from '../workspace/use-proposal';
 import type { Focus } from '../meetings/follow-state';
-import { fragmentBlocks } from './fragment-blocks';
+import { fragmentBlocks } from '../../../shared/document/text-blocks';
 import './present.css';
 
 const enc = encodeURIComponent;

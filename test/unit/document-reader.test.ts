@@ -1,0 +1,363 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { JSONContent } from '@tiptap/core';
+import type { Node as PMNode } from '@tiptap/pm/model';
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import { editorSchema } from '../../shared/document/editor-schema';
+import { sectionField, type Block } from '../../shared/document/model';
+import { readSection } from '../../shared/document/read-blocks';
+import { fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
+import { documentDepth } from '../../shared/document/traverse';
+import { proseMirrorChars } from '../../shared/document/prosemirror-count';
+import { limits } from '../../shared/limits';
+import { countChars } from '../../shared/char-count';
+import { textBlocksOf, textBlocksOfState } from '../../server/history/text-blocks';
+import { attributedDiff } from '../../server/history/attributed-diff';
+import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchors';
+import { blocksToMarkdown } from '../../server/export/markdown';
+import { blocksToHtml } from '../../server/export/html';
+
+/**
+ * The per-node-type table (DOC2-DOC5): for every node and mark type the editor's
+ * schema allows, a document built as the editor builds it (ProseMirror JSON
+ * through @tiptap/y-tiptap into the `default` fragment), the text and the
+ * characters with spaces the EU form counts, read by the shared reader, and the
+ * same count from the editor's counter over the editor's own ProseMirror node.
+ */
+
+const schema = editorSchema();
+
+const t = (text: string, ...marks: { type: string; attrs?: Record<string, unknown> }[]): JSONContent => (marks.length > 0 ? { type: 'text', text, marks } : { type: 'text', text });
+const p = (...content: JSONContent[]): JSONContent => (content.length > 0 ? { type: 'paragraph', content } : { type: 'paragraph' });
+const item = (...content: JSONContent[]): JSONContent => ({ type: 'listItem', content });
+const cell = (type: 'tableCell' | 'tableHeader', text: string, attrs: Record<string, unknown> = {}): JSONContent => ({ type, attrs, content: [p(t(text))] });
+
+interface Row {
+  /** What the row fixes. */
+  name: string;
+  /** Node and mark types of the schema the row's document holds (checked against the document). */
+  covers: string[];
+  content: JSONContent[];
+  /** The section's text: text blocks joined by one newline. */
+  text: string;
+  /** Characters with spaces (code points). */
+  chars: number;
+  /** The block model, where the row fixes it. */
+  blocks?: Block[];
+}
+
+const rows: Row[] = [
+  { name: 'an empty document has no text', covers: ['doc', 'paragraph'], content: [p()], text: '', chars: 0, blocks: [{ kind: 'paragraph', inlines: [] }] },
+  {
+    name: 'a paragraph is one block; text counts code points (a flag is two, an accented letter one)',
+    covers: ['paragraph', 'text'],
+    content: [p(t('Luleå 🇸🇪'))],
+    text: 'Luleå 🇸🇪',
+    chars: 8,
+  },
+  { name: 'blocks are joined by one newline; an empty paragraph is an empty block', covers: ['paragraph'], content: [p(t('a')), p(), p(t('b'))], text: 'a\n\nb', chars: 4 },
+  {
+    name: 'a heading is a block with its level',
+    covers: ['heading'],
+    content: [{ type: 'heading', attrs: { level: 3 }, content: [t('Aims')] }, p(t('Towns meet.'))],
+    text: 'Aims\nTowns meet.',
+    chars: 16,
+    blocks: [
+      { kind: 'heading', level: 3, inlines: [{ kind: 'text', text: 'Aims', marks: {} }] },
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'Towns meet.', marks: {} }] },
+    ],
+  },
+  {
+    name: 'a hard break is a newline inside its block and counts one',
+    covers: ['hardBreak'],
+    content: [p(t('a'), { type: 'hardBreak' }, t('b'))],
+    text: 'a\nb',
+    chars: 3,
+    blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'a', marks: {} }, { kind: 'break' }, { kind: 'text', text: 'b', marks: {} }] }],
+  },
+  {
+    name: 'a horizontal rule is not text: no block, no character',
+    covers: ['horizontalRule'],
+    content: [p(t('before')), { type: 'horizontalRule' }, p(t('after'))],
+    text: 'before\nafter',
+    chars: 12,
+    blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'before', marks: {} }] }, { kind: 'rule' }, { kind: 'paragraph', inlines: [{ kind: 'text', text: 'after', marks: {} }] }],
+  },
+  {
+    name: 'a code block is one block; its newlines are text',
+    covers: ['codeBlock'],
+    content: [{ type: 'codeBlock', attrs: { language: null }, content: [t('let a = 1;\nlet b = 2;')] }],
+    text: 'let a = 1;\nlet b = 2;',
+    chars: 21,
+    blocks: [{ kind: 'code', text: 'let a = 1;\nlet b = 2;' }],
+  },
+  {
+    name: 'a blockquote holds blocks: each counts',
+    covers: ['blockquote'],
+    content: [{ type: 'blockquote', content: [p(t('Bologna')), p(t('Luleå'))] }],
+    text: 'Bologna\nLuleå',
+    chars: 13,
+  },
+  {
+    name: 'a bullet list: every paragraph of every item is a block, nested lists too',
+    covers: ['bulletList', 'listItem'],
+    content: [{ type: 'bulletList', content: [item(p(t('Bologna')), { type: 'bulletList', content: [item(p(t('Centro')))] }), item(p(t('Luleå')))] }],
+    text: 'Bologna\nCentro\nLuleå',
+    chars: 20,
+    blocks: [
+      {
+        kind: 'list',
+        ordered: false,
+        start: 1,
+        items: [
+          [
+            { kind: 'paragraph', inlines: [{ kind: 'text', text: 'Bologna', marks: {} }] },
+            { kind: 'list', ordered: false, start: 1, items: [[{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Centro', marks: {} }] }]] },
+          ],
+          [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Luleå', marks: {} }] }],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'an ordered list keeps its start; the number is not text',
+    covers: ['orderedList', 'listItem'],
+    content: [{ type: 'orderedList', attrs: { start: 3 }, content: [item(p(t('one'))), item(p(t('two')))] }],
+    text: 'one\ntwo',
+    chars: 7,
+    blocks: [
+      {
+        kind: 'list',
+        ordered: true,
+        start: 3,
+        items: [[{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'one', marks: {} }] }], [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'two', marks: {} }] }]],
+      },
+    ],
+  },
+  {
+    name: 'a table: every cell paragraph is a block, header cells first; spans are kept and add nothing',
+    covers: ['table', 'tableRow', 'tableHeader', 'tableCell'],
+    content: [
+      {
+        type: 'table',
+        content: [
+          { type: 'tableRow', content: [cell('tableHeader', 'Town'), cell('tableHeader', 'Event')] },
+          { type: 'tableRow', content: [cell('tableCell', 'Bologna', { colspan: 2 })] },
+          { type: 'tableRow', content: [cell('tableCell', 'Luleå', { rowspan: 2 }), cell('tableCell', 'kick-off')] },
+        ],
+      },
+    ],
+    text: 'Town\nEvent\nBologna\nLuleå\nkick-off',
+    chars: 33,
+    blocks: [
+      {
+        kind: 'table',
+        rows: [
+          [
+            { header: true, colspan: 1, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Town', marks: {} }] }] },
+            { header: true, colspan: 1, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Event', marks: {} }] }] },
+          ],
+          [{ header: false, colspan: 2, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Bologna', marks: {} }] }] }],
+          [
+            { header: false, colspan: 1, rowspan: 2, blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'Luleå', marks: {} }] }] },
+            { header: false, colspan: 1, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'kick-off', marks: {} }] }] },
+          ],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'marks add nothing: bold, italic, strike, underline, code',
+    covers: ['bold', 'italic', 'strike', 'underline', 'code'],
+    content: [p(t('B', { type: 'bold' }), t('I', { type: 'italic' }), t('S', { type: 'strike' }), t('U', { type: 'underline' }), t('C', { type: 'code' }), t('BI', { type: 'bold' }, { type: 'italic' }))],
+    text: 'BISUCBI',
+    chars: 7,
+    blocks: [
+      {
+        kind: 'paragraph',
+        inlines: [
+          { kind: 'text', text: 'B', marks: { bold: true } },
+          { kind: 'text', text: 'I', marks: { italic: true } },
+          { kind: 'text', text: 'S', marks: { strike: true } },
+          { kind: 'text', text: 'U', marks: { underline: true } },
+          { kind: 'text', text: 'C', marks: { code: true } },
+          { kind: 'text', text: 'BI', marks: { bold: true, italic: true } },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a link adds nothing; only http(s) and mailto addresses are kept',
+    covers: ['link'],
+    content: [
+      p(
+        t('eu', { type: 'link', attrs: { href: 'https://ec.europa.eu/cerv' } }),
+        t(' '),
+        t('mail', { type: 'link', attrs: { href: 'mailto:a@b.eu' } }),
+        t(' '),
+        t('evil', { type: 'link', attrs: { href: 'javascript:alert(1)' } }),
+      ),
+    ],
+    text: 'eu mail evil',
+    chars: 12,
+    blocks: [
+      {
+        kind: 'paragraph',
+        inlines: [
+          { kind: 'text', text: 'eu', marks: { link: 'https://ec.europa.eu/cerv' } },
+          { kind: 'text', text: ' ', marks: {} },
+          { kind: 'text', text: 'mail', marks: { link: 'mailto:a@b.eu' } },
+          { kind: 'text', text: ' ', marks: {} },
+          { kind: 'text', text: 'evil', marks: {} },
+        ],
+      },
+    ],
+  },
+];
+
+/** Writes `content` as the editor would, and reads back the editor's ProseMirror document of it. */
+function editorDoc(content: JSONContent[]): { doc: Y.Doc; pm: PMNode } {
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment(sectionField);
+  prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content }, fragment);
+  return { doc, pm: yXmlFragmentToProseMirrorRootNode(fragment, schema) };
+}
+
+/** Node and mark type names present in a ProseMirror document. */
+function typesIn(pm: PMNode): Set<string> {
+  const names = new Set<string>([pm.type.name]);
+  pm.descendants((n) => {
+    names.add(n.type.name);
+    for (const m of n.marks) names.add(m.type.name);
+  });
+  return names;
+}
+
+describe('DOC: one reader of a section document', () => {
+  it('DOC2: every node and mark type of the editor schema has a row in the table, and each row holds what it claims', () => {
+    const covered = new Set<string>();
+    for (const row of rows) {
+      const { doc, pm } = editorDoc(row.content);
+      const present = typesIn(pm);
+      for (const name of row.covers) expect(present.has(name), `${row.name}: ${name}`).toBe(true);
+      for (const name of present) covered.add(name);
+      doc.destroy();
+    }
+    const missing = [...Object.keys(schema.nodes), ...Object.keys(schema.marks)].filter((name) => !covered.has(name));
+    expect(missing).toEqual([]);
+    expect(Object.keys(schema.nodes).length).toBeGreaterThanOrEqual(15);
+  });
+
+  describe.each(rows)('DOC3: $name', (row) => {
+    it('DOC3: the reader gives the row text and count; the editor counter gives the same count (DOC4)', () => {
+      const { doc, pm } = editorDoc(row.content);
+      expect(sectionText(doc)).toBe(row.text);
+      expect(countChars(row.text)).toBe(row.chars);
+      expect(sectionChars(doc)).toBe(row.chars);
+      expect(proseMirrorChars(pm)).toBe(row.chars);
+      if (row.blocks) expect(readSection(doc)).toEqual(row.blocks);
+      // The history and present views see the same text blocks.
+      expect(textBlocksOf(doc).map((b) => b.text).join('\n')).toBe(row.text);
+      expect(fragmentBlocks(doc.getXmlFragment(sectionField))).toEqual(textBlocksOf(doc));
+      doc.destroy();
+    });
+  });
+
+  it('DOC6: text block kinds name the nearest container: list item, table cell, quote; headings keep their level; a rule is none', () => {
+    const { doc } = editorDoc([
+      { type: 'heading', attrs: { level: 2 }, content: [t('Aims')] },
+      { type: 'bulletList', content: [item(p(t('li')))] },
+      { type: 'blockquote', content: [p(t('q')), { type: 'bulletList', content: [item(p(t('q-li')))] }] },
+      { type: 'table', content: [{ type: 'tableRow', content: [cell('tableHeader', 'th'), cell('tableCell', 'td')] }] },
+      { type: 'horizontalRule' },
+      { type: 'codeBlock', content: [t('x')] },
+      p(t('end')),
+    ]);
+    expect(textBlocksOf(doc)).toEqual([
+      { kind: 'heading', level: 2, text: 'Aims' },
+      { kind: 'listItem', level: null, text: 'li' },
+      { kind: 'quote', level: null, text: 'q' },
+      { kind: 'listItem', level: null, text: 'q-li' },
+      { kind: 'tableCell', level: null, text: 'th' },
+      { kind: 'tableCell', level: null, text: 'td' },
+      { kind: 'codeBlock', level: null, text: 'x' },
+      { kind: 'paragraph', level: null, text: 'end' },
+    ]);
+    doc.destroy();
+  });
+});
+
+describe('DOC: a deep document never overflows the stack', () => {
+  const depth = 10_000;
+
+  /** `depth` nested blockquotes around one paragraph, built directly with Yjs (as a hostile client could). */
+  function deepDoc(): Y.Doc {
+    const doc = new Y.Doc();
+    doc.transact(() => {
+      let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(sectionField);
+      for (let i = 0; i < depth; i++) {
+        const q = new Y.XmlElement('blockquote');
+        parent.insert(0, [q]);
+        parent = q;
+      }
+      const para = new Y.XmlElement('paragraph');
+      para.insert(0, [new Y.XmlText('deep')]);
+      parent.insert(0, [para]);
+    });
+    return doc;
+  }
+
+  const innermostText = (doc: Y.Doc): Y.XmlText => {
+    let el: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(sectionField);
+    for (;;) {
+      const first: unknown = el.get(0);
+      if (first instanceof Y.XmlText) return first;
+      el = first as Y.XmlElement;
+    }
+  };
+
+  it('DOC7: the depth is measured iteratively', () => {
+    const doc = deepDoc();
+    expect(documentDepth(doc.getXmlFragment(sectionField))).toBe(depth + 1);
+    expect(documentDepth(new Y.Doc().getXmlFragment(sectionField))).toBe(0);
+    doc.destroy();
+  });
+
+  it('DOC8: counting, text blocks, the export model and renderers, history blocks, the present view and the diff read 10,000 nested quotes', () => {
+    const doc = deepDoc();
+    expect(sectionChars(doc)).toBe(4);
+    expect(sectionText(doc)).toBe('deep');
+    expect(textBlocksOf(doc)).toEqual([{ kind: 'quote', level: null, text: 'deep' }]);
+    expect(textBlocksOfState(Y.encodeStateAsUpdate(doc))).toEqual([{ kind: 'quote', level: null, text: 'deep' }]);
+    expect(fragmentBlocks(doc.getXmlFragment(sectionField))).toEqual([{ kind: 'quote', level: null, text: 'deep' }]);
+
+    // The block tree stops nesting at the limit: what is deeper is read flattened into the last quote.
+    const blocks = readSection(doc);
+    let nesting = 0;
+    let level: Block[] = blocks;
+    while (level[0]?.kind === 'quote') {
+      nesting++;
+      level = level[0].blocks;
+    }
+    expect(nesting).toBe(limits.maxDocumentDepth);
+    expect(level).toEqual([{ kind: 'paragraph', inlines: [{ kind: 'text', text: 'deep', marks: {} }] }]);
+    expect(blocksToMarkdown(blocks, 2)).toContain('deep');
+    expect(blocksToHtml(blocks, 2)).toContain('deep');
+
+    const empty = new Y.Doc();
+    const diff = attributedDiff(Y.encodeStateAsUpdate(empty), Y.encodeStateAsUpdate(doc), () => null);
+    expect(diff.runs).toEqual([{ op: 'insert', text: 'deep', author: `c:${doc.clientID}` }]);
+    empty.destroy();
+
+    const text = innermostText(doc);
+    const anchor = { start: encodeAnchorPosition(text, 1), end: encodeAnchorPosition(text, 3) };
+    expect(resolveAnchor(doc, anchor)).toEqual({ detached: false, start: 1, end: 3, text: 'ee' });
+    doc.destroy();
+  });
+
+  it('DOC9: the editor counter reads a 10,000-deep ProseMirror document', () => {
+    let node = schema.node('paragraph', null, [schema.text('deep')]);
+    for (let i = 0; i < depth; i++) node = schema.node('blockquote', null, [node]);
+    expect(proseMirrorChars(schema.node('doc', null, [node]))).toBe(4);
+  });
+});
