@@ -1,8 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as Y from 'yjs';
 import { attributeRows, emptyAttribution, recordDocClients, recordDocDeleters, type Attribution } from './doc-clients';
-import { fromBase64 } from './doc-updates';
-import { pgliteLiteral } from './pglite-wire';
+import { fromBase64, sqlLiteral } from './sql-literals';
 import type { Sql } from './sql';
 
 /** What a compacting caller's `state` already holds, so storage merges only the rest. */
@@ -120,7 +119,7 @@ async function readSeqs(db: Sql, docId: string, uptoSeq: number): Promise<number
 }
 
 /** Seqs as checked SQL literals (each a safe integer), for an `in (...)` list. */
-const seqList = (seqs: readonly number[]) => seqs.map((seq) => pgliteLiteral('int8', seq)).join(', ');
+const seqList = (seqs: readonly number[]) => seqs.map((seq) => sqlLiteral('int8', seq)).join(', ');
 
 /**
  * The doc's rows up to `uptoSeq` (only the `only` ones when given) in seq order,

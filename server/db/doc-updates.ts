@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { isLocked, sectionStatuses } from '../../shared/workflow';
-import { pgliteLiteral } from './pglite-wire';
+import { fromBase64, sqlLiteral } from './sql-literals';
 import type { PreparedStatement, Sql } from './sql';
 
 /**
@@ -126,7 +126,7 @@ async function insertChunk(db: Sql, chunk: readonly NewDocUpdate[]): Promise<App
  */
 async function insertChunkLiteral(db: Sql, chunk: readonly NewDocUpdate[]): Promise<AppendOutcome[]> {
   const values = chunk.map(
-    (r, i) => `(${pgliteLiteral('uuid', r.docId)}::uuid, ${pgliteLiteral('bytea', r.update)}::bytea, ${pgliteLiteral('uuid?', r.userId)}::uuid, ${i})`,
+    (r, i) => `(${sqlLiteral('uuid', r.docId)}::uuid, ${sqlLiteral('bytea', r.update)}::bytea, ${sqlLiteral('uuid?', r.userId)}::uuid, ${i})`,
   );
   return outcomesInOrder(chunk, await db.queryText<{ doc_id: string; seq: number }>(insertValues(values.join(', '))));
 }
@@ -205,7 +205,7 @@ type AggregatedRow = { snapshot: string | null; snapshot_seq: number | null; upd
  * (500 rows: 7.4 ms as rows, ~1 ms aggregated).
  */
 async function loadDocAggregated(db: Sql, docId: string): Promise<LoadedDoc> {
-  const id = `${pgliteLiteral('uuid', docId)}::uuid`;
+  const id = `${sqlLiteral('uuid', docId)}::uuid`;
   const [row] = await db.queryText<AggregatedRow>(
     `with s as (select state, upto_seq from doc_snapshots where doc_id = ${id}),
       u as (select seq, update from doc_updates where doc_id = ${id} and seq > coalesce((select upto_seq from s), 0))
@@ -219,12 +219,6 @@ async function loadDocAggregated(db: Sql, docId: string): Promise<LoadedDoc> {
   const updates = row?.updates ? row.updates.split(',').map(fromBase64) : [];
   const seqs = row?.seqs ? row.seqs.split(',').map(Number) : [];
   return { snapshot, snapshotSeq, updates, seqs, lastSeq: Math.max(snapshotSeq, row?.last_seq ?? 0), updateBytes: row?.update_bytes ?? 0 };
-}
-
-/** Postgres wraps base64 at 76 characters; Buffer skips the newlines. */
-export function fromBase64(text: string): Uint8Array {
-  const buf = Buffer.from(text, 'base64');
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Row count and bytes of a doc's log (tests and diagnostics). */
