@@ -11,7 +11,7 @@ import { textBlocks } from '../../shared/document/text-blocks';
  * paragraphs inside those). Marks are dropped; a hard break is a newline.
  */
 
-export const textBlocksOf = (doc: Y.Doc): TextBlock[] => textBlocks(readSection(doc));
+export const textBlocksOf = (doc: Y.Doc): TextBlock[] => textBlocks(readSection(doc, { textOnly: true }));
 
 /** Blocks of a stored state (one encoded update). */
 export function textBlocksOfState(state: Uint8Array): TextBlock[] {

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { limits } from '../limits';
 import { sectionField, safeHref, inlineText, type Block, type HeadingLevel, type Inline, type Marks, type TableCell } from './model';
-import { walkXml, xmlChildOf, xmlChildren, type XmlChild } from './traverse';
+import { walkXml, xmlChildOf, xmlChildren, xmlTextString, type XmlChild, type XmlVisitor } from './traverse';
 
 /**
  * THE reader of a section's document: the Y.XmlFragment `default`, as
@@ -82,23 +82,42 @@ function marksOf(attributes: Record<string, unknown> | undefined): Marks {
   return marks;
 }
 
-function pushText(out: Inline[], text: Y.XmlText): void {
+export interface ReadOptions {
+  /** Deepest block nesting kept; deeper containers are read flattened. Default limits.maxDocumentDepth. */
+  maxDepth?: number;
+  /** Text only: marks are not read (each text node is one unmarked inline). For counts and text views, which need no marks: cheaper. */
+  textOnly?: boolean;
+}
+
+function pushText(out: Inline[], text: Y.XmlText, textOnly = false): void {
+  if (textOnly) {
+    const str = xmlTextString(text);
+    if (str.length > 0) out.push({ kind: 'text', text: str, marks: {} });
+    return;
+  }
   for (const op of text.toDelta() as { insert: unknown; attributes?: Record<string, unknown> }[]) {
     if (typeof op.insert === 'string' && op.insert.length > 0) out.push({ kind: 'text', text: op.insert, marks: marksOf(op.attributes) });
   }
 }
 
 /** The inline content of a text block: text with marks and hard breaks; unknown inline nodes give their text. */
-export function readInlines(el: Y.XmlElement): Inline[] {
+export function readInlines(el: Y.XmlElement, textOnly = false): Inline[] {
   const out: Inline[] = [];
-  walkXml(el, {
-    text: (t) => pushText(out, t),
+  const visitor: XmlVisitor = {
+    text: (t) => pushText(out, t, textOnly),
     enter(child) {
       if (roles[child.nodeName] !== 'break') return true;
       out.push({ kind: 'break' });
       return false;
     },
-  });
+  };
+  // The usual shape (text and breaks) is read flat; anything nested goes through the iterative walk.
+  for (let item = el._start; item; item = item.right) {
+    if (item.deleted) continue;
+    const child = xmlChildOf(item);
+    if (child instanceof Y.XmlText) pushText(out, child, textOnly);
+    else if (child && visitor.enter!(child, item, 1) !== false) walkXml(child, visitor);
+  }
   return out;
 }
 
@@ -124,7 +143,9 @@ interface Frame {
 }
 
 /** Reads a fragment (or an element's content) into blocks. */
-export function readBlocks(root: Y.XmlFragment | Y.XmlElement, maxDepth: number = limits.maxDocumentDepth): Block[] {
+export function readBlocks(root: Y.XmlFragment | Y.XmlElement, opts: ReadOptions = {}): Block[] {
+  const maxDepth = opts.maxDepth ?? limits.maxDocumentDepth;
+  const textOnly = opts.textOnly ?? false;
   const result: Block[] = [];
   const stack: Frame[] = [{ next: root._start, out: result, loose: [], depth: 0 }];
   const flush = (f: Frame) => {
@@ -147,7 +168,7 @@ export function readBlocks(root: Y.XmlFragment | Y.XmlElement, maxDepth: number 
     const child = xmlChildOf(item);
     if (!child) continue;
     if (child instanceof Y.XmlText) {
-      pushText(f.loose, child);
+      pushText(f.loose, child, textOnly);
       continue;
     }
     const role = nodeRole(child);
@@ -160,9 +181,9 @@ export function readBlocks(root: Y.XmlFragment | Y.XmlElement, maxDepth: number 
     const name = child.nodeName;
     switch (role) {
       case 'text':
-        if (name === 'heading') f.out.push({ kind: 'heading', level: headingLevel(child.getAttribute('level')), inlines: readInlines(child) });
-        else if (name === 'codeBlock') f.out.push({ kind: 'code', text: inlineText(readInlines(child)) });
-        else f.out.push({ kind: 'paragraph', inlines: readInlines(child) });
+        if (name === 'heading') f.out.push({ kind: 'heading', level: headingLevel(child.getAttribute('level')), inlines: readInlines(child, textOnly) });
+        else if (name === 'codeBlock') f.out.push({ kind: 'code', text: inlineText(readInlines(child, textOnly)) });
+        else f.out.push({ kind: 'paragraph', inlines: readInlines(child, textOnly) });
         break;
       case 'rule':
         f.out.push({ kind: 'rule' });
@@ -182,7 +203,7 @@ export function readBlocks(root: Y.XmlFragment | Y.XmlElement, maxDepth: number 
             const arr = list.items[i]!;
             if (it instanceof Y.XmlText) {
               const inl: Inline[] = [];
-              pushText(inl, it);
+              pushText(inl, it, textOnly);
               if (inl.length > 0) arr.push({ kind: 'paragraph', inlines: inl });
             } else open(it, arr, f.depth + 1);
           }
@@ -226,6 +247,6 @@ export function readBlocks(root: Y.XmlFragment | Y.XmlElement, maxDepth: number 
 }
 
 /** Reads a section's document into blocks. */
-export function readSection(doc: Y.Doc): Block[] {
-  return readBlocks(doc.getXmlFragment(sectionField));
+export function readSection(doc: Y.Doc, opts: ReadOptions = {}): Block[] {
+  return readBlocks(doc.getXmlFragment(sectionField), opts);
 }

@@ -76,14 +76,16 @@ export function textBlocks(blocks: readonly Block[]): TextBlock[] {
 /** The text of every text block in reading order (what the meter counts, joined by newlines). */
 export const blockTexts = (blocks: readonly Block[]): string[] => textBlocks(blocks).map((b) => b.text);
 
+const textOnly = { textOnly: true } as const;
+
 /** The text blocks of a fragment. */
-export const fragmentBlocks = (fragment: Y.XmlFragment): TextBlock[] => textBlocks(readBlocks(fragment));
+export const fragmentBlocks = (fragment: Y.XmlFragment): TextBlock[] => textBlocks(readBlocks(fragment, textOnly));
 
 /** Characters with spaces of a fragment. */
-export const fragmentChars = (fragment: Y.XmlFragment): number => countBlockChars(blockTexts(readBlocks(fragment)));
+export const fragmentChars = (fragment: Y.XmlFragment): number => countBlockChars(blockTexts(readBlocks(fragment, textOnly)));
 
 /** The section's plain text: its text blocks joined by newlines. */
-export const sectionText = (doc: Y.Doc): string => blockTexts(readBlocks(doc.getXmlFragment(sectionField))).join(blockSeparator);
+export const sectionText = (doc: Y.Doc): string => blockTexts(readBlocks(doc.getXmlFragment(sectionField), textOnly)).join(blockSeparator);
 
 /** Characters with spaces of a section, as the EU form counts them. */
 export const sectionChars = (doc: Y.Doc): number => fragmentChars(doc.getXmlFragment(sectionField));

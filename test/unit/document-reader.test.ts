@@ -6,7 +6,7 @@ import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from
 import { editorSchema } from '../../shared/document/editor-schema';
 import { sectionField, type Block } from '../../shared/document/model';
 import { readSection } from '../../shared/document/read-blocks';
-import { fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
+import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
 import { documentDepth } from '../../shared/document/traverse';
 import { proseMirrorChars } from '../../shared/document/prosemirror-count';
 import { limits } from '../../shared/limits';
@@ -256,6 +256,8 @@ describe('DOC: one reader of a section document', () => {
       expect(sectionChars(doc)).toBe(row.chars);
       expect(proseMirrorChars(pm)).toBe(row.chars);
       if (row.blocks) expect(readSection(doc)).toEqual(row.blocks);
+      // Reading without marks (counts, text views) gives the same text blocks as the full read (exports).
+      expect(blockTexts(readSection(doc, { textOnly: true }))).toEqual(blockTexts(readSection(doc)));
       // The history and present views see the same text blocks.
       expect(textBlocksOf(doc).map((b) => b.text).join('\n')).toBe(row.text);
       expect(fragmentBlocks(doc.getXmlFragment(sectionField))).toEqual(textBlocksOf(doc));
