@@ -1,19 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { idParamsSchema } from '../../shared/schemas/domain';
 import { findTemplate } from '../../shared/templates';
 import type { AppEnv } from '../app-env';
-import { requireAuth } from '../auth/middleware';
 import { buildBoard } from '../board';
 import { lastAuditPerSection } from '../db/activity';
 import { lastCommentAt, openThreadCounts } from '../db/comments';
 import { listPartners } from '../db/partners';
-import { findProposalById } from '../db/proposals';
 import { listSections } from '../db/sections';
-import { notFound } from '../errors';
-import { authorize, loadActor } from '../policy';
 import { storedCharCounts } from '../section-stats';
-import { params, query } from './validate';
+import { proposalMember } from './member-loader';
 
 const boardQuerySchema = z.object({ mine: z.enum(['0', '1']).optional() });
 
@@ -24,15 +19,11 @@ const latest = (...dates: (Date | null | undefined)[]) =>
 export function boardRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/proposals/:id/board', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const { mine } = query(c, boardQuerySchema);
+  r.get('/proposals/:id/board', proposalMember({ query: boardQuerySchema }), async (c) => {
+    const { proposal, actor } = c.var.member;
+    const { mine } = c.req.valid('query');
     const ctx = c.get('ctx');
-    const proposal = await findProposalById(ctx.db, id);
-    if (!proposal) throw notFound('Proposal');
-    const actor = await loadActor(ctx.db, user.id, id);
-    authorize(actor, 'proposal.read');
+    const id = proposal.id;
     const [sections, partners, stats, threads, audits, comments] = await Promise.all([
       listSections(ctx.db, id),
       listPartners(ctx.db, id),
@@ -54,7 +45,7 @@ export function boardRoutes(): Hono<AppEnv> {
       openThreads: threads,
       lastActivity,
       today: ctx.clock().toISOString().slice(0, 10),
-      onlyPartnerId: mine === '1' ? (actor.membership?.partnerId ?? null) : null,
+      onlyPartnerId: mine === '1' ? actor.membership.partnerId : null,
     });
     return c.json(board);
   });

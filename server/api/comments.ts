@@ -7,23 +7,22 @@ import { createComment, deleteComment, updateComment } from '../commands/comment
 import { listSectionComments } from '../db/comments';
 import { loadStoredDoc } from '../db/doc-updates';
 import type { Sql } from '../db/sql';
-import { loadActor, loadMemberSection } from '../policy';
+import { loadActor } from '../policy';
 import { presentComment, presentThreads } from '../comment-presenters';
 import { resolveAnchor } from '../comment-anchors';
+import { sectionMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
 /** Comment threads of a section (design section 5). Non-members get 404 everywhere. */
 export function commentRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/sections/:id/comments', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
+  r.get('/sections/:id/comments', sectionMember(), async (c) => {
+    const { section, actor } = c.var.member;
     const ctx = c.get('ctx');
-    const { section, actor } = await loadMemberSection(ctx.db, user.id, id);
-    const rows = await listSectionComments(ctx.db, id);
+    const rows = await listSectionComments(ctx.db, section.id);
     const anchored = rows.some((row) => row.parentId === null && row.anchorStart !== null);
-    const doc = anchored ? await loadStoredDoc(ctx.db, id) : null;
+    const doc = anchored ? await loadStoredDoc(ctx.db, section.id) : null;
     try {
       const threads = presentThreads(rows, actor, section, (anchor) => (doc ? resolveAnchor(doc, anchor).detached : true));
       return c.json({ threads });

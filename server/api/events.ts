@@ -1,18 +1,13 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { idParamsSchema } from '../../shared/schemas/domain';
 import type { StreamEvent } from '../../shared/schemas/review';
 import type { AppEnv } from '../app-env';
-import { requireAuth } from '../auth/middleware';
 import { auditAfter, latestAuditId } from '../db/activity';
 import { findMembership } from '../db/members';
-import { findProposalById } from '../db/proposals';
-import { notFound } from '../errors';
 import type { DomainEvent } from '../events';
-import { authorize, loadActor } from '../policy';
 import { presenceOf, type PresenceSections } from '../presence';
 import { presentAuditEvent } from '../presenters';
-import { params } from './validate';
+import { proposalMember } from './member-loader';
 
 /** A comment line keeps proxies from closing an idle stream. */
 export const heartbeatMs = 20_000;
@@ -57,12 +52,10 @@ function translate(e: DomainEvent, proposalId: string, userId: string): { out: S
 export function eventRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/proposals/:id/events', async (c) => {
-    const { user, session } = requireAuth(c);
-    const { id: proposalId } = params(c, idParamsSchema);
+  r.get('/proposals/:id/events', proposalMember(), async (c) => {
+    const { user, session, proposal } = c.var.member;
+    const proposalId = proposal.id;
     const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, proposalId))) throw notFound('Proposal');
-    authorize(await loadActor(ctx.db, user.id, proposalId), 'proposal.read');
     let lastAudit = await latestAuditId(ctx.db, proposalId);
     c.header('Cache-Control', 'no-cache, no-transform');
     c.header('X-Accel-Buffering', 'no');

@@ -1,21 +1,10 @@
 import { Hono } from 'hono';
-import { idParamsSchema } from '../../shared/schemas/domain';
 import { exportQuerySchema, type ExportFormat } from '../../shared/schemas/export';
 import type { AppEnv } from '../app-env';
-import { requireAuth } from '../auth/middleware';
-import type { ServerContext } from '../context';
-import { recordAudit } from '../db/audit';
-import { findProposalById, type ProposalRow } from '../db/proposals';
-import { listSections } from '../db/sections';
-import { notFound } from '../errors';
-import { renderDocx } from '../export/docx';
-import { exportFileName, loadExportDocument, loadSectionContent } from '../export/export-source';
-import { renderHtml } from '../export/html';
-import { renderMarkdown } from '../export/markdown';
-import { loadOpenThreadNotes } from '../export/notes';
+import { exportProposal } from '../commands/export-proposal';
+import { exportFileName, loadSectionCounts } from '../export/export-source';
 import { preflight } from '../export/preflight';
-import { authorize, loadActor } from '../policy';
-import { params, query } from './validate';
+import { proposalMember } from './member-loader';
 
 const contentTypes: Record<ExportFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -23,54 +12,29 @@ const contentTypes: Record<ExportFormat, string> = {
   html: 'text/html; charset=utf-8',
 };
 
-/** The proposal, if the caller may export it: 404 for unknown ids and non-members. */
-async function exportable(ctx: ServerContext, userId: string, proposalId: string): Promise<ProposalRow> {
-  const proposal = await findProposalById(ctx.db, proposalId);
-  if (!proposal) throw notFound('Proposal');
-  authorize(await loadActor(ctx.db, userId, proposalId), 'proposal.export');
-  return proposal;
-}
-
 /** `attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266). */
 function attachment(fileName: string): string {
   return `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-/** Export of a whole proposal as DOCX, Markdown or print-ready HTML, and its preflight. */
+/** Export of a whole proposal as DOCX, Markdown or print-ready HTML, and its preflight. 404 for unknown ids and non-members. */
 export function exportRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/proposals/:id/export/preflight', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const ctx = c.get('ctx');
-    await exportable(ctx, user.id, id);
-    const sections = await listSections(ctx.db, id);
-    const counted = [];
-    for (const s of sections) counted.push({ ...s, chars: (await loadSectionContent(ctx.db, s.id)).chars });
-    return c.json(preflight(counted));
+  r.get('/proposals/:id/export/preflight', proposalMember({ action: 'proposal.export' }), async (c) => {
+    const { proposal } = c.var.member;
+    return c.json(preflight(await loadSectionCounts(c.get('ctx').db, proposal.id)));
   });
 
-  r.get('/proposals/:id/export', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const q = query(c, exportQuerySchema);
-    const ctx = c.get('ctx');
-    const proposal = await exportable(ctx, user.id, id);
-    const notes = q.notes === '1' ? await loadOpenThreadNotes(ctx.db, id) : null;
-    const doc = await loadExportDocument(ctx.db, proposal, { notes });
-    const body: Uint8Array | string = q.format === 'docx' ? new Uint8Array(await renderDocx(doc)) : q.format === 'md' ? renderMarkdown(doc) : renderHtml(doc);
-    await recordAudit(ctx.db, {
-      proposalId: id,
-      actorId: user.id,
-      action: 'proposal.exported',
-      data: { format: q.format, notes: notes !== null, sections: doc.sections.length, chars: doc.sections.reduce((n, s) => n + s.chars, 0) },
-    });
-    c.header('Content-Type', contentTypes[q.format]);
-    c.header('Content-Disposition', attachment(exportFileName(proposal.title, q.format)));
+  r.get('/proposals/:id/export', proposalMember({ action: 'proposal.export', query: exportQuerySchema }), async (c) => {
+    const { format, notes } = c.req.valid('query');
+    const { proposal } = c.var.member;
+    const body = await exportProposal(c.get('ctx'), c.var.member, { format, notes: notes === '1' });
+    c.header('Content-Type', contentTypes[format]);
+    c.header('Content-Disposition', attachment(exportFileName(proposal.title, format)));
     c.header('Cache-Control', 'private, no-store');
     c.header('X-Content-Type-Options', 'nosniff');
-    return c.body(body as Uint8Array<ArrayBuffer> | string);
+    return c.body(body);
   });
 
   return r;

@@ -7,39 +7,26 @@ import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { restoreSection } from '../commands/restore-section';
 import { submitProposal } from '../commands/submit-proposal';
-import { findProposalById } from '../db/proposals';
 import { findSectionById, listSections } from '../db/sections';
-import { findSnapshot, snapshotSectionState } from '../db/snapshots';
-import type { Sql } from '../db/sql';
+import { snapshotSectionState } from '../db/snapshots';
 import { notFound } from '../errors';
 import { AuthorBook, diffStates, proposalChanges, sectionDiff } from '../history/changes';
 import { textBlocksOfState } from '../history/text-blocks';
-import { loadActor, loadMemberSection } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { presentSnapshot } from './snapshots';
-import { jsonBody, params, query } from './validate';
+import { proposalMember, sectionMember, snapshotMember, snapshotOf } from './member-loader';
+import { jsonBody, params } from './validate';
 
 const snapshotSectionParams = z.object({ id: idSchema, sectionId: idSchema });
-
-/** 404 unless the snapshot exists in a proposal the user is a member of (and, when given, is of `proposalId`). */
-async function memberSnapshot(db: Sql, userId: string, snapshotId: string, proposalId?: string) {
-  const snapshot = await findSnapshot(db, snapshotId);
-  if (!snapshot || (proposalId && snapshot.proposalId !== proposalId)) throw notFound('Snapshot');
-  if (!(await loadActor(db, userId, snapshot.proposalId)).membership) throw notFound('Snapshot');
-  return snapshot;
-}
 
 /** Reading snapshots, restoring a section, "what changed since" diffs, and submission. Members only (404 otherwise). */
 export function historyRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/snapshots/:id/sections/:sectionId', async (c) => {
-    const { user } = requireAuth(c);
-    const { id, sectionId } = params(c, snapshotSectionParams);
-    const ctx = c.get('ctx');
-    await memberSnapshot(ctx.db, user.id, id);
-    const stored = await snapshotSectionState(ctx.db, id, sectionId);
+  r.get('/snapshots/:id/sections/:sectionId', snapshotMember({ params: snapshotSectionParams }), async (c) => {
+    const { id, sectionId } = c.req.valid('param');
+    const stored = await snapshotSectionState(c.get('ctx').db, id, sectionId);
     if (!stored) throw notFound('Snapshot section');
     return c.json({ snapshotId: id, sectionId, chars: stored.chars, blocks: textBlocksOfState(stored.state) });
   });
@@ -55,28 +42,24 @@ export function historyRoutes(): Hono<AppEnv> {
     return c.json({ section: presentSection(fresh, actor, stats), backupSnapshotId });
   });
 
-  r.get('/sections/:id/changes', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const { since, until } = query(c, changesQuerySchema);
+  r.get('/sections/:id/changes', sectionMember({ query: changesQuerySchema }), async (c) => {
+    const { section } = c.var.member;
+    const { since, until } = c.req.valid('query');
     const ctx = c.get('ctx');
-    const { section } = await loadMemberSection(ctx.db, user.id, id);
-    await memberSnapshot(ctx.db, user.id, since, section.proposalId);
-    if (until) await memberSnapshot(ctx.db, user.id, until, section.proposalId);
-    const states = await diffStates(ctx.db, id, since, until ?? null);
+    await snapshotOf(ctx.db, section.proposalId, since);
+    if (until) await snapshotOf(ctx.db, section.proposalId, until);
+    const states = await diffStates(ctx.db, section.id, since, until ?? null);
     if (!states) throw notFound('Snapshot section');
     const { diff } = await sectionDiff(ctx.db, new AuthorBook(ctx.db, section.proposalId), section, states);
     return c.json({ since, until: until ?? null, section: diff });
   });
 
-  r.get('/proposals/:id/changes', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const { since, until } = query(c, changesQuerySchema);
+  r.get('/proposals/:id/changes', proposalMember({ query: changesQuerySchema }), async (c) => {
+    const { id } = c.var.member.proposal;
+    const { since, until } = c.req.valid('query');
     const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, id)) || !(await loadActor(ctx.db, user.id, id)).membership) throw notFound('Proposal');
-    await memberSnapshot(ctx.db, user.id, since, id);
-    if (until) await memberSnapshot(ctx.db, user.id, until, id);
+    await snapshotOf(ctx.db, id, since);
+    if (until) await snapshotOf(ctx.db, id, until);
     return c.json(await proposalChanges(ctx.db, id, await listSections(ctx.db, id), since, until ?? null));
   });
 

@@ -7,8 +7,8 @@ import { listInvitations } from '../db/invitations';
 import { findPartnerById } from '../db/partners';
 import { findProposalById } from '../db/proposals';
 import { notFound } from '../errors';
-import { authorize, loadActor } from '../policy';
 import { presentInvitation } from '../presenters';
+import { proposalMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
 /** Invitation links: create, list and revoke (coordinator), preview and accept (invitee). */
@@ -24,14 +24,11 @@ export function invitationRoutes(): Hono<AppEnv> {
     return c.json({ id: invitation.id, token, url: `${ctx.publicOrigin()}/invite/${token}`, expiresAt: invitation.expiresAt.toISOString() }, 201);
   });
 
-  r.get('/proposals/:id/invitations', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
+  r.get('/proposals/:id/invitations', proposalMember({ action: 'proposal.manage' }), async (c) => {
+    const { proposal } = c.var.member;
     const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, id))) throw notFound('Proposal');
-    authorize(await loadActor(ctx.db, user.id, id), 'proposal.manage');
     const now = ctx.clock();
-    return c.json({ invitations: (await listInvitations(ctx.db, id)).map((i) => presentInvitation(i, now)) });
+    return c.json({ invitations: (await listInvitations(ctx.db, proposal.id)).map((i) => presentInvitation(i, now)) });
   });
 
   r.delete('/invitations/:id', async (c) => {

@@ -5,9 +5,7 @@ import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { finishMeeting, memberMeeting, moveFocus, startMeeting } from '../commands/meetings';
 import { listMeetings, type MeetingRow } from '../db/meetings';
-import { findProposalById } from '../db/proposals';
-import { notFound } from '../errors';
-import { authorize, loadActor } from '../policy';
+import { proposalMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
 export function presentMeeting(m: MeetingRow): Meeting {
@@ -30,13 +28,9 @@ export function presentMeeting(m: MeetingRow): Meeting {
 export function meetingRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/proposals/:id/meetings', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, id))) throw notFound('Proposal');
-    authorize(await loadActor(ctx.db, user.id, id), 'proposal.read');
-    return c.json({ meetings: (await listMeetings(ctx.db, id)).map(presentMeeting) });
+  r.get('/proposals/:id/meetings', proposalMember(), async (c) => {
+    const { proposal } = c.var.member;
+    return c.json({ meetings: (await listMeetings(c.get('ctx').db, proposal.id)).map(presentMeeting) });
   });
 
   r.post('/proposals/:id/meetings', async (c) => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { auditQuerySchema, createProposalSchema, idParamsSchema } from '../../shared/schemas/domain';
+import { auditQuerySchema, createProposalSchema } from '../../shared/schemas/domain';
 import { templates } from '../../shared/templates';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
@@ -8,20 +8,18 @@ import type { ServerContext } from '../context';
 import { listAudit } from '../db/audit';
 import { listMembers } from '../db/members';
 import { listPartners } from '../db/partners';
-import { findProposalById, listProposalsForUser } from '../db/proposals';
+import { listProposalsForUser } from '../db/proposals';
+import type { ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
-import { notFound } from '../errors';
-import { authorize, loadActor } from '../policy';
+import type { Actor } from '../policy';
 import { presentAuditEvent, presentProposal, presentProposalSummary } from '../presenters';
 import { loadSectionStats } from '../section-stats';
-import { jsonBody, params, query } from './validate';
+import { loadProposalMember, proposalMember } from './member-loader';
+import { jsonBody } from './validate';
 
-/** The full proposal as the caller may see it; 404 for a non-member. */
-export async function loadProposalFor(ctx: ServerContext, userId: string, proposalId: string) {
-  const proposal = await findProposalById(ctx.db, proposalId);
-  if (!proposal) throw notFound('Proposal');
-  const actor = await loadActor(ctx.db, userId, proposalId);
-  authorize(actor, 'proposal.read');
+/** The full proposal as `actor` (a member) may see it. */
+async function presentProposalFor(ctx: ServerContext, proposal: ProposalRow, actor: Actor) {
+  const proposalId = proposal.id;
   const [partners, members, sections, stats] = await Promise.all([
     listPartners(ctx.db, proposalId),
     listMembers(ctx.db, proposalId),
@@ -53,24 +51,20 @@ export function proposalRoutes(): Hono<AppEnv> {
     const input = await jsonBody(c, createProposalSchema);
     const ctx = c.get('ctx');
     const id = await createProposal(ctx, user.id, input);
-    return c.json({ proposal: await loadProposalFor(ctx, user.id, id) }, 201);
+    const { proposal, actor } = await loadProposalMember(ctx.db, user.id, id);
+    return c.json({ proposal: await presentProposalFor(ctx, proposal, actor) }, 201);
   });
 
-  r.get('/proposals/:id', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    return c.json({ proposal: await loadProposalFor(c.get('ctx'), user.id, id) });
+  r.get('/proposals/:id', proposalMember(), async (c) => {
+    const { proposal, actor } = c.var.member;
+    return c.json({ proposal: await presentProposalFor(c.get('ctx'), proposal, actor) });
   });
 
-  r.get('/proposals/:id/audit', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const q = query(c, auditQuerySchema);
-    const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, id))) throw notFound('Proposal');
-    authorize(await loadActor(ctx.db, user.id, id), 'proposal.read');
+  r.get('/proposals/:id/audit', proposalMember({ query: auditQuerySchema }), async (c) => {
+    const { proposal } = c.var.member;
+    const q = c.req.valid('query');
     const limit = q.limit ?? 50;
-    const rows = await listAudit(ctx.db, id, { before: q.before, limit });
+    const rows = await listAudit(c.get('ctx').db, proposal.id, { before: q.before, limit });
     const last = rows[rows.length - 1];
     return c.json({ events: rows.map(presentAuditEvent), nextBefore: rows.length === limit && last ? last.id : null });
   });

@@ -5,20 +5,18 @@ import { requireAuth } from '../auth/middleware';
 import { changeSection } from '../commands/update-section';
 import type { ServerContext } from '../context';
 import type { SectionRow } from '../db/sections';
-import { loadMemberSection, type Actor } from '../policy';
+import type { Actor } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
+import { sectionMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
 /** One section: read it, and PATCH owner, due date, status, flags and checklist. */
 export function sectionRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/sections/:id', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const ctx = c.get('ctx');
-    const { section, actor } = await loadMemberSection(ctx.db, user.id, id);
+  r.get('/sections/:id', sectionMember(), async (c) => {
+    const { section, actor } = c.var.member;
     return c.json({ section: await presentWithStats(c.get('ctx'), section, actor) });
   });
 

@@ -4,10 +4,8 @@ import { createSnapshotRequestSchema, type Snapshot } from '../../shared/schemas
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { takeProposalSnapshot } from '../commands/take-snapshot';
-import { findProposalById } from '../db/proposals';
 import { listSnapshots, type SnapshotRow } from '../db/snapshots';
-import { notFound } from '../errors';
-import { authorize, loadActor } from '../policy';
+import { proposalMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
 export function presentSnapshot(s: SnapshotRow): Snapshot {
@@ -26,13 +24,9 @@ export function presentSnapshot(s: SnapshotRow): Snapshot {
 export function snapshotRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/proposals/:id/snapshots', async (c) => {
-    const { user } = requireAuth(c);
-    const { id } = params(c, idParamsSchema);
-    const ctx = c.get('ctx');
-    if (!(await findProposalById(ctx.db, id))) throw notFound('Proposal');
-    authorize(await loadActor(ctx.db, user.id, id), 'proposal.read');
-    return c.json({ snapshots: (await listSnapshots(ctx.db, id)).map(presentSnapshot) });
+  r.get('/proposals/:id/snapshots', proposalMember(), async (c) => {
+    const { proposal } = c.var.member;
+    return c.json({ snapshots: (await listSnapshots(c.get('ctx').db, proposal.id)).map(presentSnapshot) });
   });
 
   r.post('/proposals/:id/snapshots', async (c) => {

@@ -2,7 +2,7 @@ import { findTemplate } from '../../shared/templates';
 import { loadStoredDoc } from '../db/doc-updates';
 import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
-import { listSections } from '../db/sections';
+import { listSections, type SectionRow } from '../db/sections';
 import type { Sql } from '../db/sql';
 import type { Block } from '../../shared/document/model';
 import { readSection } from '../../shared/document/read-blocks';
@@ -80,14 +80,49 @@ export async function loadSectionContent(db: Sql, sectionId: string): Promise<{ 
   }
 }
 
+/** One section's characters with spaces (the meter's rule), without building its blocks. */
+async function loadSectionChars(db: Sql, sectionId: string): Promise<number> {
+  const doc = await loadStoredDoc(db, sectionId);
+  try {
+    return sectionChars(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * How many sections are read and decoded at once: while one section's log is
+ * decoded, the next ones' rows are on their way (Postgres answers them on
+ * separate connections). Small, so an export never holds every document at once.
+ */
+export const sectionReadConcurrency = 4;
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  // One iterator shared by the workers: each takes the next item when it is free.
+  const queue = items.entries();
+  const worker = async () => {
+    for (const [i, item] of queue) results[i] = await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The proposal's sections in template order with their characters, for the preflight. */
+export async function loadSectionCounts(db: Sql, proposalId: string): Promise<(SectionRow & { chars: number })[]> {
+  const sections = await listSections(db, proposalId);
+  const chars = await mapBounded(sections, sectionReadConcurrency, (s) => loadSectionChars(db, s.id));
+  return sections.map((s, i) => ({ ...s, chars: chars[i] ?? 0 }));
+}
+
 export async function loadExportDocument(db: Sql, proposal: ProposalRow, opts: { notes?: ExportNote[] | null } = {}): Promise<ExportDocument> {
   const [partners, sections] = await Promise.all([listPartners(db, proposal.id), listSections(db, proposal.id)]);
   const template = findTemplate(proposal.templateId);
-  const out: ExportSection[] = [];
-  for (const s of sections) {
+  const out = await mapBounded(sections, sectionReadConcurrency, async (s): Promise<ExportSection> => {
     const { blocks, chars } = await loadSectionContent(db, s.id);
-    out.push({ id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, blocks, chars });
-  }
+    return { id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, blocks, chars };
+  });
   return {
     title: proposal.title,
     call: template ? `${template.title} (${template.call})` : proposal.templateId,
