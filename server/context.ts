@@ -1,3 +1,4 @@
+import type { CollabService } from './collab/service';
 import type { Config } from './config';
 import type { Sql } from './db/sql';
 import type { EventBus } from './events';
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly log: ServerLog;
   /** Prometheus instruments, served at /metrics. */
   readonly metrics: Metrics;
+  /** The collaboration service: rooms, sockets, presence, server edits, the rights re-check. */
+  readonly collab: CollabService;
   /** Origins allowed for non-GET requests and WebSocket upgrades (known once the port is bound). */
   allowedOrigins(): readonly string[];
   /** The public base URL, for links such as invitations. */

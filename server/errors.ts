@@ -1,20 +1,18 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { closeCode, type CloseCode } from '../shared/protocol';
 
 /**
  * Every refusal the server makes is an AppError of one kind. `app.onError` maps
- * it to an HTTP status and the `{ error: { code, message } }` body; the collab
- * route maps it to a pre-upgrade status or a WebSocket close code.
+ * it to an HTTP status and the `{ error: { code, message } }` body.
  */
 export const errorKinds = {
-  invalid_input: { status: 400, close: closeCode.protocolError },
-  unauthenticated: { status: 401, close: closeCode.sessionEnded },
-  forbidden: { status: 403, close: closeCode.editRefused },
-  not_found: { status: 404, close: closeCode.notFound },
-  conflict: { status: 409, close: closeCode.protocolError },
-  payload_too_large: { status: 413, close: closeCode.frameTooBig },
-  too_many_requests: { status: 429, close: closeCode.rateLimited },
-} as const satisfies Record<string, { status: ContentfulStatusCode; close: CloseCode }>;
+  invalid_input: { status: 400 },
+  unauthenticated: { status: 401 },
+  forbidden: { status: 403 },
+  not_found: { status: 404 },
+  conflict: { status: 409 },
+  payload_too_large: { status: 413 },
+  too_many_requests: { status: 429 },
+} as const satisfies Record<string, { status: ContentfulStatusCode }>;
 
 export type ErrorKind = keyof typeof errorKinds;
 
@@ -35,10 +33,6 @@ export class AppError extends Error {
 
   get status(): ContentfulStatusCode {
     return errorKinds[this.kind].status;
-  }
-
-  get closeCode(): CloseCode {
-    return errorKinds[this.kind].close;
   }
 }
 

@@ -108,6 +108,30 @@ export function can(actor: Actor, action: Action, subject?: Subject): boolean {
 }
 
 /**
+ * A collab socket's access to a section: `none` refuses the upgrade (or closes an
+ * open socket), `read` makes it read-only, `write` read-write. The reason is a
+ * code for logs and refusals, never a sentence.
+ */
+export type SocketAccessReason = 'not_member' | 'coordinator' | 'owner' | 'locked' | 'reviewer' | 'not_owner';
+export interface SocketAccess {
+  access: 'none' | 'read' | 'write';
+  reason: SocketAccessReason;
+}
+
+/**
+ * The one decision for collab sockets, asked once at the upgrade and again for
+ * every affected socket when rights change. Write exactly when `can(actor,
+ * 'section.edit', section)`; read for any other member.
+ */
+export function socketAccess(actor: Actor, section: SectionSubject): SocketAccess {
+  const m = actor.membership;
+  if (!m || !can(actor, 'proposal.read')) return { access: 'none', reason: 'not_member' };
+  if (can(actor, 'section.edit', section)) return { access: 'write', reason: m.role === 'coordinator' ? 'coordinator' : 'owner' };
+  if (isLocked(section.status)) return { access: 'read', reason: 'locked' };
+  return { access: 'read', reason: m.role === 'reviewer' ? 'reviewer' : 'not_owner' };
+}
+
+/**
  * Editing and deleting one comment (not actions of the design table, so kept
  * apart from `can`): members edit only their own comments; they delete their
  * own, and the coordinator may delete any (moderation). Deleting is a soft

@@ -10,9 +10,10 @@ import { EventBus } from './events';
 import { createServerLog } from './logger';
 import { createMetrics } from './metrics';
 import { startMetricsListener } from './metrics-endpoint';
-import { attachCollab } from './collab/ws-route';
 import { localFanout } from './collab/fanout';
 import { createRedisFanout } from './collab/redis-fanout';
+import { createCollabService, type CollabContext } from './collab/service';
+import { attachCollabRoute } from './collab/ws-route';
 
 export interface RunningServer {
   readonly ctx: ServerContext;
@@ -56,7 +57,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   let boundPort = config.port;
   const localOrigins = () => [`http://localhost:${boundPort}`, `http://127.0.0.1:${boundPort}`];
-  const ctx: ServerContext = {
+  const base: CollabContext = {
     config,
     db,
     events: new EventBus(),
@@ -68,18 +69,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   };
 
   // With REDIS_URL, rooms, awareness and domain events fan out to the other instances.
+  const fanoutLog = base.log.child({ part: 'fanout' });
   const fanout = config.redisUrl
-    ? createRedisFanout(config.redisUrl, (message, err) => {
-        ctx.log.error(err === null ? {} : { err }, message);
+    ? createRedisFanout(config.redisUrl, {
+        log: (message, err) => (err === null ? fanoutLog.warn(message) : fanoutLog.warn({ err }, message)),
+        latency: (seconds) => base.metrics.fanoutLatency.observe(seconds),
       })
     : localFanout();
-  const unbridge = fanout.bridge(ctx.events);
+  const unbridge = fanout.bridge(base.events);
+  const ctx: ServerContext = { ...base, collab: createCollabService(base, { fanout }) };
 
   const app = createApp(ctx, { fanoutStatus: () => fanout.status() });
-  // The rooms attach, and warm their statements, before the port opens: the first client after a restart pays no cold caches.
+  // The rooms warm their statements before the port opens: the first client after a restart pays no cold caches.
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const collab = attachCollab(server, ctx, { fanout });
-  await collab.ready;
+  const route = attachCollabRoute(server, ctx.collab, (message, err) => ctx.log.error({ err }, message));
+  await ctx.collab.ready;
   await untilResponsive();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,7 +104,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     close() {
       closing ??= (async () => {
         await metricsListener?.close();
-        await collab.shutdown();
+        await ctx.collab.close();
+        await route.detach();
         unbridge();
         await fanout.close();
         server.closeAllConnections();

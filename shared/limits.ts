@@ -56,8 +56,6 @@ export const limits = {
    * while that commit is in flight; a positive window waits that long to batch more.
    */
   groupCommitWindowMs: 0,
-  /** Open sockets re-check their rights within this time after a change. */
-  rightsRecheckMs: 1000,
   /**
    * The server pings every socket this often (ms) and terminates one that did not
    * answer the previous ping: a dead socket is dropped within two intervals.

@@ -91,11 +91,6 @@ export const closeCode = {
 } as const;
 export type CloseCode = (typeof closeCode)[keyof typeof closeCode];
 
-/** Close codes the stock y-websocket client will not reconnect after. */
-export function isFinalCloseCode(code: number): boolean {
-  return code >= 4400 && code <= 4499;
-}
-
 /** The reason text sent with a permission-denied auth message. */
 export const permissionDeniedReason = 'read-only: you cannot edit this section';
 

@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 import { auditAfter, latestAuditId } from '../db/activity';
 import { findMembership } from '../db/members';
 import type { DomainEvent } from '../events';
-import { presenceOf, type PresenceSections } from '../presence';
+import type { PresenceSections } from '../collab/presence';
 import { presentAuditEvent } from '../presenters';
 import { proposalMember } from './member-loader';
 
@@ -68,8 +68,8 @@ export function eventRoutes(): Hono<AppEnv> {
       const nudge = () => wake?.();
       // Presence: this instance's view now, then every instance's published view, merged.
       const views = new Map<string, PresenceSections>();
-      const tracker = presenceOf(ctx);
-      if (tracker) views.set(tracker.instanceId, tracker.current(proposalId));
+      const own = ctx.collab.presence(proposalId);
+      views.set(own.instanceId, own.sections);
       const presence = (): StreamEvent => {
         const sections: PresenceSections = {};
         for (const view of views.values()) {

@@ -1,9 +1,13 @@
 import { limits } from '../../shared/limits';
-import { accessCode, closeCode, encodeExtensionFrame } from '../../shared/protocol';
+import { accessCode, closeCode, encodeExtensionFrame, type CloseCode } from '../../shared/protocol';
+import { FrameTurn } from './frame-turn';
 import { decodeMessage, encodePermissionDenied, ProtocolError, type ClientMessage } from './protocol';
 import type { Room } from './room';
 import type { Access, CollabSocket, Refusal, RoomPeer, UserStamp } from './room-types';
 import { SocketBudget } from './socket-budget';
+
+/** Who is told when a connection refuses a frame (metrics count them by close code). */
+export type RefusalObserver = (code: CloseCode) => void;
 
 /** Close reasons are at most 123 bytes on the wire. */
 const MAX_REASON = 120;
@@ -20,27 +24,15 @@ export interface ConnectionInfo {
 }
 
 /**
- * One event loop, one budget: the frames of every socket share each turn's
- * `limits.frameBudgetMs`. A turn starts with the first frame handled after the
- * previous turn's check phase.
- */
-const turn = { open: false, endsAt: 0 };
-
-function turnDeadline(): number {
-  if (!turn.open) {
-    turn.open = true;
-    turn.endsAt = performance.now() + limits.frameBudgetMs;
-    setImmediate(() => (turn.open = false));
-  }
-  return turn.endsAt;
-}
-
-/**
  * One socket in one room: rate limiting, decode once, then one switch. Frames
  * wait in order in an inbox while the room loads, and once this turn's frame
- * budget (shared by every socket) is spent, after at least one frame each: ws
- * hands over every frame of a TCP read in one turn, and a hostile burst must not
- * block every other room. Refusals send permission-denied when due, then close.
+ * budget (`FrameTurn`, shared by every socket of the service) is spent, after at
+ * least one frame each: ws hands over every frame of a TCP read in one turn, and
+ * a hostile burst must not block every other room. Refusals send
+ * permission-denied when due, then close.
+ *
+ * Lean when idle (10,000 idle sockets on one instance): the inbox and the rate
+ * budget exist only once needed, and everything sent goes through one method.
  *
  * With the Twinpad extension (shared/protocol.ts `twinpadSubprotocol`) it also
  * acknowledges this socket's content frames once they are durable, sends a
@@ -53,12 +45,11 @@ export class Connection implements RoomPeer {
   readonly sectionId: string;
   readonly stamp: UserStamp;
   readonly extension: boolean;
-  /** The transport, through which everything sent to this socket goes (counted for keepalives). */
-  readonly socket: CollabSocket;
   access: Access;
   awarenessClientId: number | null = null;
   sentSync = false;
-  private readonly budget = new SocketBudget();
+  /** Rate limits, made on the first frame (an idle socket needs none). */
+  private budget: SocketBudget | null = null;
   /** Content frames (sync step 2, update) handled so far; the ack counts them. */
   private contentFrames = 0;
   /** Of those, the count known durable, and whether an ack for it is queued. */
@@ -66,7 +57,8 @@ export class Connection implements RoomPeer {
   private ackQueued = false;
   /** Something was sent to the socket since the last keepalive tick. */
   private sentSinceTick = true;
-  private readonly inbox: Uint8Array[] = [];
+  /** Frames waiting (room loading, or this turn's budget spent); null while none wait. */
+  private inbox: Uint8Array[] | null = null;
   private inboxBytes = 0;
   /** False until the room is loaded; then frames are handled as they come. */
   private started = false;
@@ -74,17 +66,14 @@ export class Connection implements RoomPeer {
   private closed = false;
 
   constructor(
-    transport: CollabSocket,
+    /** The transport; only `deliver` and `kick` (and a refusal) use it. */
+    private readonly transport: CollabSocket,
     info: ConnectionInfo,
-    readonly room: Room,
+    readonly room: Room<Connection>,
+    /** The service's frame budget; a connection made alone (a unit test) gets its own. */
+    private readonly turn: FrameTurn = new FrameTurn(),
+    private readonly onRefused: RefusalObserver | null = null,
   ) {
-    this.socket = {
-      send: (frame) => {
-        this.sentSinceTick = true;
-        transport.send(frame);
-      },
-      close: (code, reason) => transport.close(code, reason),
-    };
     this.extension = info.extension ?? false;
     this.userId = info.userId;
     this.sessionId = info.sessionId;
@@ -92,6 +81,22 @@ export class Connection implements RoomPeer {
     this.sectionId = info.sectionId;
     this.stamp = info.stamp;
     this.access = info.access;
+  }
+
+  /** The room's verb: one frame to this socket (counted for keepalives). */
+  deliver(frame: Uint8Array): void {
+    this.sentSinceTick = true;
+    this.transport.send(frame);
+  }
+
+  /**
+   * The room's verb: the room drops this socket (its load or a commit failed, the
+   * section locked, shutdown). The room forgets it itself; the socket is closed.
+   */
+  kick(code: CloseCode, reason: string): void {
+    if (this.closed) return;
+    this.markClosed();
+    this.transport.close(code, reason.slice(0, MAX_REASON));
   }
 
   /** Joins the room; resolves once the room is loaded and the socket has its sync step 1. */
@@ -110,36 +115,47 @@ export class Connection implements RoomPeer {
     this.drain();
   }
 
+  /** A text frame from the socket: not part of the protocol. */
+  receiveText(): void {
+    this.refuse({ code: closeCode.protocolError, reason: 'text frames are not part of the protocol' });
+  }
+
   /** A frame from the socket. */
   receive(frame: Uint8Array): void {
     if (this.closed) return;
-    const refusal = this.budget.frame();
+    const refusal = (this.budget ??= new SocketBudget()).frame();
     if (refusal) {
-      this.close(closeCode.rateLimited, refusal);
+      this.refuse({ code: closeCode.rateLimited, reason: refusal });
       return;
     }
     this.inboxBytes += frame.byteLength;
     if (this.inboxBytes > limits.maxQueuedBytesPerSocket) {
-      this.close(closeCode.rateLimited, 'too much data waiting');
+      this.refuse({ code: closeCode.rateLimited, reason: 'too much data waiting' });
       return;
     }
-    this.inbox.push(frame);
+    (this.inbox ??= []).push(frame);
     if (this.started && this.resume === null) this.drain();
   }
 
   /** Handles waiting frames in order until the inbox is empty or this turn's budget is spent. */
   private drain(): void {
     this.resume = null;
-    const deadline = turnDeadline();
+    const inbox = this.inbox;
+    if (inbox === null) return;
+    const deadline = this.turn.deadline();
     let head = 0;
     // At least one frame per socket and turn, so a flood elsewhere never starves a socket.
-    while (head < this.inbox.length && !this.closed && (head === 0 || performance.now() < deadline)) {
-      const frame = this.inbox[head++]!;
+    while (head < inbox.length && !this.closed && (head === 0 || performance.now() < deadline)) {
+      const frame = inbox[head++]!;
       this.inboxBytes -= frame.byteLength;
       this.handle(frame);
     }
-    this.inbox.splice(0, head);
-    if (this.inbox.length > 0 && !this.closed) this.resume = setImmediate(() => this.drain());
+    if (this.closed) return;
+    if (head >= inbox.length) this.inbox = null;
+    else {
+      inbox.splice(0, head);
+      this.resume = setImmediate(() => this.drain());
+    }
   }
 
   /**
@@ -158,14 +174,14 @@ export class Connection implements RoomPeer {
   /** The keepalive tick (every `limits.keepaliveMs / 2`): an extension socket sent nothing since the last tick gets a keepalive. */
   keepaliveTick(): void {
     if (this.closed || !this.extension) return;
-    if (!this.sentSinceTick) this.socket.send(encodeExtensionFrame({ type: 'keepalive' }));
+    if (!this.sentSinceTick) this.deliver(encodeExtensionFrame({ type: 'keepalive' }));
     this.sentSinceTick = false;
   }
 
   private sendAccess(): void {
     if (!this.extension) return;
     const access = this.access === 'read-write' ? accessCode.readWrite : accessCode.readOnly;
-    this.socket.send(encodeExtensionFrame({ type: 'access', access }));
+    this.deliver(encodeExtensionFrame({ type: 'access', access }));
   }
 
   /**
@@ -182,7 +198,7 @@ export class Connection implements RoomPeer {
       this.ackQueued = true;
       setImmediate(() => {
         this.ackQueued = false;
-        if (!this.closed) this.socket.send(encodeExtensionFrame({ type: 'ack', count: this.durableFrames }));
+        if (!this.closed) this.deliver(encodeExtensionFrame({ type: 'ack', count: this.durableFrames }));
       });
     });
   }
@@ -194,19 +210,24 @@ export class Connection implements RoomPeer {
 
   /** Closes the socket with `code` and leaves the room. */
   close(code: number, reason: string): void {
-    if (this.end()) this.socket.close(code, reason.slice(0, MAX_REASON));
+    if (this.end()) this.transport.close(code, reason.slice(0, MAX_REASON));
   }
 
-  /** Marks the connection closed, drops what waits in its inbox and leaves the room; false when it already was. */
+  /** Marks the connection closed and leaves the room; false when it already was. */
   private end(): boolean {
     if (this.closed) return false;
+    this.markClosed();
+    this.room.leave(this);
+    return true;
+  }
+
+  /** Closed: whatever waits in the inbox is dropped. */
+  private markClosed(): void {
     this.closed = true;
     if (this.resume) clearImmediate(this.resume);
     this.resume = null;
-    this.inbox.length = 0;
+    this.inbox = null;
     this.inboxBytes = 0;
-    this.room.leave(this);
-    return true;
   }
 
   get isClosed(): boolean {
@@ -227,7 +248,7 @@ export class Connection implements RoomPeer {
   private dispatch(message: ClientMessage): Refusal | null {
     switch (message.type) {
       case 'sync-step1': {
-        const refusal = this.budget.syncRequest();
+        const refusal = (this.budget ??= new SocketBudget()).syncRequest();
         if (refusal) return { code: closeCode.rateLimited, reason: refusal };
         return this.room.syncStep1(this, message.stateVector);
       }
@@ -246,7 +267,7 @@ export class Connection implements RoomPeer {
         return this.room.awareness.apply(this, message.update);
       case 'query-awareness': {
         const frame = this.room.awareness.snapshotFrame();
-        if (frame) this.socket.send(frame);
+        if (frame) this.deliver(frame);
         return null;
       }
       case 'auth':
@@ -258,8 +279,11 @@ export class Connection implements RoomPeer {
     }
   }
 
+  /** Refuses what the socket sent: permission-denied when due, then the close code (counted). */
   private refuse(refusal: Refusal): void {
-    if (refusal.permissionDenied) this.socket.send(encodePermissionDenied(refusal.reason));
+    if (this.closed) return;
+    this.onRefused?.(refusal.code);
+    if (refusal.permissionDenied) this.deliver(encodePermissionDenied(refusal.reason));
     this.close(refusal.code, refusal.reason);
   }
 }

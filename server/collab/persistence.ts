@@ -5,11 +5,6 @@ import { appendToOpenDocs, loadDoc, refused, type LoadedDoc, type NewDocUpdate }
 import { SectionLocked } from './room-types';
 
 /**
- * The log refused an update: its section is locked (approved or final) or gone
- * (WSH6). A conflict for a server edit (a restore); a room that holds the update
- * drops itself (WSH7).
- */
-/**
  * Group commit: the first update starts a commit at once (after the current
  * task when the committer was idle, else after the current loop turn, so updates
  * that arrive together share it); every update enqueued while a commit
@@ -33,6 +28,9 @@ const IDLE_MS = 2;
 /** Rows per commit: a flood commits in slices, not in one statement that blocks the loop. */
 const MAX_BATCH = 256;
 
+/** Told after every committed batch: its rows and the seconds its transaction took (metrics). */
+export type CommitObserver = (rows: number, seconds: number) => void;
+
 interface Pending extends NewDocUpdate {
   resolve(seq: number): void;
   reject(err: unknown): void;
@@ -49,6 +47,7 @@ export class GroupCommitter implements Persistence {
   constructor(
     private readonly db: Sql,
     private readonly windowMs: number = limits.groupCommitWindowMs,
+    private readonly observe: CommitObserver | null = null,
   ) {}
 
   load(docId: string): Promise<LoadedDoc> {
@@ -111,7 +110,9 @@ export class GroupCommitter implements Persistence {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.commits++;
       try {
+        const t0 = performance.now();
         const outcomes = await appendToOpenDocs(this.db, batch);
+        this.observe?.(batch.length, (performance.now() - t0) / 1000);
         batch.forEach((p, i) => {
           const outcome = outcomes[i];
           if (outcome === undefined) p.reject(new Error('the append returned no outcome for a row'));

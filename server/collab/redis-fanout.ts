@@ -8,9 +8,11 @@ import type { Fanout, FanoutListener, FanoutMessage, FanoutStatus } from './fano
  * process. Redis holds nothing durable; Postgres stays the truth.
  *
  * Wire format on `room:<docId>` (binary): one kind byte (`u` update, `a`
- * awareness), the 16-byte instance id, then the Yjs payload. Domain events go
- * on `events` as JSON `{ from, event }`. A message carrying our own instance id
- * is an echo and is dropped (style habit 10: tagged origins, no echo, no double store).
+ * awareness), the 16-byte instance id, the publish time (float64, ms since the
+ * epoch: the receiver records the fan-out latency), then the Yjs payload. Domain
+ * events go on `events` as JSON `{ from, event }`. A message carrying our own
+ * instance id is an echo and is dropped (style habit 10: tagged origins, no echo,
+ * no double store). ONE subscriber listener dispatches every message by channel.
  *
  * Outages: publishes fail fast while Redis is down (no offline queue: a
  * backlog would only replay what the catch-up reads from Postgres anyway).
@@ -21,19 +23,34 @@ const EVENTS = 'events';
 const KIND_UPDATE = 0x75; // 'u'
 const KIND_AWARENESS = 0x61; // 'a'
 const ID_BYTES = 16;
+const TIME_BYTES = 8;
+const HEADER_BYTES = 1 + ID_BYTES + TIME_BYTES;
+
+/** Milliseconds since the epoch, with the precision of performance.now(). */
+const nowMs = () => performance.timeOrigin + performance.now();
+
+/** What the fan-out reports: failures and outages, and each delivered update's latency. */
+export interface FanoutObserver {
+  log(message: string, err: unknown): void;
+  /** Seconds from another instance's publish to this instance's delivery to its rooms. */
+  latency?(seconds: number): void;
+}
 
 const channelOf = (docId: string) => `room:${docId}`;
 
 /** Reconnect backoff: 50 ms doubling to 1 s, forever. */
 const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1000);
 
-export function createRedisFanout(url: string, log: (message: string, err: unknown) => void): Fanout {
+export function createRedisFanout(url: string, observer: FanoutObserver): Fanout {
+  const log = (message: string, err: unknown) => observer.log(message, err);
   const instanceId = randomBytes(ID_BYTES / 2).toString('hex');
   const idBytes = Buffer.from(instanceId, 'latin1');
   const options = { retryStrategy, enableOfflineQueue: false, autoResubscribe: false, maxRetriesPerRequest: 1, connectTimeout: 2000 };
   const pub = new Redis(url, { ...options, connectionName: `twinpad-pub-${instanceId}` });
   const sub = new Redis(url, { ...options, connectionName: `twinpad-sub-${instanceId}` });
   const listeners: FanoutListener[] = [];
+  /** Buses bridged to the other instances (`bridge`), each with the events that came from elsewhere. */
+  const buses = new Map<EventBus, WeakSet<DomainEvent>>();
   /** Channels this process wants (one per loaded room, plus `events`). */
   const wanted = new Set<string>([EVENTS]);
   /** Something may have been missed (link down, a dropped publish, a failed subscribe): catch up once back. */
@@ -80,25 +97,44 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
     send(EVENTS, JSON.stringify({ from: instanceId, resync: true }));
   }
 
-  sub.on('message', (channel: string, text: string) => {
-    if (channel !== EVENTS || !text.includes('"resync":true')) return;
-    const parsed = parseEnvelope(text);
-    if (parsed && parsed.from !== instanceId && parsed.resync === true) for (const l of listeners) l.resync();
-  });
-
+  /** The one subscriber listener: `events` carries JSON envelopes, `room:<docId>` binary frames. */
   sub.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
     const channel = channelBuf.toString();
-    if (channel === EVENTS) return;
-    if (message.length <= ID_BYTES) return;
+    if (channel === EVENTS) onEnvelope(message.toString());
+    else if (channel.startsWith('room:')) onRoomMessage(channel.slice('room:'.length), message);
+  });
+
+  function onEnvelope(text: string): void {
+    const parsed = parseEnvelope(text);
+    if (!parsed || parsed.from === instanceId) return;
+    if (parsed.resync === true) {
+      for (const l of listeners) l.resync();
+      return;
+    }
+    const event = parsed.event;
+    if (!isDomainEvent(event)) return;
+    for (const [bus, remote] of buses) {
+      remote.add(event);
+      bus.publish(event);
+    }
+  }
+
+  function onRoomMessage(docId: string, message: Buffer): void {
+    if (message.length <= HEADER_BYTES) return;
     const from = message.toString('latin1', 1, 1 + ID_BYTES);
     if (from === instanceId) return;
-    const docId = channel.slice('room:'.length);
-    const payload = new Uint8Array(message.buffer, message.byteOffset + 1 + ID_BYTES, message.length - 1 - ID_BYTES);
+    const sentAt = message.readDoubleBE(1 + ID_BYTES);
+    const payload = new Uint8Array(message.buffer, message.byteOffset + HEADER_BYTES, message.length - HEADER_BYTES);
+    const kind = message[0];
     for (const l of listeners) {
-      if (message[0] === KIND_UPDATE) l.update(docId, payload, from);
-      else if (message[0] === KIND_AWARENESS) l.awareness(docId, payload, from);
+      if (kind === KIND_UPDATE) l.update(docId, payload, from);
+      else if (kind === KIND_AWARENESS) l.awareness(docId, payload, from);
     }
-  });
+    if (kind === KIND_UPDATE && listeners.length > 0) {
+      const seconds = (nowMs() - sentAt) / 1000;
+      if (Number.isFinite(seconds) && seconds >= 0) observer.latency?.(seconds);
+    }
+  }
 
   function send(channel: string, message: Buffer | string): void {
     if (pub.status !== 'ready') {
@@ -112,7 +148,13 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
     });
   }
 
-  const frame = (kind: number, payload: Uint8Array) => Buffer.concat([Buffer.of(kind), idBytes, payload]);
+  const frame = (kind: number, payload: Uint8Array) => {
+    const header = Buffer.allocUnsafe(HEADER_BYTES);
+    header[0] = kind;
+    idBytes.copy(header, 1);
+    header.writeDoubleBE(nowMs(), 1 + ID_BYTES);
+    return Buffer.concat([header, payload]);
+  };
 
   return {
     instanceId,
@@ -151,25 +193,19 @@ export function createRedisFanout(url: string, log: (message: string, err: unkno
     bridge(bus: EventBus) {
       /** Events that came from another instance: delivered locally, never sent back out. */
       const remote = new WeakSet<DomainEvent>();
+      buses.set(bus, remote);
       const off = bus.subscribe((event) => {
         if (!remote.has(event)) send(EVENTS, JSON.stringify({ from: instanceId, event }));
       });
-      const onMessage = (channel: string, text: string) => {
-        if (channel !== EVENTS) return;
-        const parsed = parseEnvelope(text);
-        if (!parsed || parsed.from === instanceId || !isDomainEvent(parsed.event)) return;
-        remote.add(parsed.event);
-        bus.publish(parsed.event);
-      };
-      sub.on('message', onMessage);
       return () => {
         off();
-        sub.off('message', onMessage);
+        buses.delete(bus);
       };
     },
     async close() {
       closing = true;
       listeners.length = 0;
+      buses.clear();
       await Promise.all([pub, sub].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -1,10 +1,20 @@
 import type { CloseCode } from '../../shared/protocol';
 import { AppError } from '../errors';
 
-/** The minimal socket a room talks to: the real `ws` socket or an in-memory test pair. */
+/** The minimal socket a connection talks to: the real `ws` socket or an in-memory test pair. */
 export interface CollabSocket {
   send(frame: Uint8Array): void;
   close(code: number, reason: string): void;
+}
+
+/**
+ * The room's only way to reach its peers, supplied by the collab service: `deliver`
+ * one frame (encoded by the room through collab/protocol.ts), or `kick` a peer out
+ * with a close code. The room never holds or closes a socket itself.
+ */
+export interface RoomVerbs<P extends RoomPeer = RoomPeer> {
+  deliver(peer: P, frame: Uint8Array): void;
+  kick(peer: P, code: CloseCode, reason: string): void;
 }
 
 /** Who a socket's awareness state says it is; stamped by the server, never taken from the client. */
@@ -19,9 +29,11 @@ export interface UserStamp {
 
 export type Access = 'read-write' | 'read-only';
 
-/** A connection as a room sees it. */
+/**
+ * A connection as a room sees it: who it is and what it may do, never its socket.
+ * The room reaches it only through the two verbs of `RoomVerbs`.
+ */
 export interface RoomPeer {
-  readonly socket: CollabSocket;
   readonly userId: string;
   readonly stamp: UserStamp;
   access: Access;

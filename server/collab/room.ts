@@ -1,13 +1,13 @@
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
-import { closeCode, permissionDeniedReason } from '../../shared/protocol';
+import { closeCode, permissionDeniedReason, type CloseCode } from '../../shared/protocol';
 import type { LoadedDoc } from '../db/doc-updates';
 import { RoomAwareness } from './awareness';
 import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
-import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type TxOrigin } from './room-types';
+import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type RoomVerbs, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
 export interface RoomStorage extends LogStorage {
@@ -16,13 +16,13 @@ export interface RoomStorage extends LogStorage {
   append(docId: string, update: Uint8Array, userId: string | null): Promise<number>;
 }
 
-export interface RoomDeps {
+export interface RoomDeps<P extends RoomPeer = RoomPeer> extends RoomVerbs<P> {
   storage: RoomStorage;
   publish: Publish;
   /** The room's channel to other instances (subscribe before load, awareness out). */
   link: Pick<Fanout, 'join' | 'leave' | 'publishAwareness'>;
   /** Called once the room has unloaded, so the registry forgets it. */
-  onUnloaded(room: Room): void;
+  onUnloaded(room: Room<P>): void;
   /** Errors the room survives (failed compaction, failed commit). */
   log(message: string, err: unknown): void;
 }
@@ -38,11 +38,12 @@ type RoomState =
  * One section's live document. Persist, then broadcast: an accepted update is
  * applied to the room doc, appended to the log (group commit), and only after
  * the commit resolves is anything derived from it (relays, sync replies) sent
- * to any socket, in order. Knows neither transport nor SQL.
+ * to any socket, in order. Knows neither transport nor SQL: it reaches its
+ * peers only through `deps.deliver` and `deps.kick`.
  */
-export class Room {
+export class Room<P extends RoomPeer = RoomPeer> {
   readonly doc = new Y.Doc({ gc: true });
-  readonly peers = new Set<RoomPeer>();
+  readonly peers = new Set<P>();
   readonly awareness: RoomAwareness;
   private state: RoomState;
   private readonly order = new CommitOrder();
@@ -61,7 +62,7 @@ export class Room {
 
   constructor(
     readonly docId: string,
-    private readonly deps: RoomDeps,
+    private readonly deps: RoomDeps<P>,
   ) {
     this.awareness = new RoomAwareness((frame, update) => {
       this.sendToAll(frame, null);
@@ -70,7 +71,7 @@ export class Room {
     this.updateLog = new RoomLog(docId, deps.storage, deps.log);
     const loading = this.load().catch((err: unknown) => {
       this.deps.log(`room ${this.docId}: load failed`, err);
-      for (const peer of [...this.peers]) peer.socket.close(closeCode.internalError, 'load failed');
+      for (const peer of [...this.peers]) this.deps.kick(peer, closeCode.internalError, 'load failed');
       this.peers.clear();
       this.unload();
       throw err;
@@ -159,22 +160,22 @@ export class Room {
   }
 
   /** Counts a socket in (so the room stays loaded); call `start` once `whenReady` resolves. */
-  attach(peer: RoomPeer): void {
+  attach(peer: P): void {
     this.peers.add(peer);
     if (this.state.kind === 'unloading') this.state = { kind: 'ready' };
   }
 
   /** Sends an attached socket the server's sync step 1 and everyone's awareness. */
-  start(peer: RoomPeer): void {
+  start(peer: P): void {
     if (!this.peers.has(peer)) return;
-    peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    this.deps.deliver(peer, encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const aw = this.awareness.snapshotFrame();
-    if (aw) peer.socket.send(aw);
+    if (aw) this.deps.deliver(peer, aw);
   }
 
   /** Sends an attached socket the server's sync step 1 again (its rights were upgraded). */
-  resync(peer: RoomPeer): void {
-    if (this.peers.has(peer) && this.state.kind === 'ready') peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+  resync(peer: P): void {
+    if (this.peers.has(peer) && this.state.kind === 'ready') this.deps.deliver(peer, encodeSyncStep1(Y.encodeStateVector(this.doc)));
   }
 
   /** Runs `then` once every update accepted so far is committed: at once when none is pending. */
@@ -183,14 +184,14 @@ export class Room {
   }
 
   /** Removes a socket and its awareness state; unloads when empty and idle. */
-  leave(peer: RoomPeer): void {
+  leave(peer: P): void {
     if (!this.peers.delete(peer)) return;
     this.awareness.remove(peer);
     this.maybeUnload();
   }
 
   /** Sync step 1 from a socket: reply with what it lacks, once that is committed. */
-  syncStep1(peer: RoomPeer, stateVector: Uint8Array): Refusal | null {
+  syncStep1(peer: P, stateVector: Uint8Array): Refusal | null {
     let reply: Uint8Array;
     try {
       reply = this.lacksEverything(stateVector)
@@ -212,7 +213,7 @@ export class Room {
   }
 
   /** A sync step 2 or update from a socket. */
-  applyUpdate(peer: RoomPeer, update: Uint8Array): Refusal | null {
+  applyUpdate(peer: P, update: Uint8Array): Refusal | null {
     const info = inspectUpdate(update);
     if (!info.hasContent) return null;
     switch (peer.access) {
@@ -333,7 +334,7 @@ export class Room {
     const locked = err instanceof SectionLocked;
     if (!locked) this.deps.log(`room ${this.docId}: ${what}, closing the room`, err);
     const code = locked ? closeCode.rightsChanged : closeCode.internalError;
-    for (const peer of [...this.peers]) peer.socket.close(code, locked ? 'the section is locked' : reason);
+    for (const peer of [...this.peers]) this.deps.kick(peer, code, locked ? 'the section is locked' : reason);
     this.peers.clear();
     this.order.clear();
     for (const reject of this.serverEdits) reject(err);
@@ -360,12 +361,12 @@ export class Room {
     return this.doc._transaction === null && this.doc._transactionCleanups.length === 0;
   }
 
-  private sendTo(peer: RoomPeer, frame: Uint8Array): void {
-    if (this.peers.has(peer)) peer.socket.send(frame);
+  private sendTo(peer: P, frame: Uint8Array): void {
+    if (this.peers.has(peer)) this.deps.deliver(peer, frame);
   }
 
   private sendToAll(frame: Uint8Array, except: RoomPeer | null): void {
-    for (const peer of this.peers) if (peer !== except) peer.socket.send(frame);
+    for (const peer of this.peers) if (peer !== except) this.deps.deliver(peer, frame);
   }
 
   private maybeCompact(whenIdle: boolean): void {
@@ -409,9 +410,9 @@ export class Room {
   }
 
   /** Shutdown: flush awareness, close every socket with `code`, and unload. */
-  closeAll(code: number, reason: string): void {
+  closeAll(code: CloseCode, reason: string): void {
     this.awareness.flush();
-    for (const peer of [...this.peers]) peer.socket.close(code, reason);
+    for (const peer of [...this.peers]) this.deps.kick(peer, code, reason);
     this.peers.clear();
     this.unload();
   }

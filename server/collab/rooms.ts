@@ -1,25 +1,40 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { limits } from '../../shared/limits';
+import type { CloseCode } from '../../shared/protocol';
 import type { Persistence } from './persistence';
 import { localFanout, type Fanout, type Publish } from './fanout';
+import { FrameTurn } from './frame-turn';
 import { Room } from './room';
 import type { Connection } from './connection';
+
+/** Room and socket events worth a debug line (ids only). */
+export type RoomEvent = { kind: 'room.created'; docId: string } | { kind: 'room.unloaded'; docId: string };
+
+export interface RegistryOptions {
+  /** Every room and socket event, for the log. */
+  onEvent?: (event: RoomEvent) => void;
+}
 
 /**
  * Every loaded room of this process, and every open connection by section and
  * by user (for rights re-checks and ended sessions). A room is created on
  * first join and forgotten when it unloads. Routes what other instances send
  * (`fanout`) to the loaded room it concerns; a room not loaded here ignores it.
+ * Supplies the rooms' two verbs (deliver, kick), which reach the connection,
+ * and owns the frame budget every connection of its rooms shares.
  */
 export class RoomRegistry {
-  private readonly rooms = new Map<string, Room>();
+  private readonly rooms = new Map<string, Room<Connection>>();
   private readonly connections = new Set<Connection>();
+  /** The frame budget of every connection of these rooms (one per service, never per module). */
+  readonly turn = new FrameTurn();
 
   constructor(
     private readonly storage: Persistence,
     private readonly publish: Publish,
     private readonly log: (message: string, err: unknown) => void,
     private readonly fanout: Fanout = localFanout(),
+    private readonly options: RegistryOptions = {},
   ) {
     fanout.listen({
       update: (docId, update, instanceId) => this.rooms.get(docId)?.applyFanout(update, instanceId),
@@ -33,24 +48,28 @@ export class RoomRegistry {
   }
 
   /** The room of `docId`, loading it on first use (one load, however many joiners). */
-  room(docId: string): Room {
+  room(docId: string): Room<Connection> {
     const existing = this.rooms.get(docId);
     if (existing && existing.stateKind !== 'unloaded') return existing;
-    const room = new Room(docId, {
+    const room = new Room<Connection>(docId, {
       storage: this.storage,
       publish: this.publish,
       link: this.fanout,
       log: this.log,
+      deliver: deliverTo,
+      kick: kickOut,
       onUnloaded: (r) => {
         if (this.rooms.get(docId) === r) this.rooms.delete(docId);
+        this.options.onEvent?.({ kind: 'room.unloaded', docId });
       },
     });
     this.rooms.set(docId, room);
+    this.options.onEvent?.({ kind: 'room.created', docId });
     return room;
   }
 
   /** The loaded room of `docId`, if any (tests, diagnostics). */
-  peek(docId: string): Room | undefined {
+  peek(docId: string): Room<Connection> | undefined {
     return this.rooms.get(docId);
   }
 
@@ -64,7 +83,9 @@ export class RoomRegistry {
 
   /** Open connections matching `pred`. */
   select(pred: (c: Connection) => boolean): Connection[] {
-    return [...this.connections].filter((c) => !c.isClosed && pred(c));
+    const out: Connection[] = [];
+    for (const c of this.connections) if (!c.isClosed && pred(c)) out.push(c);
+    return out;
   }
 
   get roomCount(): number {
@@ -76,7 +97,7 @@ export class RoomRegistry {
   }
 
   /** Flushes every room's pending commits, then closes every socket with `code`. */
-  async shutdown(code: number, reason: string): Promise<void> {
+  async shutdown(code: CloseCode, reason: string): Promise<void> {
     const rooms = [...this.rooms.values()];
     await Promise.all(rooms.map((r) => r.settle().catch(() => {})));
     for (const conn of [...this.connections]) conn.close(code, reason);
@@ -93,3 +114,7 @@ export class RoomRegistry {
     this.rooms.clear();
   }
 }
+
+/** The rooms' verbs: plain functions (no closure per room or socket). */
+const deliverTo = (conn: Connection, frame: Uint8Array): void => conn.deliver(frame);
+const kickOut = (conn: Connection, code: CloseCode, reason: string): void => conn.kick(code, reason);

@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
 import { docFromLoaded } from '../db/doc-updates';
-import type { EventBus } from '../events';
 import type { Publish } from './fanout';
 import type { Persistence } from './persistence';
 import type { RoomRegistry } from './rooms';
 
 /**
- * Server-side edits of a section's document on behalf of a user (a restore).
+ * Server-side edits of a section's document on behalf of a user (a restore),
+ * made through `ctx.collab.applyServerEdit` (the service holds the registry).
  * A loaded room applies the edit to its live doc and persists, then
  * broadcasts it like a socket's update, so every connected client sees it.
  * Without a loaded room the edit is made on a scratch doc loaded from storage,
@@ -16,26 +16,27 @@ import type { RoomRegistry } from './rooms';
  * append may miss the update until its clients reconnect (their next sync).
  */
 export type ServerEdit = (doc: Y.Doc) => void;
-export type ApplyServerEdit = (docId: string, userId: string, edit: ServerEdit) => Promise<void>;
 
-const editors = new WeakMap<EventBus, ApplyServerEdit>();
+export interface ServerEditDeps {
+  registry: RoomRegistry;
+  storage: Persistence;
+  publish: Publish;
+}
 
-/** Called by the collab route once per server: edits go through its rooms. */
-export function registerServerEdits(events: EventBus, registry: RoomRegistry, storage: Persistence, publish: Publish): void {
-  editors.set(events, async (docId, userId, edit) => {
-    const room = registry.peek(docId);
-    if (room && room.stateKind !== 'unloaded') {
-      const ready = await room.whenReady().then(
-        () => true,
-        () => false,
-      );
-      if (ready && room.stateKind === 'ready') return room.editAsServer(userId, edit);
-    }
-    const update = await editStored(storage, docId, edit);
-    if (!update) return;
-    await storage.append(docId, update, userId);
-    publish({ docId, update });
-  });
+/** Applies `edit` to the section's doc as `userId`: through its loaded room, else on the stored doc. */
+export async function applyServerEdit({ registry, storage, publish }: ServerEditDeps, docId: string, userId: string, edit: ServerEdit): Promise<void> {
+  const room = registry.peek(docId);
+  if (room && room.stateKind !== 'unloaded') {
+    const ready = await room.whenReady().then(
+      () => true,
+      () => false,
+    );
+    if (ready && room.stateKind === 'ready') return room.editAsServer(userId, edit);
+  }
+  const update = await editStored(storage, docId, edit);
+  if (!update) return;
+  await storage.append(docId, update, userId);
+  publish({ docId, update });
 }
 
 /** The edit made on the stored doc, as one update (null when it changed nothing). */
@@ -51,11 +52,4 @@ async function editStored(storage: Persistence, docId: string, edit: ServerEdit)
   } finally {
     doc.destroy();
   }
-}
-
-/** Applies `edit` to the section's doc as `userId`; throws when this process serves no collab route. */
-export async function applyServerEdit(events: EventBus, docId: string, userId: string, edit: ServerEdit): Promise<void> {
-  const apply = editors.get(events);
-  if (!apply) throw new Error('no collab route attached: server edits are unavailable');
-  await apply(docId, userId, edit);
 }

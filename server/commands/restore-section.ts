@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import { isLocked } from '../../shared/workflow';
-import { applyServerEdit } from '../collab/server-edits';
 import { recordAudit } from '../db/audit';
 import type { SectionRow } from '../db/sections';
 import { findSnapshot, replaceSnapshotSectionState, snapshotSectionState } from '../db/snapshots';
@@ -9,6 +8,7 @@ import { conflict, notFound } from '../errors';
 import { authorize, loadMemberSection, type Actor } from '../policy';
 import { sectionField as fragmentName } from '../../shared/document/model';
 import { sectionChars } from '../../shared/document/text-blocks';
+import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
 import { snapshotSection } from './take-snapshot';
 
@@ -38,7 +38,7 @@ import { snapshotSection } from './take-snapshot';
  * 404. A locked section (approved, final) is refused with 409 until reopened.
  */
 export async function restoreSection(
-  ctx: CommandContext,
+  ctx: CommandContext & Pick<ServerContext, 'collab'>,
   userId: string,
   sectionId: string,
   snapshotId: string,
@@ -61,7 +61,7 @@ export async function restoreSection(
   try {
     Y.applyUpdate(source, stored.state);
     const blocks = source.getXmlFragment(fragmentName).toArray().filter((b): b is Y.XmlElement | Y.XmlText => !(b instanceof Y.XmlHook));
-    await applyServerEdit(ctx.events, sectionId, userId, (doc) => {
+    await ctx.collab.applyServerEdit(sectionId, userId, (doc) => {
       replaced.push({ state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc) });
       const live = doc.getXmlFragment(fragmentName);
       if (live.length > 0) live.delete(0, live.length);

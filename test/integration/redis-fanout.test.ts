@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { GroupCommitter, type Persistence } from '../../server/collab/persistence';
-import { createRedisFanout } from '../../server/collab/redis-fanout';
+import { createRedisFanout, type FanoutObserver } from '../../server/collab/redis-fanout';
 import { RoomRegistry } from '../../server/collab/rooms';
 import type { Fanout } from '../../server/collab/fanout';
 import { EventBus, type DomainEvent } from '../../server/events';
@@ -19,8 +19,8 @@ let redis: RedisProcess;
 let probe: Redis;
 let database: TestDatabase;
 const opened: Fanout[] = [];
-const fanout = () => {
-  const f = createRedisFanout(redis.url, () => {});
+const fanout = (observer: FanoutObserver = { log: () => {} }) => {
+  const f = createRedisFanout(redis.url, observer);
   opened.push(f);
   return f;
 };
@@ -107,5 +107,43 @@ describe('redis fan-out', () => {
     await waitFor(() => room.doc.getText('t').toString() === 'from the other instance', 5000, 'update from the load window applied');
     room.closeAll(1001, 'test over');
     remote.destroy();
+  });
+
+  it('SVC9: one subscriber listener: a resync notice, a domain event and a room update are each handled exactly once', async () => {
+    const [one, two] = [fanout(), fanout()];
+    const bus = new EventBus();
+    two.bridge(bus);
+    const seen = { resync: 0, events: [] as DomainEvent[], updates: 0 };
+    two.listen({ update: () => seen.updates++, awareness: () => {}, resync: () => seen.resync++ });
+    bus.subscribe((e) => seen.events.push(e));
+    await waitFor(() => one.status() === 'ok' && two.status() === 'ok', 5000, 'both connected');
+    const doc = docId();
+    await two.join(doc);
+    await probe.publish('events', JSON.stringify({ from: 'someone-else', resync: true }));
+    const event: DomainEvent = { type: 'section.changed', proposalId: docId(), sectionId: docId() };
+    const oneBus = new EventBus();
+    one.bridge(oneBus);
+    oneBus.publish(event);
+    one.publish({ docId: doc, update: Uint8Array.of(7) });
+    // A marker after all three: once it is in, any second handling would have come before it.
+    const marker: DomainEvent = { type: 'session.ended', userId: docId(), sessionId: docId() };
+    oneBus.publish(marker);
+    await waitFor(() => seen.events.length >= 2 && seen.updates >= 1, 5000, 'marker arrived');
+    expect(seen).toEqual({ resync: 1, events: [event, marker], updates: 1 });
+  });
+
+  it('SVC10: an update carries its publish time, and the receiver observes the fan-out latency', async () => {
+    const latencies: number[] = [];
+    const [one, two] = [fanout(), fanout({ log: () => {}, latency: (s) => latencies.push(s) })];
+    const got: number[][] = [];
+    two.listen({ update: (_d, u) => got.push([...u]), awareness: () => {}, resync: () => {} });
+    await waitFor(() => one.status() === 'ok' && two.status() === 'ok', 5000, 'both connected');
+    const doc = docId();
+    await two.join(doc);
+    one.publish({ docId: doc, update: Uint8Array.of(4, 5, 6) });
+    await waitFor(() => got.length === 1, 5000, 'delivered');
+    expect(got).toEqual([[4, 5, 6]]);
+    expect(latencies).toHaveLength(1);
+    expect(latencies[0]).toBeGreaterThanOrEqual(0);
   });
 });

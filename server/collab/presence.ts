@@ -1,12 +1,11 @@
-import type { ServerContext } from './context';
-import type { DomainEvent, EventBus } from './events';
+import type { DomainEvent, EventBus } from '../events';
 
 /**
  * Who is in which section, from this instance's open collab sockets: published
  * as `presence.changed` per proposal, debounced, on every join and leave. Each
  * instance publishes its own view (tagged with its instance id); the event
  * stream merges the views it receives. A stream starts from this instance's
- * current view.
+ * current view (`ctx.collab.presence(proposalId)`). One tracker per collab service.
  */
 
 export type PresenceSections = Extract<DomainEvent, { type: 'presence.changed' }>['sections'];
@@ -17,11 +16,10 @@ export interface PresenceConnection {
   readonly stamp: { id: string; name: string; color: string; country: string | null };
 }
 
-const trackers = new WeakMap<EventBus, PresenceTracker>();
-
-/** The presence tracker of a running server (null before its collab route is attached). */
-export function presenceOf(ctx: Pick<ServerContext, 'events'>): PresenceTracker | null {
-  return trackers.get(ctx.events) ?? null;
+/** One instance's view of a proposal: who is in which section, tagged with the instance. */
+export interface PresenceView {
+  instanceId: string;
+  sections: PresenceSections;
 }
 
 export class PresenceTracker {
@@ -34,9 +32,7 @@ export class PresenceTracker {
     private readonly connections: () => readonly PresenceConnection[],
     readonly instanceId: string,
     private readonly delayMs = 250,
-  ) {
-    trackers.set(events, this);
-  }
+  ) {}
 
   /** This instance's view of one proposal, now. */
   current(proposalId: string): PresenceSections {
@@ -69,6 +65,5 @@ export class PresenceTracker {
     this.closed = true;
     for (const t of this.due.values()) clearTimeout(t);
     this.due.clear();
-    if (trackers.get(this.events) === this) trackers.delete(this.events);
   }
 }

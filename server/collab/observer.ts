@@ -1,38 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import type * as Y from 'yjs';
-import type { ServerContext } from './context';
-import type { Connection } from './collab/connection';
-import type { Room } from './collab/room';
-import { txOrigin } from './collab/room-types';
-import type { RoomRegistry } from './collab/rooms';
+import type { Sql } from '../db/sql';
+import type { EventBus } from '../events';
+import { StatsRecomputer } from '../section-stats';
+import type { Connection } from './connection';
 import { PresenceTracker } from './presence';
-import { StatsRecomputer } from './section-stats';
+import type { Room } from './room';
+import { txOrigin } from './room-types';
+import type { RoomRegistry } from './rooms';
 
 /**
- * The review loop's view of the collab rooms, attached by the collab route:
+ * The review loop's view of the collab rooms, owned by the collab service:
  * every socket open and close updates presence, and every loaded room's doc
  * changes schedule a (debounced) stats recompute. The room itself stays
  * unaware of both.
  */
 export interface CollabObserver {
+  /** This instance's presence tracker (the service answers `presence()` from it). */
+  readonly presence: PresenceTracker;
   /** A connection opened or closed. */
   changed(conn: Connection): void;
   close(): Promise<void>;
 }
 
-export function observeCollab(ctx: Pick<ServerContext, 'db' | 'events' | 'config'>, registry: RoomRegistry): CollabObserver {
-  const log = (message: string, err: unknown) => {
-    if (ctx.config.logLevel !== 'silent') console.error(message, err);
-  };
+export interface ObserverDeps {
+  db: Sql;
+  events: EventBus;
+  log(message: string, err: unknown): void;
+}
+
+export function observeCollab({ db, events, log }: ObserverDeps, registry: RoomRegistry): CollabObserver {
   const liveDoc = (docId: string): Y.Doc | null => {
     const room = registry.peek(docId);
     return room && room.stateKind === 'ready' ? room.doc : null;
   };
-  const stats = new StatsRecomputer({ db: ctx.db, events: ctx.events, liveDoc, log });
-  const presence = new PresenceTracker(ctx.events, () => registry.select(() => true), randomUUID());
-  const watched = new WeakSet<Room>();
+  const stats = new StatsRecomputer({ db, events, liveDoc, log });
+  const presence = new PresenceTracker(events, () => registry.select(() => true), randomUUID());
+  const watched = new WeakSet<Room<Connection>>();
 
   return {
+    presence,
     changed(conn) {
       presence.changed(conn.proposalId);
       const room = conn.room;
