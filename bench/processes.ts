@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { wrapWithFdLimit } from './fd-limit';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -129,7 +130,9 @@ export interface TwinpadEnv {
 
 /** Starts Twinpad as its own process (the way `npm start` runs it) and waits until it listens. */
 export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [INSPECT, ...extraNodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  // Through bash with the open-file limit raised (bench/fd-limit.ts); `exec` keeps the pid Node's.
+  const run = wrapWithFdLimit(process.execPath, [INSPECT, ...extraNodeArgs, '--import', 'tsx', 'server/main.ts']);
+  const child = spawn(run.command, run.args, {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -151,7 +154,8 @@ export async function startTwinpad(name: string, env: TwinpadEnv, port = 0): Pro
 /** Starts the reference in-memory y-websocket 2 server (bin/server.cjs) in its own process. */
 export async function startReference(): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [INSPECT, `${root}node_modules/y-websocket-v2/bin/server.cjs`], {
+  const run = wrapWithFdLimit(process.execPath, [INSPECT, `${root}node_modules/y-websocket-v2/bin/server.cjs`]);
+  const child = spawn(run.command, run.args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,9 +6,14 @@
  *   npm run bench -- --quick      # shorter scenarios, for a smoke run
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz, rights)
+ *   npm run bench -- --only capacity    # 10,000 idle connections over 2,000 sections and 500 accounts (--quick: 1,000 over 200)
  *   npm run bench -- --only rights --quick  # rights change / approval / meeting focus latencies against the 1 s target
  *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
  *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 60 s)
+ *
+ * The run ends with one "targets" block (bench/targets.ts): every target of issue 17 with
+ * its measured value, its floor or reference, the ratio, and PASS or MISS; the JSON has the
+ * same rows under `targets`. A `--quick` run prints every row too, marked quick.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +23,10 @@ import { configFromProcess } from '../server/config';
 import { openPostgres } from '../server/db/sql';
 import { referenceTarget, seedTwinpad, twinpadTarget, type Target } from './clients';
 import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } from './processes';
-import { runCapacity, runRatePair, timeFreshLoad, typeKeystrokes, type CapacityStep, type RateResult, type RateSpec } from './scenarios';
+import { runRatePair, timeFreshLoad, typeKeystrokes, type RateResult, type RateSpec } from './scenarios';
+import { runCapacity } from './capacity';
+import { createCapacityProposals, referenceLayout, seedCapacityAccounts, withBackendDatabase } from './capacity-layout';
+import { backendTargets, CAPACITY_GOAL, printTargets, type TargetRow } from './targets';
 import { printReport, type BackendReport } from './report';
 import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
 import { measureCommitFloor, openFloorDatabase } from './commit-floor';
@@ -29,7 +37,36 @@ const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
 const instances = instancesArg >= 0 ? Number(process.argv[instancesArg + 1]) : 1;
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances takes a whole number >= 1');
-const scenarioNames = ['pair', 'workshop', 'rooms', 'capacity', 'cold', 'fuzz', 'rights'] as const;
+/** Scenarios run against each backend, side by side with the reference server. */
+const backendScenarios = ['pair', 'workshop', 'rooms', 'capacity', 'cold', 'fuzz', 'rights'] as const;
+
+/**
+ * A standalone bench: it needs no server pair, runs once after the backends, and
+ * its result goes to the JSON under `standalone.<name>` (its target rows, if any,
+ * to the final targets block). `--only <name>` runs it alone.
+ */
+interface StandaloneScenario {
+  name: string;
+  run(opts: { quick: boolean }): Promise<{ result: unknown; targets: TargetRow[]; print?: () => void }>;
+}
+
+/**
+ * Standalone scenarios, wired by the lead. Two are being written as this file is:
+ * `reader` (bench/reader.ts, `runReaderBench()`: the one document reader against
+ * today's walkers) and `pglite` (bench/pglite.ts, `runPgliteBench()`: PGlite's public
+ * API against the old fast path). Nothing imports them until they exist. To wire one:
+ *
+ *   import { runReaderBench } from './reader';
+ *   ...
+ *   { name: 'reader', run: async () => ({ result: await runReaderBench(), targets: [] }) },
+ *   { name: 'pglite', run: async () => ({ result: await runPgliteBench(), targets: [] }) },
+ *
+ * (pass `quick` on if the bench takes options, and build `TargetRow`s with
+ * `targetRow()` from bench/targets.ts for any target it judges).
+ */
+const standaloneScenarios: StandaloneScenario[] = [];
+
+const scenarioNames: readonly string[] = [...backendScenarios, ...standaloneScenarios.map((s) => s.name)];
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set<string>(onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean) : scenarioNames);
 for (const name of only) {
@@ -45,7 +82,12 @@ const rateSpecs: RateSpec[] = [
   { scenario: 'workshop', sections: 1, clientsPerSection: 50, editsPerSecond: 2, durationMs: seconds },
   { scenario: 'rooms', sections: 100, clientsPerSection: 3, editsPerSecond: 1, durationMs: seconds },
 ];
-const capacitySteps = quick ? [100, 200] : [500, 1000, 2000];
+/**
+ * Idle connections: 5 per section over `capacitySections`, 20 per account (bench/capacity-layout.ts).
+ * The ramp's last step is the target's count; RSS is read as the OS sees it (no forced GC).
+ */
+const capacitySections = quick ? 200 : CAPACITY_GOAL.sections;
+const capacitySteps = quick ? [200, 1_000] : [2_000, 5_000, CAPACITY_GOAL.connections];
 const probeMs = quick ? 2_000 : 6_000;
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
 /** Each cold load is measured after this many restarts (a single first load is one noisy sample); the median is the figure. */
@@ -80,12 +122,23 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
   return out;
 }
 
-async function capacity(pair: Pair): Promise<{ twinpad: CapacityStep[]; reference: CapacityStep[] }> {
-  if (!only.has('capacity')) return { twinpad: [], reference: [] };
-  phase(`capacity: ramp to ${capacitySteps.at(-1)} idle connections over 20 sections`);
-  const reference = await runCapacity(pair.reference, capacitySteps, probeMs);
-  const twinpad = await runCapacity(pair.twinpad, capacitySteps, probeMs);
-  return { twinpad, reference };
+/** Restarts Twinpad on its port, running `between` while it is stopped; resolves with the new target and what `between` gave. */
+type Restart = <T>(between: () => Promise<T>) => Promise<{ target: Target; value: T }>;
+
+async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart: Restart): Promise<BackendReport['capacity']> {
+  if (!only.has('capacity')) return { twinpad: [], reference: [], errors: { twinpad: null, reference: null } };
+  const goal = capacitySteps.at(-1) ?? 0;
+  phase(`capacity: ${capacitySections} sections through the API, then their accounts in the database (Twinpad restarts around it)`);
+  const proposals = await createCapacityProposals(pair.twinpad.server, seedCookie, capacitySections);
+  const seeded = await restart(() => withBackendDatabase(env, (db) => seedCapacityAccounts(db, proposals, capacitySections)));
+  pair.twinpad = seeded.target;
+  const layout = seeded.value;
+  const accounts = layout.accounts.length;
+  phase(`capacity: ramp to ${goal} idle connections over ${capacitySections} sections (${accounts} accounts, ${goal / accounts} sockets each), reference first`);
+  const reference = await runCapacity(pair.reference, referenceLayout(capacitySections), capacitySteps, probeMs);
+  phase(`capacity: the same ramp on Twinpad`);
+  const twinpad = await runCapacity(pair.twinpad, layout, capacitySteps, probeMs);
+  return { twinpad: twinpad.steps, reference: reference.steps, errors: { twinpad: twinpad.error, reference: reference.error } };
 }
 
 interface ColdLoad {
@@ -161,7 +214,7 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>, coldReferen
 async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, coldReference: ColdReference): Promise<BackendReport> {
   console.log(`\nTwinpad on ${backend} vs reference y-websocket server`);
   // The commit floor serves the load scenarios; `--only rights` alone skips it (it measures no load).
-  const floorWanted = [...only].some((s) => s !== 'rights');
+  const floorWanted = backendScenarios.some((s) => only.has(s) && s !== 'rights');
   const floorDatabase = floorWanted ? openFloorDatabase(env) : null;
   floorDatabase?.catch(() => {}); // awaited below; a failed start must not leave it unhandled
   let twinpadServer: ServerProcess = await startTwinpad('twinpad', env);
@@ -178,13 +231,15 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
       reference: referenceTarget(reference, seed.sections),
     };
     const port = Number(new URL(twinpadServer.url).port);
-    const restart = async () => {
+    const restartAround: Restart = async (between) => {
       await twinpadServer.stop('SIGTERM');
+      const value = await between();
       twinpadServer = await startTwinpad('twinpad', env, port);
-      return twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie);
+      return { target: twinpadTarget('twinpad', twinpadServer, seed.sections, seed.cookie), value };
     };
+    const restart = async () => (await restartAround(async () => null)).target;
     const rates = await rateScenarios(pair);
-    const cap = await capacity(pair);
+    const cap = await capacity(pair, seed.cookie, env, restartAround);
     const cold = await coldLoads(pair, restart, coldReference);
     let fuzz: FuzzResult | null = null;
     if (only.has('fuzz') && backend === 'pglite') {
@@ -204,10 +259,9 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
   }
 }
 
-async function main(): Promise<void> {
-  const config = configFromProcess();
+/** Every backend: PGlite, then Postgres when DATABASE_URL is set. */
+async function runBackends(databaseUrl: string | undefined): Promise<BackendReport[]> {
   const reports: BackendReport[] = [];
-
   const coldReference = new ColdReference();
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
@@ -217,11 +271,11 @@ async function main(): Promise<void> {
       rmSync(dataDir, { recursive: true, force: true });
     }
 
-    if (config.databaseUrl) {
+    if (databaseUrl) {
       const dbName = `twinpad_bench_${Date.now().toString(36)}`;
-      const admin = await openPostgres(config.databaseUrl, { max: 1 });
+      const admin = await openPostgres(databaseUrl, { max: 1 });
       await admin.exec(`create database ${dbName}`);
-      const url = new URL(config.databaseUrl);
+      const url = new URL(databaseUrl);
       url.pathname = `/${dbName}`;
       try {
         reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }, coldReference));
@@ -233,6 +287,12 @@ async function main(): Promise<void> {
   } finally {
     await coldReference.stop();
   }
+  return reports;
+}
+
+async function main(): Promise<void> {
+  const config = configFromProcess();
+  const reports = backendScenarios.some((s) => only.has(s)) ? await runBackends(config.databaseUrl) : [];
 
   let multi: InstancesReport | null = null;
   if (instances > 1) {
@@ -241,15 +301,31 @@ async function main(): Promise<void> {
     multi = await benchInstances(instances, workshop, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
   }
 
-  printReport(reports);
+  const standalone: Record<string, unknown> = {};
+  const standaloneTargets: TargetRow[] = [];
+  const standalonePrints: (() => void)[] = [];
+  for (const scenario of standaloneScenarios) {
+    if (!only.has(scenario.name)) continue;
+    phase(`${scenario.name}: standalone`);
+    const out = await scenario.run({ quick });
+    standalone[scenario.name] = out.result;
+    standaloneTargets.push(...out.targets);
+    if (out.print) standalonePrints.push(out.print);
+  }
+
+  if (reports.length > 0) printReport(reports);
   for (const r of reports) if (r.fuzz) printFuzz(r.fuzz);
   if (multi) {
     printInstancesReport(multi, reports.map((r) => ({ backend: r.backend, workshop: r.rates.find((x) => x.twinpad.scenario === 'workshop')?.twinpad })));
   }
+  for (const print of standalonePrints) print();
+  const targets = [...reports.flatMap((r) => backendTargets(r, quick, capacitySteps.at(-1) ?? 0)), ...standaloneTargets];
+  printTargets(targets);
   const outDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ quick, only: [...only], durationSeconds: (Date.now() - benchStarted) / 1000, reports, instances: multi }, null, 2));
+  const json = { quick, only: [...only], durationSeconds: (Date.now() - benchStarted) / 1000, targets, reports, instances: multi, standalone };
+  writeFileSync(file, JSON.stringify(json, null, 2));
   console.log(`\nwrote ${file} (${Math.round((Date.now() - benchStarted) / 1000)} s)`);
 }
 

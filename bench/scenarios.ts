@@ -1,8 +1,6 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { connectAll, connectClient, edit, mib, percentile, sleep, specOf, waitUntil, type BenchClient, type ClientTarget, type Target } from './clients';
-import { withInspector } from './inspector';
-import { ProbeProcess } from './probe';
+import { connectAll, connectClient, edit, mib, percentile, sleep, waitUntil, type BenchClient, type ClientTarget, type Target } from './clients';
 
 export interface LatencySummary {
   p50: number;
@@ -145,73 +143,6 @@ export async function runRatePair(twinpad: Target, reference: Target, spec: Rate
   const result = { twinpad: await runs.twinpad.finish(), reference: await runs.reference.finish() };
   await sleep(300);
   return result;
-}
-
-export interface CapacityStep {
-  connections: number;
-  rssMiB: number;
-  /** Server memory per connection: RSS growth over the baseline, both read after a full GC (live memory). */
-  kibPerConnection: number;
-  /** The same growth without the forced GC: includes garbage the server had not collected yet. */
-  kibPerConnectionBeforeGc: number;
-  probe: LatencySummary;
-}
-
-/** RSS after a full garbage collection in the server process (through its inspector). */
-async function liveRss(target: Target): Promise<number> {
-  await withInspector(target.server.inspectorUrl, (inspector) => inspector.collectGarbage());
-  return target.server.rssBytes();
-}
-
-/**
- * Ramps idle synced clients over 20 sections, measuring memory per connection and
- * a probe edit's latency. The probe's sender and receiver run in a process of their
- * own (bench/probe.ts), so the idle clients' work in this process is not counted
- * as server latency.
- */
-export async function runCapacity(target: Target, steps: number[], probeMs: number): Promise<CapacityStep[]> {
-  const sections = target.sections.slice(0, 20);
-  const results: CapacityStep[] = [];
-  const idle: BenchClient[] = [];
-  const probe = await ProbeProcess.start(specOf(target), sections[0]!);
-  // Warm-up: one batch connects and leaves, so the baseline already holds what the first
-  // connections allocate once (statement caches, buffers); then two GCs a second apart,
-  // as freed memory reaches the OS over a few seconds.
-  const warm = sections.map((section, i) => connectClient(target, section, 2_000_000 + i));
-  await connectAll(warm, 120_000);
-  warm.forEach((c) => c.destroy());
-  await sleep(1000);
-  await liveRss(target);
-  await sleep(1000);
-  const baseline = await liveRss(target);
-  try {
-    for (const goal of steps) {
-      while (idle.length < goal) {
-        const batch: BenchClient[] = [];
-        for (let i = 0; i < 100 && idle.length + batch.length < goal; i++) {
-          batch.push(connectClient(target, sections[(idle.length + batch.length) % sections.length]!, idle.length + batch.length));
-        }
-        await connectAll(batch, 120_000);
-        idle.push(...batch);
-      }
-      await sleep(1000);
-      const latencies = await probe.probe(probeMs);
-      const before = target.server.rssBytes();
-      const rss = await liveRss(target);
-      results.push({
-        connections: idle.length,
-        rssMiB: mib(rss),
-        kibPerConnection: Math.round(((rss - baseline) / 1024 / idle.length) * 10) / 10,
-        kibPerConnectionBeforeGc: Math.round(((before - baseline) / 1024 / idle.length) * 10) / 10,
-        probe: summarize(latencies),
-      });
-    }
-  } finally {
-    idle.forEach((c) => c.destroy());
-    await probe.stop();
-  }
-  await sleep(1000);
-  return results;
 }
 
 /** Types `keystrokes` single-character updates from `writers` clients into one section, and waits until the server has them all. */
