@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { sectionField } from '../../shared/document/model';
 import { nodeRole } from '../../shared/document/read-blocks';
-import { walkXml, xmlChildOf, type XmlChild } from '../../shared/document/traverse';
+import { walkXml, xmlChildItems, xmlChildren } from '../../shared/document/traverse';
 
 /**
  * The attributed, word-level diff of one section between two stored states
@@ -109,14 +109,7 @@ export function attributedDiff(since: Uint8Array, until: Uint8Array, deleterOf: 
     };
 
     /** Every XML child of an element, deleted ones included (a block emptied since `since` is still a text block). */
-    const allChildren = (el: Y.XmlElement): XmlChild[] => {
-      const out: XmlChild[] = [];
-      for (let item = el._start; item; item = item.right) {
-        const c = xmlChildOf(item);
-        if (c) out.push(c);
-      }
-      return out;
-    };
+    const allChildren = (el: Y.XmlElement) => xmlChildren(el, { deleted: true });
 
     const separator = (op: DiffOp, item: Y.Item) => {
       if (blocks++ > 0) stream.push({ ch: '\n', op, author: authorOf(op, item.id.client, item.id.clock) });
@@ -132,10 +125,9 @@ export function attributedDiff(since: Uint8Array, until: Uint8Array, deleterOf: 
           if (role === 'container') return true;
           if (role !== 'text') return false; // a rule or a stray break holds no text
           separator(op, item);
-          for (let inner = el._start; inner; inner = inner.right) {
-            const t = xmlChildOf(inner);
+          for (const [t, inner] of xmlChildItems(el, { deleted: true })) {
             if (t instanceof Y.XmlText) walkText(t);
-            else if (t && nodeRole(t, allChildren) === 'break') {
+            else if (nodeRole(t, allChildren) === 'break') {
               const bop = classify(inner.id.client, inner.id.clock, inner.deleted);
               if (bop) stream.push({ ch: '\n', op: bop, author: authorOf(bop, inner.id.client, inner.id.clock) });
             }

@@ -75,16 +75,19 @@ export function documentDepth(root: Y.XmlFragment | Y.XmlElement): number {
   return max;
 }
 
-/** The live children of an element (what `toArray()` gives), XML types only. */
-export function xmlChildren(el: Y.XmlFragment | Y.XmlElement): XmlChild[] {
-  const out: XmlChild[] = [];
+/** The children of an element with their items: live ones (what `toArray()` gives), or all with `deleted`. XML types only. */
+export function xmlChildItems(el: Y.XmlFragment | Y.XmlElement, opts: WalkOptions = {}): [XmlChild, Y.Item][] {
+  const out: [XmlChild, Y.Item][] = [];
   for (let item = el._start; item; item = item.right) {
-    if (item.deleted) continue;
+    if (item.deleted && !opts.deleted) continue;
     const c = xmlChildOf(item);
-    if (c) out.push(c);
+    if (c) out.push([c, item]);
   }
   return out;
 }
+
+/** The children of an element: live ones (what `toArray()` gives), or all with `deleted`. XML types only. */
+export const xmlChildren = (el: Y.XmlFragment | Y.XmlElement, opts: WalkOptions = {}): XmlChild[] => xmlChildItems(el, opts).map(([c]) => c);
 
 /** The plain string of a text node (embeds dropped). */
 export function xmlTextString(t: Y.XmlText): string {

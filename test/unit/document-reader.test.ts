@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import * as Y from 'yjs';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import { getSchema } from '@tiptap/core';
 import type { JSONContent } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
 import { editorSchema } from '../../shared/document/editor-schema';
 import { sectionField, type Block } from '../../shared/document/model';
-import { readSection } from '../../shared/document/read-blocks';
+import { readBlocks, readSection } from '../../shared/document/read-blocks';
 import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
 import { documentDepth } from '../../shared/document/traverse';
 import { proseMirrorChars } from '../../shared/document/prosemirror-count';
@@ -16,6 +21,7 @@ import { attributedDiff } from '../../server/history/attributed-diff';
 import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchors';
 import { blocksToMarkdown } from '../../server/export/markdown';
 import { blocksToHtml } from '../../server/export/html';
+import { editorExtensions } from '../../client/editor/extensions';
 
 /**
  * The per-node-type table (DOC2-DOC5): for every node and mark type the editor's
@@ -249,7 +255,7 @@ describe('DOC: one reader of a section document', () => {
   });
 
   describe.each(rows)('DOC3: $name', (row) => {
-    it('DOC3: the reader gives the row text and count; the editor counter gives the same count (DOC4)', () => {
+    it('DOC3, DOC4: the reader gives the row text and count; the editor counter gives the same count', () => {
       const { doc, pm } = editorDoc(row.content);
       expect(sectionText(doc)).toBe(row.text);
       expect(countChars(row.text)).toBe(row.chars);
@@ -361,5 +367,126 @@ describe('DOC: a deep document never overflows the stack', () => {
     let node = schema.node('paragraph', null, [schema.text('deep')]);
     for (let i = 0; i < depth; i++) node = schema.node('blockquote', null, [node]);
     expect(proseMirrorChars(schema.node('doc', null, [node]))).toBe(4);
+  });
+});
+
+describe('DOC: every consumer reads through shared/document', () => {
+  const repo = join(__dirname, '..', '..');
+  const sources = (dir: string): string[] =>
+    readdirSync(join(repo, dir)).flatMap((name) => {
+      const path = join(repo, dir, name);
+      if (statSync(path).isDirectory()) return sources(relative(repo, path));
+      return /\.(ts|tsx)$/.test(name) ? [relative(repo, path)] : [];
+    });
+
+  /** Where reading the XML tree by hand is allowed outside shared/document, and why. */
+  const allowed: Record<string, string> = {
+    'server/history/attributed-diff.ts': "reads a text node's character items with their ids (the tree itself through walkXml)",
+    'server/comment-anchors.ts': 'tells a resolved position type apart (text, element, fragment)',
+    'server/commands/restore-section.ts': "copies a snapshot's top-level blocks into the live document",
+  };
+
+  it('DOC1: no module outside shared/document walks a section document by hand (children, items, deltas, ProseMirror descendants)', () => {
+    const walking = /\.toArray\(\)|\._start\b|\.toDelta\(|instanceof Y\.Xml(Element|Text|Fragment)\b|\.descendants\(|\.nodesBetween\(/;
+    const offenders = ['server', 'client', 'shared']
+      .flatMap(sources)
+      .filter((file) => !file.startsWith('shared/document/') && !(file in allowed))
+      .filter((file) => walking.test(readFileSync(join(repo, file), 'utf8')));
+    expect(offenders).toEqual([]);
+    for (const file of Object.keys(allowed)) expect(walking.test(readFileSync(join(repo, file), 'utf8')), file).toBe(true);
+  });
+
+  it('DOC5: the editor is built on the shared schema extensions: its schema has the same nodes and marks, with the same content and attributes', () => {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider('ws://127.0.0.1:9', 'doc5', doc, { connect: false, WebSocketPolyfill: WebSocket as never, disableBc: true });
+    try {
+      const editor = getSchema(editorExtensions({ doc, provider, user: { name: 'A', color: '#000' }, onLinkShortcut: () => undefined }));
+      const shape = (sch: typeof schema) => ({
+        nodes: Object.fromEntries(Object.entries(sch.nodes).map(([n, t]) => [n, { content: t.spec.content ?? '', attrs: Object.keys(t.spec.attrs ?? {}).sort() }])),
+        marks: Object.keys(sch.marks).sort(),
+      });
+      expect(shape(editor)).toEqual(shape(schema));
+    } finally {
+      provider.destroy();
+      doc.destroy();
+    }
+  });
+});
+
+describe('DOC: marks, unknown nodes and the depth limit', () => {
+  it('DOC10: marks are formatting attributes, hashed ones too (overlapping marks); unknown marks and unsafe links are dropped', () => {
+    const doc = new Y.Doc();
+    const para = new Y.XmlElement('paragraph');
+    const text = new Y.XmlText();
+    para.insert(0, [text]);
+    doc.getXmlFragment(sectionField).insert(0, [para]);
+    text.insert(0, 'ab', { 'bold--a1b2c3d4': true, highlight: { color: 'red' } });
+    text.insert(2, 'cd', { 'link--Zz09+/=x': { href: ' https://a.eu ' } });
+    text.insert(4, 'ef', { link: { href: 'data:text/html,x' } });
+    expect(readSection(doc)).toEqual([
+      {
+        kind: 'paragraph',
+        inlines: [
+          { kind: 'text', text: 'ab', marks: { bold: true } },
+          { kind: 'text', text: 'cd', marks: { link: 'https://a.eu' } },
+          { kind: 'text', text: 'ef', marks: {} },
+        ],
+      },
+    ]);
+    expect(sectionChars(doc)).toBe(6);
+    doc.destroy();
+  });
+
+  it('DOC11: no text is lost to a node the schema does not know: one holding text is a paragraph, one holding blocks is read in place, bare text is a paragraph', () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment(sectionField);
+    const el = (name: string, ...children: (Y.XmlElement | Y.XmlText)[]) => {
+      const e = new Y.XmlElement(name);
+      e.insert(0, children);
+      return e;
+    };
+    fragment.insert(0, [
+      el('callout', new Y.XmlText('note')),
+      el('details', el('paragraph', new Y.XmlText('inside')), el('horizontalRule')),
+      new Y.XmlText('bare'),
+      el('paragraph', el('mention', new Y.XmlText('@ana')), new Y.XmlText(' hi')),
+    ]);
+    expect(readSection(doc)).toEqual([
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'note', marks: {} }] },
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'inside', marks: {} }] },
+      { kind: 'rule' },
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'bare', marks: {} }] },
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: '@ana', marks: {} }, { kind: 'text', text: ' hi', marks: {} }] },
+    ]);
+    expect(sectionText(doc)).toBe('note\ninside\nbare\n@ana hi');
+    doc.destroy();
+  });
+
+  it('DOC12: past the depth limit, containers are read flattened in document order; nothing deeper is nested and no text is lost', () => {
+    const { doc } = editorDoc([
+      { type: 'blockquote', content: [p(t('q1')), { type: 'blockquote', content: [p(t('q2')), { type: 'bulletList', content: [item(p(t('li')), p(t('li2')))] }, p(t('q2b'))] }, p(t('q1b'))] },
+      p(t('top')),
+    ]);
+    const para = (text: string): Block => ({ kind: 'paragraph', inlines: [{ kind: 'text', text, marks: {} }] });
+    expect(readBlocks(doc.getXmlFragment(sectionField), { maxDepth: 1 })).toEqual([{ kind: 'quote', blocks: [para('q1'), para('q2'), para('li'), para('li2'), para('q2b'), para('q1b')] }, para('top')]);
+    expect(readBlocks(doc.getXmlFragment(sectionField), { maxDepth: 0 })).toEqual(['q1', 'q2', 'li', 'li2', 'q2b', 'q1b', 'top'].map(para));
+    expect(sectionText(doc)).toBe('q1\nq2\nli\nli2\nq2b\nq1b\ntop');
+    doc.destroy();
+  });
+
+  it('DOC13: the attributed diff sees the same text blocks: a rule inserted between paragraphs adds no text', () => {
+    const { doc } = editorDoc([p(t('before')), p(t('after'))]);
+    const since = Y.encodeStateAsUpdate(doc);
+    const fragment = doc.getXmlFragment(sectionField);
+    fragment.insert(1, [new Y.XmlElement('horizontalRule')]);
+    const diff = attributedDiff(since, Y.encodeStateAsUpdate(doc), () => null);
+    expect(diff.changed).toBe(false);
+    expect(diff.runs).toEqual([{ op: 'same', text: 'before\nafter', author: null }]);
+    fragment.insert(2, [new Y.XmlElement('paragraph')]);
+    const withParagraph = attributedDiff(since, Y.encodeStateAsUpdate(doc), () => null);
+    // An empty paragraph is a text block: one inserted newline, by the one who inserted it.
+    expect(withParagraph.runs.filter((r) => r.op !== 'delete').map((r) => r.text).join('')).toBe('before\n\nafter');
+    expect([...withParagraph.byAuthor]).toEqual([[`c:${doc.clientID}`, { inserted: 1, deleted: 0 }]]);
+    doc.destroy();
   });
 });
