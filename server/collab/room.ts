@@ -7,6 +7,7 @@ import type { Fanout, Publish } from './fanout';
 import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspectUpdate } from './protocol';
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
+import { isIntact, lacksEverything, parkedBytes } from './doc-state';
 import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type RoomVerbs, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
@@ -121,7 +122,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     const early = this.early ?? [];
     this.early = null;
     for (const u of early) Y.applyUpdate(this.doc, u, origin);
-    if (!this.intact()) throw new Error('the stored doc left Yjs inside a transaction');
+    if (!isIntact(this.doc)) throw new Error('the stored doc left Yjs inside a transaction');
     // The doc is exactly the snapshot (no rows, no fan-out, no Yjs follow-up edit): a fresh client can have the stored bytes.
     const exactlySnapshot = loaded.updates.length === 0 && early.length === 0 && this.order.latest === 0;
     if (loaded.snapshot && exactlySnapshot) this.wholeDocFrame = encodeSyncStep2(loaded.snapshot);
@@ -194,7 +195,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
   syncStep1(peer: P, stateVector: Uint8Array): Refusal | null {
     let reply: Uint8Array;
     try {
-      reply = this.lacksEverything(stateVector)
+      reply = lacksEverything(this.doc, stateVector)
         ? (this.wholeDocFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
         : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
     } catch {
@@ -202,14 +203,6 @@ export class Room<P extends RoomPeer = RoomPeer> {
     }
     this.order.after(this.order.latest, () => this.sendTo(peer, reply));
     return null;
-  }
-
-  /** True when a client with this state vector holds none of the doc's content (a fresh client): its diff is the whole doc. */
-  private lacksEverything(stateVector: Uint8Array): boolean {
-    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
-      if (clock > 0 && this.doc.store.clients.has(client)) return false;
-    }
-    return true;
   }
 
   /** A sync step 2 or update from a socket. */
@@ -232,7 +225,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     }
     const origin: TxOrigin = { kind: 'socket', peer };
     this.change(() => Y.applyUpdate(this.doc, update, origin));
-    if (this.pendingBytes() > limits.maxPendingBytes) {
+    if (parkedBytes(this.doc) > limits.maxPendingBytes) {
       // Parked structs live only in memory (never stored): dropping them loses nothing the
       // sender cannot resend with its next sync, and keeps a hostile socket from growing the room.
       this.doc.store.pendingStructs = null;
@@ -240,12 +233,6 @@ export class Room<P extends RoomPeer = RoomPeer> {
       return { code: closeCode.protocolError, reason: 'too much content depends on missing updates' };
     }
     return null;
-  }
-
-  /** Bytes of structs and deletions Yjs parked because they depend on updates not yet received. */
-  private pendingBytes(): number {
-    const store = this.doc.store;
-    return (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
   }
 
   /** Applies an update another instance committed (no store, relay to everyone). */
@@ -353,12 +340,8 @@ export class Room<P extends RoomPeer = RoomPeer> {
     try {
       apply();
     } finally {
-      if (!this.intact()) this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
+      if (!isIntact(this.doc)) this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
     }
-  }
-
-  private intact(): boolean {
-    return this.doc._transaction === null && this.doc._transactionCleanups.length === 0;
   }
 
   private sendTo(peer: P, frame: Uint8Array): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SectionStatus } from '../../shared/schemas/common';
 import { sectionStatuses } from '../../shared/workflow';
-import { abilitiesFor, actions, actionsForSectionChange, can, type Action, type Actor } from '../../server/policy';
+import { abilitiesFor, actions, actionsForSectionChange, can, socketAccess, type Action, type Actor } from '../../server/policy';
 
 /**
  * Design section 2, "Who may do what", written out cell by cell, independently
@@ -139,5 +139,26 @@ describe('policy: abilities and section changes', () => {
     const needed = actionsForSectionChange(s, { status: 'approved' });
     expect(needed).toEqual(['section.review']);
     expect(needed.every((a) => can(actorOf['editor-own'], a, s))).toBe(false);
+  });
+});
+
+describe('policy: collab socket access', () => {
+  /** The socket table, written out independently: what each actor kind gets on a section owned by OWN, and why. */
+  const expectedSocket = (kind: ActorKind, status: SectionStatus): { access: string; reason: string } => {
+    if (kind === 'non-member') return { access: 'none', reason: 'not_member' };
+    const open = unlocked(status);
+    if (kind === 'coordinator' && open) return { access: 'write', reason: 'coordinator' };
+    if (kind === 'editor-own' && open) return { access: 'write', reason: 'owner' };
+    if (!open) return { access: 'read', reason: 'locked' };
+    return { access: 'read', reason: kind === 'reviewer' ? 'reviewer' : 'not_owner' };
+  };
+  const socketCells = actorKinds.flatMap((kind) => sectionStatuses.map((status) => ({ kind, status })));
+
+  it.each(socketCells)('SVC2: socketAccess for $kind on a $status section', ({ kind, status }) => {
+    const section = { ownerPartnerId: OWN, status };
+    const answer = socketAccess(actorOf[kind], section);
+    expect(answer).toEqual(expectedSocket(kind, status));
+    // Write exactly when the REST side may edit the text: one rule for both paths.
+    expect(answer.access === 'write').toBe(can(actorOf[kind], 'section.edit', section));
   });
 });
