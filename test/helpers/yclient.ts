@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
@@ -201,6 +203,63 @@ export async function upgradeStatus(baseUrl: string, sectionId: string, cookie: 
     });
     ws.on('error', () => {});
   });
+}
+
+export interface UpgradeExchange {
+  /** The Sec-WebSocket-Key we sent. */
+  key: string;
+  status: number;
+  /** Response headers, names lower-cased. */
+  headers: Record<string, string>;
+  /** The server closed the TCP connection after its response (we never close it first). */
+  closedByServer: boolean;
+  /** Bytes the server sent after the response's head: the body of a refusal, or frames on a socket. */
+  after: Buffer;
+}
+
+/**
+ * A WebSocket upgrade over plain TCP, read byte for byte: the response's status
+ * and headers, and whether the server then closed the connection (within
+ * `closeWithinMs`). A refusal that is plain HTTP ends with the server closing the
+ * connection; an accepted upgrade stays open (we close it).
+ */
+export async function rawUpgrade(baseUrl: string, path: string, headers: Record<string, string | undefined>, closeWithinMs = 5000): Promise<UpgradeExchange> {
+  const url = new URL(baseUrl);
+  const socket = connect(Number(url.port), url.hostname);
+  const key = randomBytes(16).toString('base64');
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    `Host: ${url.host}`,
+    'Connection: Upgrade',
+    'Upgrade: websocket',
+    'Sec-WebSocket-Version: 13',
+    `Sec-WebSocket-Key: ${key}`,
+    ...Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [`${name}: ${value}`])),
+  ];
+  let received = Buffer.alloc(0);
+  let closedByServer = false;
+  const ended = new Promise<void>((resolve) => {
+    socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+    socket.on('end', () => {
+      closedByServer = true;
+      resolve();
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => resolve());
+  });
+  socket.write(lines.join('\r\n') + '\r\n\r\n');
+  await waitFor(() => received.includes('\r\n\r\n') || closedByServer, closeWithinMs, `the response to ${path}`);
+  const headEnd = received.indexOf('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = received.subarray(0, headEnd).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine)?.[1] ?? 0);
+  const parsed: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    parsed[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  if (status !== 101) await Promise.race([ended, new Promise((r) => setTimeout(r, closeWithinMs))]);
+  socket.destroy();
+  return { key, status, headers: parsed, closedByServer, after: received.subarray(headEnd + 4) };
 }
 
 const frame = (write: (e: encoding.Encoder) => void) => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
+import { loadDoc } from '../../server/db/doc-updates';
+import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
-import { fragmentText, rawClient, stockClient, textUpdate, typeParagraph, updateFrame, waitFor, type StockClient } from '../helpers/yclient';
+import { fragmentText, rawClient, stockClient, textUpdate, typeParagraph, updateFrame, upgradeStatus, waitFor, type StockClient } from '../helpers/yclient';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -17,6 +20,17 @@ afterAll(async () => {
   for (const c of clients) c.destroy();
   await server?.stop();
 });
+
+/** The section's text as a cold load from the database gives it. */
+async function storedText(sectionId: string): Promise<string> {
+  const loaded = await loadDoc(server.database.db, sectionId);
+  const doc = new Y.Doc();
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+  for (const u of loaded.updates) Y.applyUpdate(doc, u);
+  const text = fragmentText(doc);
+  doc.destroy();
+  return text;
+}
 
 describe('collab: rights change live', () => {
   it('COL10: an owner change closes the old owner\'s socket with 4001; it reconnects read-only and a later edit gets 4403 (the latency is in `npm run bench -- --only rights`)', async () => {
@@ -38,7 +52,13 @@ describe('collab: rights change live', () => {
     await waitFor(() => editor.provider.synced, 5000, 'reconnected');
     typeParagraph(editor, 'written after losing ownership');
     await waitFor(() => editor.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403 after downgrade');
-    expect(fragmentText(watcher.doc)).not.toContain('after losing ownership');
+    expect(editor.closes.map((c) => c.code)).toEqual([closeCode.rightsChanged, closeCode.editRefused]);
+    // A marker typed after the refusal: once it is stored and seen, the refused text would have been too.
+    typeParagraph(watcher, 'marker after the refusal');
+    const expected = '<paragraph>written while owner</paragraph><paragraph>marker after the refusal</paragraph>';
+    await waitFor(async () => (await storedText(section)) === expected, 5000, 'the marker stored');
+    expect(await storedText(section)).toBe(expected);
+    expect(fragmentText(watcher.doc)).toBe(expected);
   });
 
   it('COL10: removing a member closes their sockets with 4404', async () => {
@@ -50,13 +70,30 @@ describe('collab: rights change live', () => {
     expect(raw.closed?.code).toBe(closeCode.notFound);
   });
 
-  it('COL10: logout closes that session\'s sockets with 4401', async () => {
+  it('COL10: logout closes that session\'s sockets with 4401; the ended session can open no socket again, so nothing it sends later is stored', async () => {
     const section = world.sectionIds[2]!;
+    expect((await world.coordinator.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     const raw = await rawClient(server.url, section, world.editor.cookie);
+    // The socket writes before the logout.
+    raw.send(updateFrame(textUpdate('before the logout')));
+    const expected = '<paragraph>before the logout</paragraph>';
+    await waitFor(async () => (await storedText(section)) === expected, 5000, 'the edit before the logout stored');
+    const endedCookie = world.editor.cookie;
+    const me = (cookie: string | undefined) => new ApiClient(server.url).request('GET', '/api/me', undefined, { cookie: cookie ?? '' });
+    expect((await me(endedCookie)).status).toBe(200);
     const out = await world.editor.post('/api/auth/logout');
     expect(out.status).toBe(204);
     await waitFor(() => raw.closed !== null, 10_000, 'closed after the logout');
     expect(raw.closed?.code).toBe(closeCode.sessionEnded);
-    raw.send(updateFrame(textUpdate('late')));
+    // Nothing more goes over the closed socket, and the ended session's cookie opens no new one.
+    const late = await new Promise<Error | undefined>((resolve) => raw.ws.send(updateFrame(textUpdate('late')), resolve));
+    expect(late?.message).toMatch(/not open/);
+    expect(await upgradeStatus(server.url, section, endedCookie, server.url)).toBe(401);
+    expect((await me(endedCookie)).status).toBe(401);
+    // The stored document and a fresh reader hold exactly what was written before the logout.
+    const reader = track(stockClient(server.url, section, world.coordinator));
+    await waitFor(() => reader.provider.synced, 5000, 'a fresh reader synced');
+    expect(fragmentText(reader.doc)).toBe(expected);
+    expect(await storedText(section)).toBe(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode, messageType } from '../../shared/protocol';
@@ -5,7 +6,7 @@ import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
-  awarenessFrame, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, textUpdate,
+  awarenessFrame, fragmentText, frameKind, rawClient, rawUpgrade, step1Frame, step2Frame, stockClient, textUpdate,
   typeParagraph, updateFrame, upgradeStatus, waitFor, type StockClient,
 } from '../helpers/yclient';
 
@@ -60,7 +61,24 @@ describe('collab: sync through the server', () => {
     // No Origin (a non-browser client) is allowed; the server's own Origin too.
     expect(await upgradeStatus(server.url, section, world.coordinator.cookie, undefined)).toBe(101);
     expect(await upgradeStatus(server.url, section, world.coordinator.cookie, server.url)).toBe(101);
-    expect(server.ctx.db).toBeDefined();
+    // Read as bytes: each refusal is a plain HTTP response without the upgrade's headers, after
+    // which the server closes the connection, so no socket exists; an accepted upgrade switches.
+    const refusals: [string, Record<string, string | undefined>, number][] = [
+      [section, { origin: server.url }, 401],
+      [section, { cookie: 'twinpad_session=forged', origin: server.url }, 401],
+      [section, { cookie: world.coordinator.cookie, origin: 'https://evil.example' }, 403],
+      [section, { cookie: world.outsider.cookie, origin: server.url }, 403],
+      ['6f1c7a52-0000-4000-8000-000000000000', { cookie: world.coordinator.cookie, origin: server.url }, 404],
+    ];
+    for (const [id, headers, status] of refusals) {
+      const refused = await rawUpgrade(server.url, `/collab/${id}`, headers);
+      const { upgrade, 'sec-websocket-accept': accept } = refused.headers;
+      expect({ status: refused.status, upgrade, accept, closedByServer: refused.closedByServer }).toEqual({ status, upgrade: undefined, accept: undefined, closedByServer: true });
+    }
+    const accepted = await rawUpgrade(server.url, `/collab/${section}`, { cookie: world.coordinator.cookie, origin: server.url });
+    expect(accepted.status).toBe(101);
+    expect(accepted.headers['sec-websocket-accept']).toBe(createHash('sha1').update(accepted.key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64'));
+    expect(accepted.closedByServer).toBe(false);
   });
 
   it('COL3: a reviewer gets sync step 1, step 2 and awareness on a read-only socket', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
 import { proposalResponseSchema, sectionResponseSchema } from '../../shared/schemas/domain';
-import { boardResponseSchema, snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
+import { boardResponseSchema, commentResponseSchema, snapshotListSchema, snapshotResponseSchema, type StreamEvent } from '../../shared/schemas/review';
 import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../shared/document/text-blocks';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
@@ -41,26 +41,43 @@ async function moveTo(user: UserClient, sectionId: string, ...statuses: string[]
 }
 
 describe('review: the event stream', () => {
-  it('REV7: comment, section and activity events reach another member\'s stream; a non-member gets 404', async () => {
+  it('REV7: comment, section and activity events reach every member\'s stream, a mention only the mentioned member\'s; a non-member gets 404', async () => {
     const section = world.sectionIds[0]!;
     expect((await openStream(world.outsider, world.proposal.id)).status).toBe(404);
-    const editorStream = await openStream(world.editor, world.proposal.id);
-    expect(editorStream.status).toBe(200);
-    await waitFor(() => editorStream.events.some((e) => e.type === 'presence'), 5000, 'initial presence');
+    const members = { editor: world.editor, coordinator: world.coordinator, reviewer: world.reviewer };
+    const byName = Object.fromEntries(
+      await Promise.all(Object.entries(members).map(async ([name, user]) => [name, await openStream(user, world.proposal.id)] as const)),
+    ) as Record<keyof typeof members, EventStream>;
+    for (const [name, stream] of Object.entries(byName)) {
+      expect(stream.status, name).toBe(200);
+      // The first event is the presence the stream sends once it listens.
+      await waitFor(() => stream.events[0]?.type === 'presence', 5000, `${name}'s first presence`);
+    }
+    // The reviewer mentions the editor in a new thread.
     const posted = await world.reviewer.post(`/api/sections/${section}/comments`, { body: '@Editor look', mentions: [world.editor.user.id] });
     expect(posted.status).toBe(201);
-    await waitFor(() => editorStream.events.some((e) => e.type === 'comment' && e.sectionId === section), 5000, 'comment event');
-    await waitFor(() => editorStream.events.some((e) => e.type === 'mention' && e.by === world.reviewer.user.id), 5000, 'mention event');
+    const { threadId } = commentResponseSchema.parse(posted.body).comment;
+    // A marker ordered after the mention on every stream (events are published in order, and each
+    // stream sends them in order): the coordinator's next status change.
     await moveTo(world.coordinator, section, 'drafting');
-    await waitFor(() => editorStream.events.some((e) => e.type === 'section' && e.sectionId === section), 5000, 'section event');
-    await waitFor(
-      () => editorStream.events.some((e) => e.type === 'activity' && e.event.action === 'section.status_changed' && e.event.sectionId === section),
-      5000,
-      'activity event',
-    );
-    const coordinatorStream = await openStream(world.coordinator, world.proposal.id);
-    await waitFor(() => coordinatorStream.events.some((e) => e.type === 'presence'));
-    expect(coordinatorStream.events.some((e) => e.type === 'mention')).toBe(false);
+    const marker: StreamEvent = { type: 'section', sectionId: section };
+    const story = (stream: EventStream) => stream.events.filter((e) => e.type === 'comment' || e.type === 'mention' || e.type === 'section');
+    for (const [name, stream] of Object.entries(byName)) {
+      await waitFor(() => story(stream).some((e) => e.type === 'section'), 5000, `the marker on ${name}'s stream`);
+    }
+    const comment: StreamEvent = { type: 'comment', sectionId: section, threadId };
+    expect(story(byName.editor)).toEqual([comment, { type: 'mention', sectionId: section, threadId, by: world.reviewer.user.id }, marker]);
+    expect(story(byName.coordinator)).toEqual([comment, marker]);
+    expect(story(byName.reviewer)).toEqual([comment, marker]);
+    // Every member's stream gets the status change's activity entry, as the audit feed has it.
+    for (const [name, stream] of Object.entries(byName)) {
+      const changed = () =>
+        stream.events.flatMap((e) => (e.type === 'activity' && e.event.action === 'section.status_changed' && e.event.sectionId === section ? [e.event] : []));
+      await waitFor(() => changed().length > 0, 5000, `the activity entry on ${name}'s stream`);
+      expect(changed().map(({ action, actorId, actorName, sectionId, data }) => ({ action, actorId, actorName, sectionId, data })), name).toEqual([
+        { action: 'section.status_changed', actorId: world.coordinator.user.id, actorName: 'Coordinator', sectionId: section, data: { from: 'not_started', to: 'drafting' } },
+      ]);
+    }
   });
 
   it('REV8: typing updates the stored character count and pushes a completeness event; presence shows who is where', async () => {

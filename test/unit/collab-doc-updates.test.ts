@@ -353,9 +353,20 @@ describe('the log append hot path', () => {
   });
 
   it('STO8: a value of the wrong type never reaches SQL, and a database error rejects with its message', async () => {
+    // A section with a known log, and the whole table's size, to compare after the attempt.
+    const id = await newSection();
+    await appendDocUpdates(t.db, [{ docId: id, update: textUpdate('kept one'), userId: null }]);
+    await appendDocUpdates(t.db, [{ docId: id, update: textUpdate('kept two'), userId: null }]);
+    const logBefore = await loadDoc(t.db, id);
+    const tableRows = async () => (await t.db.query<{ n: number }>('select count(*)::int as n from doc_updates'))[0]?.n;
+    const rowsBefore = await tableRows();
     const quoteBreak = "7f0c7b9e-4a61-4f8e-9b3a-2f7d1f0c9a11'); drop table doc_updates; --";
-    await expect(t.db.execute(probe, [quoteBreak, new Uint8Array(), 1, null])).rejects.toThrow();
-    expect((await docLogStats(t.db, sectionId)).rows).toBeGreaterThanOrEqual(0);
+    await expect(t.db.execute(probe, [quoteBreak, new Uint8Array(), 1, null])).rejects.toThrow(/not a uuid|invalid input syntax for type uuid/);
+    // The table is still there and holds exactly what it held.
+    expect(await t.db.query(`select to_regclass('doc_updates') is not null as present`)).toEqual([{ present: true }]);
+    expect(await tableRows()).toBe(rowsBefore);
+    expect((await docLogStats(t.db, id)).rows).toBe(2);
+    expect(await loadDoc(t.db, id)).toEqual(logBefore);
     const failing: PreparedStatement = { name: 'twinpad_test_fails', text: 'select 1 / ($1::int8 - $1::int8) as x', types: ['int8'] };
     await expect(t.db.execute(failing, [3])).rejects.toThrow(/division by zero/);
     // The connection is still usable after the error.
