@@ -132,6 +132,27 @@ async function sample(name: string): Promise<number> {
   return line ? Number(line.slice(name.length + 1)) : 0;
 }
 
+describe('re-check outcomes', () => {
+  it('SVC5: a member who may now write is upgraded in place (a new sync step 1, the socket stays open); one who left the proposal is closed with 4404', async () => {
+    const lead = world.proposal.partners.find((p) => p.isLead)!;
+    const { client, user } = await joinAs(server, world.coordinator, world.proposal.id, lead.id, 'reviewer', { name: 'Promoted' });
+    const section = world.sectionIds[11]!;
+    const raw = await joined(section, client.cookie);
+    const step1s = () => raw.frames.filter((f) => frameKind(f).type === 0 && frameKind(f).sub === 0).length;
+    expect(step1s()).toBe(1);
+    await database.db.query(`update members set role = 'coordinator' where proposal_id = $1 and user_id = $2`, [world.proposal.id, user.id]);
+    const upgraded = await server.ctx.collab.rightsChanged({ kind: 'member', proposalId: world.proposal.id, userId: user.id });
+    expect([...upgraded.values()]).toEqual(['upgraded']);
+    await waitFor(() => step1s() === 2, 5000, 'a new sync step 1');
+    expect(raw.closed).toBeNull();
+    await database.db.query(`delete from members where proposal_id = $1 and user_id = $2`, [world.proposal.id, user.id]);
+    const closed = await server.ctx.collab.rightsChanged({ kind: 'member', proposalId: world.proposal.id, userId: user.id });
+    expect([...closed.values()]).toEqual(['closed']);
+    await waitFor(() => raw.closed !== null, 5000, 'closed');
+    expect(raw.closed?.code).toBe(closeCode.notFound);
+  });
+});
+
 describe('admission through the policy', () => {
   it('SVC2: an upgrade asks the policy once: one statement loads the section, the membership and the partner', async () => {
     const section = world.sectionIds[4]!;
