@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPageSchema, type Section } from '../../shared/schemas/domain';
 import { preflightResponseSchema } from '../../shared/schemas/export';
+import { findProposalById } from '../../server/db/proposals';
+import type { Sql } from '../../server/db/sql';
+import { loadExportDocument, loadSectionContent, loadSectionCounts, sectionReadConcurrency } from '../../server/export/export-source';
 import { ApiClient } from '../helpers/http';
 import { seedWorkshop, signUp, type Workshop } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -177,5 +180,47 @@ describe('EXP: export API', () => {
     expect(row?.state).toBe('over');
     expect(row?.overBy).toBe((row?.chars ?? 0) - section.maxChars);
     expect(pre.warnings.find((x) => x.sectionId === section.id)?.kind).toBe('over');
+  });
+});
+
+/**
+ * The real database, with a count of the document-log reads in flight (each
+ * call whose statement reads `doc_updates`, until its promise settles).
+ */
+function countingLogReads(db: Sql): { db: Sql; maxInFlight: () => number } {
+  let inFlight = 0;
+  let max = 0;
+  const counted = new Proxy(db, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(typeof args[0] === 'string' && args[0].includes('doc_updates') && result instanceof Promise)) return result;
+        inFlight++;
+        max = Math.max(max, inFlight);
+        return result.finally(() => inFlight--);
+      };
+    },
+  });
+  return { db: counted, maxInFlight: () => max };
+}
+
+describe('HDL: export reads sections in parallel, boundedly', () => {
+  it(`HDL6: an export and a preflight read ${sectionReadConcurrency} sections at once, never more, in template order, with what a one-by-one read gives`, async () => {
+    const proposal = await findProposalById(server.database.db, w.proposal.id);
+    if (!proposal) throw new Error('no proposal');
+    const sequential = [];
+    for (const s of sectionsInOrder()) sequential.push({ id: s.id, ...(await loadSectionContent(server.database.db, s.id)) });
+
+    const forExport = countingLogReads(server.database.db);
+    const doc = await loadExportDocument(forExport.db, proposal);
+    expect(doc.sections.map((s) => ({ id: s.id, blocks: s.blocks, chars: s.chars }))).toEqual(sequential);
+    expect(forExport.maxInFlight()).toBe(sectionReadConcurrency);
+
+    const forPreflight = countingLogReads(server.database.db);
+    const counts = await loadSectionCounts(forPreflight.db, proposal.id);
+    expect(counts.map((s) => [s.id, s.chars])).toEqual(sequential.map((s) => [s.id, s.chars]));
+    expect(forPreflight.maxInFlight()).toBe(sectionReadConcurrency);
   });
 });
