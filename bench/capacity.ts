@@ -1,6 +1,7 @@
 import { connectAll, connectClient, mib, sleep, specOf, type Target } from './clients';
 import type { CapacityLayout } from './capacity-layout';
 import { assertFdLimit } from './fd-limit';
+import { heapByKind, heapGrowth, type HeapKind } from './heap-breakdown';
 import { IdleFleet } from './idle-fleet';
 import { withInspector } from './inspector';
 import { ProbeProcess } from './probe';
@@ -26,6 +27,19 @@ export interface MemoryPerThousand {
   /** Memory outside the heap that V8 is told of: Buffers and ArrayBuffers (socket buffers, frames). */
   external: number;
   arrayBuffers: number;
+}
+
+/** One side's ramp. */
+export interface CapacityResult {
+  steps: CapacityStep[];
+  /** Why the ramp stopped short (its steps so far stand), or null. */
+  error: string | null;
+  /**
+   * With `--heap-breakdown`: the JS heap's growth by kind of object per 1,000
+   * connections, from heap snapshots at the baseline and at the last step
+   * (the snapshots disturb that run's RSS figures).
+   */
+  heap: { kinds: HeapKind[]; totalBytes: number } | null;
 }
 
 export interface CapacityStep {
@@ -85,7 +99,8 @@ export async function runCapacity(
   layout: CapacityLayout,
   steps: readonly number[],
   probeMs: number,
-): Promise<{ steps: CapacityStep[]; error: string | null }> {
+  opts: { heapBreakdown?: boolean } = {},
+): Promise<CapacityResult> {
   const goal = steps.at(-1) ?? 0;
   if (goal > layout.sockets.length) throw new Error(`the layout has ${layout.sockets.length} sockets, the ramp wants ${goal}`);
   assertFdLimit(target.server.pid, `the ${target.label} server`, goal);
@@ -94,6 +109,7 @@ export async function runCapacity(
   const fleet = await IdleFleet.start(goal, target.label, target.url, layout.accounts);
   const results: CapacityStep[] = [];
   let error: string | null = null;
+  let heap: CapacityResult['heap'] = null;
   try {
     // Warm-up: one batch connects and leaves, so the baseline already holds what the first
     // connections allocate once (statement caches, buffers); then two GCs a second apart,
@@ -107,6 +123,7 @@ export async function runCapacity(
     await sleep(2000);
     const baseline = await liveRss(target);
     const baseUsage = await memoryUsage(target);
+    const heapBefore = opts.heapBreakdown ? await heapByKind(target.server.inspectorUrl) : null;
     const accounts = new Set<number>();
     for (const [i, count] of steps.entries()) {
       const t0 = performance.now();
@@ -135,6 +152,7 @@ export async function runCapacity(
         probe: summarize(latencies),
       });
     }
+    if (heapBefore) heap = heapGrowth(heapBefore, await heapByKind(target.server.inspectorUrl), fleet.size);
   } catch (err) {
     // A ramp that fails (a socket refused, a sync that never came) stops short: the steps so far stand.
     error = err instanceof Error ? err.message : String(err);
@@ -143,5 +161,5 @@ export async function runCapacity(
     await probe.stop();
   }
   await sleep(1000);
-  return { steps: results, error };
+  return { steps: results, error, heap };
 }

@@ -10,11 +10,15 @@ import WebSocket from 'ws';
 export class Inspector {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly listeners = new Map<string, (params: unknown) => void>();
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: WebSocket.RawData) => {
-      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
-      if (msg.id === undefined) return;
+      const msg = JSON.parse(String(data)) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+      if (msg.id === undefined) {
+        if (msg.method) this.listeners.get(msg.method)?.(msg.params);
+        return;
+      }
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -44,6 +48,11 @@ export class Inspector {
       this.pending.set(id, { resolve, reject });
       this.ws.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /** Calls `handler` with the params of every `method` event (one handler per method). */
+  on(method: string, handler: (params: unknown) => void): void {
+    this.listeners.set(method, handler);
   }
 
   /** A full garbage collection in the inspected process. */

@@ -2,6 +2,7 @@ import type { CommitFloor } from './commit-floor';
 import type { FuzzResult } from './fuzz';
 import { rightsRows, type RightsResult } from './rights';
 import type { CapacityStep } from './capacity';
+import type { HeapKind } from './heap-breakdown';
 import type { RateResult } from './scenarios';
 
 export interface BackendReport {
@@ -9,7 +10,13 @@ export interface BackendReport {
   floor: CommitFloor[];
   rates: { twinpad: RateResult; reference: RateResult }[];
   /** Each side's ramp; `errors` holds why a ramp stopped short (its steps so far are kept). */
-  capacity: { twinpad: CapacityStep[]; reference: CapacityStep[]; errors: { twinpad: string | null; reference: string | null } };
+  capacity: {
+    twinpad: CapacityStep[];
+    reference: CapacityStep[];
+    errors: { twinpad: string | null; reference: string | null };
+    /** `--heap-breakdown`: JS heap growth by kind per 1,000 connections. */
+    heap: { twinpad: { kinds: HeapKind[]; totalBytes: number } | null; reference: { kinds: HeapKind[]; totalBytes: number } | null };
+  };
   cold: { updates: number; twinpadAfterRestartMs: number; twinpadAfterRestartEachMs: number[]; twinpadReloadMedianMs: number; referenceInMemoryMs: number }[];
   fuzz: FuzzResult | null;
   /** Rights change, approval and meeting focus latencies (`--only rights`), against the 1 s target. */

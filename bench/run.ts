@@ -7,6 +7,7 @@
  *   npm run bench -- --instances 2  # also: workshop split across 2 instances (Postgres + Redis)
  *   npm run bench -- --only pair,rooms  # just these scenarios (pair, workshop, rooms, capacity, cold, fuzz, rights)
  *   npm run bench -- --only capacity    # 10,000 idle connections over 2,000 sections and 500 accounts (--quick: 1,000 over 200)
+ *   npm run bench -- --only capacity --quick --heap-breakdown  # where idle-connection memory sits, by kind of object
  *   npm run bench -- --only rights --quick  # rights change / approval / meeting focus latencies against the 1 s target
  *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
  *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 60 s)
@@ -26,6 +27,7 @@ import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } fro
 import { runRatePair, timeFreshLoad, typeKeystrokes, type RateResult, type RateSpec } from './scenarios';
 import { runCapacity } from './capacity';
 import { createCapacityProposals, referenceLayout, seedCapacityAccounts, withBackendDatabase } from './capacity-layout';
+import { printHeapGrowth } from './heap-breakdown';
 import { backendTargets, CAPACITY_GOAL, printTargets, type TargetRow } from './targets';
 import { printReport, type BackendReport } from './report';
 import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
@@ -89,6 +91,8 @@ const rateSpecs: RateSpec[] = [
 const capacitySections = quick ? 200 : CAPACITY_GOAL.sections;
 const capacitySteps = quick ? [200, 1_000] : [2_000, 5_000, CAPACITY_GOAL.connections];
 const probeMs = quick ? 2_000 : 6_000;
+/** `--heap-breakdown`: heap snapshots of each server before and after the capacity ramp, by kind of object (diagnostic; disturbs that run's RSS figures). */
+const heapBreakdown = process.argv.includes('--heap-breakdown');
 const coldSizes = quick ? [2_000] : [10_000, 50_000];
 /** Each cold load is measured after this many restarts (a single first load is one noisy sample); the median is the figure. */
 const coldRestarts = quick ? 1 : 3;
@@ -126,7 +130,7 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
 type Restart = <T>(between: () => Promise<T>) => Promise<{ target: Target; value: T }>;
 
 async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart: Restart): Promise<BackendReport['capacity']> {
-  if (!only.has('capacity')) return { twinpad: [], reference: [], errors: { twinpad: null, reference: null } };
+  if (!only.has('capacity')) return { twinpad: [], reference: [], errors: { twinpad: null, reference: null }, heap: { twinpad: null, reference: null } };
   const goal = capacitySteps.at(-1) ?? 0;
   phase(`capacity: ${capacitySections} sections through the API, then their accounts in the database (Twinpad restarts around it)`);
   const proposals = await createCapacityProposals(pair.twinpad.server, seedCookie, capacitySections);
@@ -135,10 +139,15 @@ async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart
   const layout = seeded.value;
   const accounts = layout.accounts.length;
   phase(`capacity: ramp to ${goal} idle connections over ${capacitySections} sections (${accounts} accounts, ${goal / accounts} sockets each), reference first`);
-  const reference = await runCapacity(pair.reference, referenceLayout(capacitySections), capacitySteps, probeMs);
+  const reference = await runCapacity(pair.reference, referenceLayout(capacitySections), capacitySteps, probeMs, { heapBreakdown });
   phase(`capacity: the same ramp on Twinpad`);
-  const twinpad = await runCapacity(pair.twinpad, layout, capacitySteps, probeMs);
-  return { twinpad: twinpad.steps, reference: reference.steps, errors: { twinpad: twinpad.error, reference: reference.error } };
+  const twinpad = await runCapacity(pair.twinpad, layout, capacitySteps, probeMs, { heapBreakdown });
+  return {
+    twinpad: twinpad.steps,
+    reference: reference.steps,
+    errors: { twinpad: twinpad.error, reference: reference.error },
+    heap: { twinpad: twinpad.heap, reference: reference.heap },
+  };
 }
 
 interface ColdLoad {
@@ -315,6 +324,10 @@ async function main(): Promise<void> {
 
   if (reports.length > 0) printReport(reports);
   for (const r of reports) if (r.fuzz) printFuzz(r.fuzz);
+  for (const r of reports) {
+    if (r.capacity.heap.reference) printHeapGrowth(`reference (${r.backend} run)`, r.capacity.heap.reference);
+    if (r.capacity.heap.twinpad) printHeapGrowth(`twinpad (${r.backend})`, r.capacity.heap.twinpad);
+  }
   if (multi) {
     printInstancesReport(multi, reports.map((r) => ({ backend: r.backend, workshop: r.rates.find((x) => x.twinpad.scenario === 'workshop')?.twinpad })));
   }
