@@ -28,6 +28,7 @@ import { proseMirrorChars } from '../shared/document/prosemirror-count';
 import { readSection } from '../shared/document/read-blocks';
 import { fragmentBlocks, sectionChars, textBlocks } from '../shared/document/text-blocks';
 import { documentDepth } from '../shared/document/traverse';
+import { countBlockChars } from '../shared/char-count';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -96,14 +97,14 @@ function realisticContent(): JSONContent[] {
   return out;
 }
 
-function realisticDoc(): Y.Doc {
+export function realisticDoc(): Y.Doc {
   const doc = new Y.Doc();
   prosemirrorJSONToYXmlFragment(editorSchema(), { type: 'doc', content: realisticContent() }, doc.getXmlFragment(sectionField));
   return doc;
 }
 
 /** 50,000 keystrokes, one transaction each: typing, backspaces, new paragraphs, the cursor moving now and then. */
-function typedDoc(keystrokes = 50_000): Y.Doc {
+export function typedDoc(keystrokes = 50_000): Y.Doc {
   const rand = rng(42);
   const doc = new Y.Doc();
   const fragment = doc.getXmlFragment(sectionField);
@@ -186,7 +187,10 @@ function candidates(): Record<string, Read> {
     'shared sectionChars': (doc) => sectionChars(doc),
     'shared readSection (export model)': (doc) => readSection(doc),
     'shared text blocks (history, present)': (doc) => fragmentBlocks(doc.getXmlFragment(sectionField)),
-    'shared readSection + count + text blocks (one read, every view)': (doc) => textBlocks(readSection(doc)),
+    'shared one read with marks, then count and text blocks': (doc) => {
+      const blocks = textBlocks(readSection(doc));
+      return countBlockChars(blocks.map((b) => b.text));
+    },
     'shared documentDepth (guard only)': (doc) => documentDepth(doc.getXmlFragment(sectionField)),
     'y-tiptap root node + editor counter': (doc) => proseMirrorChars(yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(sectionField), schema)),
     'y-tiptap root node only': (doc) => yXmlFragmentToProseMirrorRootNode(doc.getXmlFragment(sectionField), schema),

@@ -15,7 +15,7 @@ import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../sha
 import { documentDepth } from '../../shared/document/traverse';
 import { proseMirrorChars } from '../../shared/document/prosemirror-count';
 import { limits } from '../../shared/limits';
-import { countChars } from '../../shared/char-count';
+import { countBlockChars, countChars } from '../../shared/char-count';
 import { textBlocksOf, textBlocksOfState } from '../../server/history/text-blocks';
 import { attributedDiff } from '../../server/history/attributed-diff';
 import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchors';
@@ -488,5 +488,16 @@ describe('DOC: marks, unknown nodes and the depth limit', () => {
     expect(withParagraph.runs.filter((r) => r.op !== 'delete').map((r) => r.text).join('')).toBe('before\n\nafter');
     expect([...withParagraph.byAuthor]).toEqual([[`c:${doc.clientID}`, { inserted: 1, deleted: 0 }]]);
     doc.destroy();
+  });
+});
+
+describe('DOC: counting code points', () => {
+  it('DOC3: a surrogate pair is one character, a lone surrogate one, blocks add one newline each between them', () => {
+    const samples = ['', 'a', 'Luleå 🇸🇪', '😀😀', '\ud83d', 'x\ude00y', '\ud83d\ud83d\ude00'];
+    for (const s of samples) expect(countChars(s), JSON.stringify(s)).toBe([...s].length);
+    expect(countBlockChars(samples)).toBe([...samples.join('\n')].length);
+    expect(countBlockChars([])).toBe(0);
+    expect(countBlockChars([''])).toBe(0);
+    expect(countBlockChars(['', ''])).toBe(1);
   });
 });
