@@ -40,8 +40,12 @@ async function scrape(c: Context, metrics: Metrics): Promise<Response> {
 
 /** Mounts /metrics on the public app when config asks for it there. */
 export function mountPublicMetrics(app: Hono<AppEnv>, config: Config, metrics: Metrics): void {
-  if (!publicMetricsEnabled(config) || config.metricsToken === undefined) return;
-  app.get('/metrics', metricsAuth(config.metricsToken), (c) => scrape(c, metrics));
+  if (publicMetricsEnabled(config) && config.metricsToken !== undefined) {
+    app.get('/metrics', metricsAuth(config.metricsToken), (c) => scrape(c, metrics));
+  } else {
+    // Not the client's index.html either: a scraper pointed here learns that nothing is served.
+    app.all('/metrics', (c) => c.json({ error: { code: 'not_found' } }, 404));
+  }
 }
 
 export interface MetricsListener {
