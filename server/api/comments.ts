@@ -6,7 +6,6 @@ import { requireAuth } from '../auth/middleware';
 import { createComment, deleteComment, updateComment } from '../commands/comment-changes';
 import { listSectionComments } from '../db/comments';
 import { loadStoredDoc } from '../db/doc-updates';
-import type { Sql } from '../db/sql';
 import { loadActor } from '../policy';
 import { presentComment, presentThreads } from '../comment-presenters';
 import { resolveAnchor } from '../comment-anchors';
