@@ -53,4 +53,47 @@ describe('infra', () => {
     expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
   });
+
+  it('OPS21: the Dockerfile builds and runs on Node 22 LTS and runs the compiled server, with no TypeScript loader in the runtime stage', () => {
+    const dockerfile = read('Dockerfile');
+    const froms = dockerfile.match(/^FROM \S+/gm) ?? [];
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) expect(from).toBe('FROM node:22-bookworm-slim');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "dist-server\/main\.js"\]$/m);
+    expect(runtime).not.toMatch(/tsx|\.ts\b/);
+    // What the compiled server reads at run time: its bundle, the client, and the SQL migrations beside it.
+    for (const path of ['dist-server', 'dist', 'server/db/migrations', 'node_modules']) {
+      expect(runtime).toMatch(new RegExp(`^COPY --from=build .*/app/${path} \\./${path}$`, 'm'));
+    }
+    expect(dockerfile).toMatch(/^RUN npm run build && npm prune --omit=dev$/m);
+  });
+
+  it('OPS22: npm start, npm run serve and the build use the compiled server; tsx and esbuild are dev dependencies (pruned from the image)', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.build).toMatch(/scripts\/build-server\.ts/);
+    expect(pkg.scripts.start).toMatch(/scripts\/build-server\.ts && node --enable-source-maps dist-server\/main\.js --build$/);
+    expect(pkg.scripts.serve).toBe('node --enable-source-maps dist-server/main.js');
+    expect(pkg.scripts.backup).toBeDefined();
+    expect(pkg.scripts.restore).toBeDefined();
+    for (const dev of ['tsx', 'esbuild', 'vite']) {
+      expect(pkg.dependencies).not.toHaveProperty(dev);
+      expect(pkg.devDependencies).toHaveProperty(dev);
+    }
+  });
+
+  it('OPS23: the image build context leaves out node_modules and local builds; compose keeps /metrics on an unpublished internal port', () => {
+    const ignored = read('Dockerfile.dockerignore').split('\n').map((l) => l.trim());
+    for (const path of ['node_modules', 'dist', 'dist-server', 'data', '.git']) expect(ignored).toContain(path);
+    const compose = parse(read('compose.yaml'), { merge: true }) as ComposeFile & { services: Record<string, { ports?: string[] }> };
+    for (const name of ['app1', 'app2']) {
+      const service = compose.services[name]!;
+      expect(service.environment?.METRICS_PORT).toBe('9464');
+      expect(service.ports ?? []).toEqual([]);
+    }
+  });
 });
