@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
 import { sectionField } from '../shared/document/model';
-import { walkXml, xmlChildren, xmlTextString } from '../shared/document/traverse';
+import { offsetAt, textPositions } from '../shared/document/positions';
 
 /**
  * Comment anchors: a thread is anchored to a text range of a section by two
  * Yjs relative positions (base64). This resolves them against the section's
  * current document: detached (the text is gone) or the text they cover now.
  * Offsets are into the linear text walk (every text node in document order,
- * UTF-16, without separators), read with the shared iterative traversal, so no
- * document depth overflows the stack.
+ * UTF-16, without separators): the shared reader's text positions
+ * (shared/document/positions.ts), iterative, so no document depth overflows the stack.
  */
 
 export interface ResolvedAnchor {
@@ -28,45 +28,6 @@ function isDeleted(type: Y.AbstractType<unknown>): boolean {
     if (t._item?.deleted) return true;
   }
   return false;
-}
-
-/** The linear text of `root`, and where each node starts and ends in it. */
-interface LinearText {
-  text: string;
-  start: Map<object, number>;
-  end: Map<object, number>;
-}
-
-function linearText(root: Y.XmlFragment): LinearText {
-  let text = '';
-  const start = new Map<object, number>();
-  const end = new Map<object, number>();
-  walkXml(root, {
-    enter(el) {
-      start.set(el, text.length);
-    },
-    leave(el) {
-      end.set(el, text.length);
-    },
-    text(t) {
-      start.set(t, text.length);
-      text += xmlTextString(t);
-      end.set(t, text.length);
-    },
-  });
-  start.set(root, 0);
-  end.set(root, text.length);
-  return { text, start, end };
-}
-
-/** Linear text offset of position (`type`, `index`), or null when `type` is not in the walked document. */
-function offsetOf(lin: LinearText, type: object, index: number): number | null {
-  const at = lin.start.get(type);
-  if (at === undefined) return null;
-  if (type instanceof Y.XmlText) return at + Math.min(index, lin.end.get(type)! - at);
-  if (!(type instanceof Y.XmlElement || type instanceof Y.XmlFragment)) return null;
-  const next = xmlChildren(type)[index];
-  return next ? (lin.start.get(next) ?? null) : (lin.end.get(type) ?? null);
 }
 
 function decodeRelative(b64: string): Y.RelativePosition | null {
@@ -91,11 +52,11 @@ export function resolveAnchor(doc: Y.Doc, anchor: { start: string; end: string }
     return detachedAnchor;
   }
   if (!absStart || !absEnd || isDeleted(absStart.type) || isDeleted(absEnd.type)) return detachedAnchor;
-  const lin = linearText(doc.getXmlFragment(sectionField));
-  const start = offsetOf(lin, absStart.type, absStart.index);
-  const end = offsetOf(lin, absEnd.type, absEnd.index);
+  const positions = textPositions(doc.getXmlFragment(sectionField));
+  const start = offsetAt(positions, absStart.type, absStart.index);
+  const end = offsetAt(positions, absEnd.type, absEnd.index);
   if (start === null || end === null || start >= end) return detachedAnchor;
-  return { detached: false, start, end, text: lin.text.slice(start, end) };
+  return { detached: false, start, end, text: positions.text.slice(start, end) };
 }
 
 /** A relative position (base64) at `index` of `type`, as a client would make one. */

@@ -13,6 +13,7 @@ import { sectionField, type Block } from '../../shared/document/model';
 import { readBlocks, readSection } from '../../shared/document/read-blocks';
 import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
 import { documentDepth } from '../../shared/document/traverse';
+import { offsetAt, textPositions } from '../../shared/document/positions';
 import { proseMirrorChars } from '../../shared/document/prosemirror-count';
 import { limits } from '../../shared/limits';
 import { countBlockChars, countChars } from '../../shared/char-count';
@@ -382,7 +383,6 @@ describe('DOC: every consumer reads through shared/document', () => {
   /** Where reading the XML tree by hand is allowed outside shared/document, and why. */
   const allowed: Record<string, string> = {
     'server/history/attributed-diff.ts': "reads a text node's character items with their ids (the tree itself through walkXml)",
-    'server/comment-anchors.ts': 'tells a resolved position type apart (text, element, fragment)',
     'server/commands/restore-section.ts': "copies a snapshot's top-level blocks into the live document",
   };
 
@@ -499,5 +499,27 @@ describe('DOC: counting code points', () => {
     expect(countBlockChars([])).toBe(0);
     expect(countBlockChars([''])).toBe(0);
     expect(countBlockChars(['', ''])).toBe(1);
+  });
+});
+
+describe('DOC: text positions', () => {
+  it('DOC14: text positions give each node its span in the linear text (text nodes in order, no separators) and resolve Yjs positions in text, elements and the fragment', () => {
+    const { doc } = editorDoc([p(t('ab')), { type: 'bulletList', content: [item(p(t('cd')))] }, { type: 'horizontalRule' }, p(t('ef'))]);
+    const fragment = doc.getXmlFragment(sectionField);
+    const pos = textPositions(fragment);
+    expect(pos.text).toBe('abcdef');
+    const [first, list, rule, last] = fragment.toArray() as Y.XmlElement[];
+    const cd = ((list!.get(0) as Y.XmlElement).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    expect([pos.start.get(list!), pos.end.get(list!)]).toEqual([2, 4]);
+    expect(offsetAt(pos, cd, 1)).toBe(3);
+    expect(offsetAt(pos, cd, 99)).toBe(4);
+    expect(offsetAt(pos, fragment, 0)).toBe(0);
+    expect(offsetAt(pos, fragment, 2)).toBe(4); // before the rule
+    expect(offsetAt(pos, fragment, 3)).toBe(4); // before the last paragraph
+    expect(offsetAt(pos, fragment, 4)).toBe(6); // past the end
+    expect(offsetAt(pos, first!, 1)).toBe(2);
+    expect([pos.start.get(rule!), pos.end.get(rule!), pos.start.get(last!)]).toEqual([4, 4, 4]);
+    expect(offsetAt(pos, new Y.XmlText('elsewhere'), 0)).toBeNull();
+    doc.destroy();
   });
 });
