@@ -25,7 +25,7 @@ import { openPostgres } from '../server/db/sql';
 import { referenceTarget, seedTwinpad, twinpadTarget, type Target } from './clients';
 import { startReference, startTwinpad, type ServerProcess, type TwinpadEnv } from './processes';
 import { runRatePair, timeFreshLoad, typeKeystrokes, type RateResult, type RateSpec } from './scenarios';
-import { runCapacity } from './capacity';
+import { runCapacity, type CapacityResult } from './capacity';
 import { createCapacityProposals, referenceLayout, seedCapacityAccounts, withBackendDatabase } from './capacity-layout';
 import { printHeapGrowth } from './heap-breakdown';
 import { backendTargets, CAPACITY_GOAL, printTargets, type TargetRow } from './targets';
@@ -53,18 +53,26 @@ interface StandaloneScenario {
 }
 
 /**
- * Standalone scenarios, wired by the lead. Two are being written as this file is:
- * `reader` (bench/reader.ts, `runReaderBench()`: the one document reader against
- * today's walkers) and `pglite` (bench/pglite.ts, `runPgliteBench()`: PGlite's public
- * API against the old fast path). Nothing imports them until they exist. To wire one:
+ * Standalone scenarios, wired by the lead: `reader` (bench/reader.ts, helper B: the
+ * one document reader against today's walkers) and `pglite` (bench/pglite.ts, helper
+ * D: PGlite's public API against the old fast path). They were written alongside
+ * this file, so nothing imports them yet. To wire them, import
  *
  *   import { runReaderBench } from './reader';
- *   ...
- *   { name: 'reader', run: async () => ({ result: await runReaderBench(), targets: [] }) },
- *   { name: 'pglite', run: async () => ({ result: await runPgliteBench(), targets: [] }) },
+ *   import { printPgliteBench, runPgliteBench } from './pglite';
  *
- * (pass `quick` on if the bench takes options, and build `TargetRow`s with
- * `targetRow()` from bench/targets.ts for any target it judges).
+ * and list them here:
+ *
+ *   { name: 'reader', run: async () => ({ result: await runReaderBench(), targets: [] }) },
+ *   { name: 'pglite', run: async ({ quick }) => {
+ *       const result = await runPgliteBench(quick ? { rows: 10_000 } : {});
+ *       return { result, targets: [], print: () => printPgliteBench(result) };
+ *   } },
+ *
+ * Each then runs by default and alone with `--only reader` / `--only pglite`; its
+ * result goes to the JSON under `standalone.<name>`. A bench that judges a target
+ * returns rows built with `targetRow()` (bench/targets.ts) in `targets`, and they
+ * join the final targets block.
  */
 const standaloneScenarios: StandaloneScenario[] = [];
 
@@ -129,7 +137,15 @@ async function rateScenarios(pair: Pair): Promise<{ twinpad: RateResult; referen
 /** Restarts Twinpad on its port, running `between` while it is stopped; resolves with the new target and what `between` gave. */
 type Restart = <T>(between: () => Promise<T>) => Promise<{ target: Target; value: T }>;
 
-async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart: Restart): Promise<BackendReport['capacity']> {
+/**
+ * The reference server's capacity ramp, run once (on the first backend) and reused:
+ * it does not depend on Twinpad's backend, and a 10,000-socket ramp costs minutes.
+ */
+interface CapacityReference {
+  result: CapacityResult | null;
+}
+
+async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart: Restart, shared: CapacityReference): Promise<BackendReport['capacity']> {
   if (!only.has('capacity')) return { twinpad: [], reference: [], errors: { twinpad: null, reference: null }, heap: { twinpad: null, reference: null } };
   const goal = capacitySteps.at(-1) ?? 0;
   phase(`capacity: ${capacitySections} sections through the API, then their accounts in the database (Twinpad restarts around it)`);
@@ -138,8 +154,9 @@ async function capacity(pair: Pair, seedCookie: string, env: TwinpadEnv, restart
   pair.twinpad = seeded.target;
   const layout = seeded.value;
   const accounts = layout.accounts.length;
-  phase(`capacity: ramp to ${goal} idle connections over ${capacitySections} sections (${accounts} accounts, ${goal / accounts} sockets each), reference first`);
-  const reference = await runCapacity(pair.reference, referenceLayout(capacitySections), capacitySteps, probeMs, { heapBreakdown });
+  phase(`capacity: ramp to ${goal} idle connections over ${capacitySections} sections (${accounts} accounts, ${goal / accounts} sockets each), ${shared.result ? 'reusing the reference ramp of the first backend' : 'reference first'}`);
+  shared.result ??= await runCapacity(pair.reference, referenceLayout(capacitySections), capacitySteps, probeMs, { heapBreakdown });
+  const reference = shared.result;
   phase(`capacity: the same ramp on Twinpad`);
   const twinpad = await runCapacity(pair.twinpad, layout, capacitySteps, probeMs, { heapBreakdown });
   return {
@@ -220,7 +237,7 @@ async function coldLoads(pair: Pair, restart: () => Promise<Target>, coldReferen
   return results;
 }
 
-async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, coldReference: ColdReference): Promise<BackendReport> {
+async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, coldReference: ColdReference, capacityReference: CapacityReference): Promise<BackendReport> {
   console.log(`\nTwinpad on ${backend} vs reference y-websocket server`);
   // The commit floor serves the load scenarios; `--only rights` alone skips it (it measures no load).
   const floorWanted = backendScenarios.some((s) => only.has(s) && s !== 'rights');
@@ -248,7 +265,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
     };
     const restart = async () => (await restartAround(async () => null)).target;
     const rates = await rateScenarios(pair);
-    const cap = await capacity(pair, seed.cookie, env, restartAround);
+    const cap = await capacity(pair, seed.cookie, env, restartAround, capacityReference);
     const cold = await coldLoads(pair, restart, coldReference);
     let fuzz: FuzzResult | null = null;
     if (only.has('fuzz') && backend === 'pglite') {
@@ -272,10 +289,11 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
 async function runBackends(databaseUrl: string | undefined): Promise<BackendReport[]> {
   const reports: BackendReport[] = [];
   const coldReference = new ColdReference();
+  const capacityReference: CapacityReference = { result: null };
   try {
     const dataDir = mkdtempSync(join(tmpdir(), 'twinpad-bench-'));
     try {
-      reports.push(await benchBackend('pglite', { dataDir }, coldReference));
+      reports.push(await benchBackend('pglite', { dataDir }, coldReference, capacityReference));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -287,7 +305,7 @@ async function runBackends(databaseUrl: string | undefined): Promise<BackendRepo
       const url = new URL(databaseUrl);
       url.pathname = `/${dbName}`;
       try {
-        reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }, coldReference));
+        reports.push(await benchBackend('postgres', { databaseUrl: url.toString() }, coldReference, capacityReference));
       } finally {
         await admin.exec(`drop database if exists ${dbName} with (force)`);
         await admin.close();
