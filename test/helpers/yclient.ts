@@ -140,6 +140,25 @@ export function extensionClient(
   };
 }
 
+/**
+ * Records every update `client` makes itself (not one its provider applied from
+ * the server) from now on: the oracle a convergence run compares against.
+ */
+export function recordLocalEdits(client: { doc: Y.Doc; provider: WebsocketProvider }): Uint8Array[] {
+  const made: Uint8Array[] = [];
+  client.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== client.provider) made.push(update);
+  });
+  return made;
+}
+
+/** A doc holding exactly `updates`, merged without any server (the caller destroys it). */
+export function docOf(updates: readonly Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.mergeUpdates([...updates]));
+  return doc;
+}
+
 /** Appends a paragraph with `text` to the section's `default` fragment. */
 export function typeParagraph(client: { doc: Y.Doc }, text: string): void {
   const fragment = client.doc.getXmlFragment('default');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../shared/limits';
 import { errorBodySchema } from '../../shared/schemas/common';
+import { signUp } from '../helpers/factories';
 import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 
@@ -10,10 +11,7 @@ afterAll(async () => { await server.stop(); });
 
 const password = 'La Coruña partners 2010';
 
-async function signup(email: string): Promise<void> {
-  const res = await new ApiClient(server.url).post('/api/auth/signup', { email, password, name: 'Throttled' });
-  expect(res.status).toBe(201);
-}
+const signup = (email: string) => signUp(server, { email, password, name: 'Throttled' });
 
 const login = (email: string, pw: string) => new ApiClient(server.url).post('/api/auth/login', { email, password: pw });
 

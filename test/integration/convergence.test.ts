@@ -4,7 +4,7 @@ import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { docState as state, prng, randomOp } from '../helpers/random-edits';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
-import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
+import { docOf, recordLocalEdits, stockClient, waitFor, type StockClient } from '../helpers/yclient';
 
 /**
  * COL12: 8 clients × 3 sections × 300 random operations with random
@@ -46,13 +46,8 @@ describe('collab: randomized convergence', () => {
       const sections = world.sectionIds.slice((seed - 1) * SECTIONS, seed * SECTIONS);
       const clients: { c: StockClient; section: string }[] = [];
       for (const section of sections) for (let i = 0; i < CLIENTS; i++) clients.push({ c: stockClient(server.url, section, world.coordinator), section });
-      // Every edit a client makes itself (not one its provider applied from the server), per section.
-      const madeLocally = sections.map(() => [] as Uint8Array[]);
-      for (const [i, { c }] of clients.entries()) {
-        c.doc.on('update', (update: Uint8Array, origin: unknown) => {
-          if (origin !== c.provider) madeLocally[Math.floor(i / CLIENTS)]!.push(update);
-        });
-      }
+      // Every edit a client makes itself (not one its provider applied from the server).
+      const madeLocally = clients.map(({ c }) => recordLocalEdits(c));
       try {
         await waitFor(() => clients.every(({ c }) => c.provider.synced), 20_000, 'all synced');
         for (let op = 0; op < OPS; op++) {
@@ -72,9 +67,9 @@ describe('collab: randomized convergence', () => {
         for (const [si, section] of sections.entries()) {
           const group = clients.slice(si * CLIENTS, (si + 1) * CLIENTS).map((x) => x.c);
           // The expected content: every edit made on any client, merged without the server.
-          expect(madeLocally[si]).toHaveLength(OPS);
-          const reference = new Y.Doc();
-          Y.applyUpdate(reference, Y.mergeUpdates(madeLocally[si]!));
+          const made = madeLocally.slice(si * CLIENTS, (si + 1) * CLIENTS).flat();
+          expect(made).toHaveLength(OPS);
+          const reference = docOf(made);
           const expected = state(reference);
           reference.destroy();
           await waitFor(() => group.every((c) => c.provider.synced && state(c.doc) === expected), 30_000, `section ${si} converged`);

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
 import { proposalResponseSchema, sectionResponseSchema } from '../../shared/schemas/domain';
 import { boardResponseSchema, commentResponseSchema, snapshotListSchema, snapshotResponseSchema, type StreamEvent } from '../../shared/schemas/review';
+import { loadDoc } from '../../server/db/doc-updates';
 import { snapshotSectionState } from '../../server/db/snapshots';
 import { sectionText } from '../../shared/document/text-blocks';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
@@ -124,7 +125,19 @@ describe('review: approval', () => {
     await waitFor(() => owner.provider.synced, 5000, 'reconnected read-only');
     typeParagraph(owner, 'Written after approval');
     await waitFor(() => owner.closes.some((c) => c.code === closeCode.editRefused), 5000, '4403');
-    expect(fragmentText(watcher.doc)).not.toContain('after approval');
+    // Nobody may write now, so the marker is a reader joining after the refusal: its sync step 2 is the
+    // room's state after the refused frame. It, the watcher and the stored log hold the approved text only.
+    const approvedXml = '<paragraph>Our towns meet in Luleå.</paragraph>';
+    const reader = track(stockClient(server.url, section, world.reviewer));
+    await waitFor(() => reader.provider.synced, 5000, 'a reader joining after the refusal');
+    expect(fragmentText(reader.doc)).toBe(approvedXml);
+    expect(fragmentText(watcher.doc)).toBe(approvedXml);
+    const log = await loadDoc(server.ctx.db, section);
+    const logged = new Y.Doc();
+    if (log.snapshot) Y.applyUpdate(logged, log.snapshot);
+    for (const u of log.updates) Y.applyUpdate(logged, u);
+    expect(fragmentText(logged)).toBe(approvedXml);
+    logged.destroy();
 
     const list = await world.reviewer.get(`/api/proposals/${world.proposal.id}/snapshots`);
     expect(list.status).toBe(200);
