@@ -14,7 +14,7 @@ import { readBlocks, readSection } from '../../shared/document/read-blocks';
 import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
 import { documentDepth } from '../../shared/document/traverse';
 import { offsetAt, textPositions } from '../../shared/document/positions';
-import { proseMirrorChars } from '../../shared/document/prosemirror-count';
+import { proseMirrorChars, proseMirrorTextBlocks } from '../../shared/document/prosemirror-count';
 import { limits } from '../../shared/limits';
 import { countBlockChars, countChars } from '../../shared/char-count';
 import { textBlocksOf, textBlocksOfState } from '../../server/history/text-blocks';
@@ -227,7 +227,11 @@ function editorDoc(content: JSONContent[]): { doc: Y.Doc; pm: PMNode } {
   const doc = new Y.Doc();
   const fragment = doc.getXmlFragment(sectionField);
   prosemirrorJSONToYXmlFragment(schema, { type: 'doc', content }, fragment);
-  return { doc, pm: yXmlFragmentToProseMirrorRootNode(fragment, schema) };
+  const written = Y.encodeStateAsUpdate(doc);
+  const pm = yXmlFragmentToProseMirrorRootNode(fragment, schema);
+  // y-tiptap deletes from the Yjs document what the schema refuses: nothing may have been refused.
+  expect(Y.encodeStateAsUpdate(doc)).toEqual(written);
+  return { doc, pm };
 }
 
 /** Node and mark type names present in a ProseMirror document. */
@@ -521,5 +525,70 @@ describe('DOC: text positions', () => {
     expect([pos.start.get(rule!), pos.end.get(rule!), pos.start.get(last!)]).toEqual([4, 4, 4]);
     expect(offsetAt(pos, new Y.XmlText('elsewhere'), 0)).toBeNull();
     doc.destroy();
+  });
+});
+
+describe('DOC: editor and server agree on any document the editor can hold', () => {
+  /** A seeded generator of editor documents: every node type, nested a few levels, marks and breaks mixed in. */
+  function randomContent(seed: number): JSONContent[] {
+    let state = seed >>> 0;
+    const rand = () => {
+      state = (state * 1664525 + 1013904223) >>> 0;
+      return state / 2 ** 32;
+    };
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const markTypes = ['bold', 'italic', 'strike', 'underline', 'code', 'link'];
+    const inline = (): JSONContent[] => {
+      const out: JSONContent[] = [];
+      const n = Math.floor(rand() * 4);
+      for (let i = 0; i < n; i++) {
+        if (rand() < 0.2) out.push({ type: 'hardBreak' });
+        else {
+          const marks = markTypes.filter(() => rand() < 0.2).map((type) => (type === 'link' ? { type, attrs: { href: pick(['https://a.eu', 'javascript:x']) } } : { type }));
+          out.push(t(pick(['Luleå', ' ', 'ja 🇸🇪', 'a b', '😀', 'x\ny', 'Bologna']), ...marks.filter((m) => m.type !== 'code' || marks.length === 1)));
+        }
+      }
+      return out;
+    };
+    const block = (depth: number): JSONContent => {
+      const kinds = depth < 3 ? ['p', 'p', 'h', 'code', 'rule', 'quote', 'bullets', 'ordered', 'table'] : ['p', 'h', 'code', 'rule'];
+      switch (pick(kinds)) {
+        case 'h':
+          return { type: 'heading', attrs: { level: 1 + Math.floor(rand() * 6) }, content: inline().filter((c) => c.type !== 'hardBreak' || rand() < 0.5) };
+        case 'code':
+          return { type: 'codeBlock', content: rand() < 0.8 ? [t(pick(['x = 1', 'a\nb', ' ']))] : [] };
+        case 'rule':
+          return { type: 'horizontalRule' };
+        case 'quote':
+          return { type: 'blockquote', content: blocks(depth + 1) };
+        case 'bullets':
+        case 'ordered':
+          return { type: rand() < 0.5 ? 'bulletList' : 'orderedList', content: Array.from({ length: 1 + Math.floor(rand() * 3) }, () => item(p(...inline()), ...(rand() < 0.4 ? blocks(depth + 1) : []))) };
+        case 'table':
+          return {
+            type: 'table',
+            content: Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, r) => ({
+              type: 'tableRow',
+              content: Array.from({ length: 1 + Math.floor(rand() * 3) }, () => ({ type: r === 0 ? 'tableHeader' : 'tableCell', content: blocks(depth + 1) })),
+            })),
+          };
+        default:
+          return p(...inline());
+      }
+    };
+    const blocks = (depth: number): JSONContent[] => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => block(depth));
+    return blocks(0);
+  }
+
+  it('DOC4: on 300 seeded random documents, the server text blocks and count equal the editor counter over the same document', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const content = randomContent(seed);
+      const { doc, pm } = editorDoc(content);
+      pm.check();
+      expect(sectionText(doc), `seed ${seed}`).toBe(proseMirrorTextBlocks(pm).join('\n'));
+      expect(sectionChars(doc), `seed ${seed}`).toBe(proseMirrorChars(pm));
+      expect(blockTexts(readSection(doc)), `seed ${seed}`).toEqual(proseMirrorTextBlocks(pm));
+      doc.destroy();
+    }
   });
 });
