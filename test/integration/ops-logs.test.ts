@@ -5,6 +5,7 @@ import { startServer, type RunningServer } from '../../server/server';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import { accept, addPartner, createProposal, invite, lulea, signUp } from '../helpers/factories';
 import { ApiClient } from '../helpers/http';
+import { fragmentText, stockClient, typeParagraph, waitFor } from '../helpers/yclient';
 
 /** A log destination that keeps every line the server writes. */
 class CapturedLog extends Writable {
@@ -77,7 +78,7 @@ describe('OPS: structured request logs', () => {
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('OPS3: at debug, no line ever holds a password, a session token, an invitation token or a cookie (signup, login, invitation preview and accept, password change)', async () => {
+  it('OPS3: at debug, no line ever holds a password, a session token, an invitation token or a cookie (signup, login, invitation preview and accept, password change, a collab socket)', async () => {
     const password = `pw-${Math.random().toString(36).slice(2)}-very-secret`;
     const coordinator = await signUp(debug.server, { password });
     const proposal = await createProposal(coordinator);
@@ -96,6 +97,19 @@ describe('OPS: structured request logs', () => {
     const newPassword = `${password}-changed`;
     const change = await again.post('/api/me/password', { currentPassword: password, newPassword });
     expect([200, 204]).toContain(change.status);
+
+    // A collab socket upgrades with the session cookie; the room and socket events must not log it either.
+    const sectionId = proposal.sections[0]!.id;
+    const writer = stockClient(debug.server.url, sectionId, again);
+    const reader = stockClient(debug.server.url, sectionId, guest);
+    try {
+      await waitFor(() => writer.provider.synced && reader.provider.synced, 15_000, 'sync');
+      typeParagraph(writer, 'Logged without secrets');
+      await waitFor(() => fragmentText(reader.doc).includes('Logged without secrets'), 15_000, 'the edit relayed');
+    } finally {
+      writer.destroy();
+      reader.destroy();
+    }
 
     const sessionTokens = [coordinator.cookie, guest.cookie, again.cookie].map((c) => c!.slice(c!.indexOf('=') + 1));
     const secrets = [password, guestPassword, newPassword, invitationToken, ...sessionTokens];
