@@ -62,6 +62,12 @@ export interface CapacityStep {
   /** Seconds the ramp to this step took (connect and first sync). */
   rampSeconds: number;
   probe: LatencySummary;
+  /**
+   * The server's event-loop delay during the probe (perf_hooks, through its
+   * inspector): a probe tail with a loop delay as long is the server's own
+   * stall (a GC, a burst over every socket); without it, it is the machine.
+   */
+  loopDelay: { p50: number; p99: number; max: number };
 }
 
 async function memoryUsage(target: Target): Promise<MemoryUsage> {
@@ -74,6 +80,7 @@ async function liveRss(target: Target): Promise<number> {
   return target.server.rssBytes();
 }
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
 const kib = (bytes: number, per: number) => Math.round((bytes / 1024 / per) * 10) / 10;
 
 function perThousand(now: MemoryUsage, base: MemoryUsage, connections: number): MemoryPerThousand {
@@ -132,7 +139,9 @@ export async function runCapacity(
       await fleet.open(adding);
       const rampSeconds = Math.round((performance.now() - t0) / 100) / 10;
       await sleep(1000);
+      await withInspector(target.server.inspectorUrl, (inspector) => inspector.startLoopDelay('capacity'));
       const latencies = await probe.probe(probeMs);
+      const loopDelay = await withInspector(target.server.inspectorUrl, (inspector) => inspector.stopLoopDelay('capacity'));
       const rss = target.server.rssBytes();
       const usage = await memoryUsage(target);
       // The forced GC only after the last step's reading: earlier it would lower the next step's figure.
@@ -150,6 +159,7 @@ export async function runCapacity(
         perThousandAfterGc: usageAfterGc && perThousand(usageAfterGc, baseUsage, fleet.size),
         rampSeconds,
         probe: summarize(latencies),
+        loopDelay: { p50: round1(loopDelay.p50), p99: round1(loopDelay.p99), max: round1(loopDelay.max) },
       });
     }
     if (heapBefore) heap = heapGrowth(heapBefore, await heapByKind(target.server.inspectorUrl), fleet.size);

@@ -72,6 +72,8 @@ export function printReport(reports: BackendReport[]): void {
       const bg = b?.perThousandAfterGc;
       if (g) console.log(row([`  same after GC`, `${g.heapUsed} / ${g.external} / ${g.arrayBuffers}`, bg ? `${bg.heapUsed} / ${bg.external} / ${bg.arrayBuffers}` : '', '', 'live memory']));
       console.log(row([`capacity ${t.connections} probe p99`, fmt(t.probe.p99), fmt(b?.probe.p99 ?? Number.NaN), ratio(t.probe.p99, b?.probe.p99 ?? 0), last ? '<= 50 ms' : '']));
+      const loop = (x: CapacityStep) => `${x.loopDelay.p99} / ${x.loopDelay.max}`;
+      console.log(row([`  server loop delay p99/max`, loop(t), b ? loop(b) : '', '', 'ms, during the probe']));
       console.log(row([`  (ramp s, RSS MiB)`, `${t.rampSeconds} / ${t.rssMiB}`, b ? `${b.rampSeconds} / ${b.rssMiB}` : '', '', who]));
     }
     for (const side of ['twinpad', 'reference'] as const) {

@@ -249,7 +249,8 @@ async function benchBackend(backend: 'pglite' | 'postgres', env: TwinpadEnv, col
     const gaps = rateSpecs
       .filter((s) => only.has(s.scenario))
       .map((s) => ({ label: s.scenario, gapMs: Math.max(1, Math.round(1000 / (s.editsPerSecond * s.sections * s.clientsPerSection))) }));
-    if (floorDatabase) phase(`commit floor: the server's append alone, back to back and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps`);
+    const atGaps = gaps.length > 0 ? ` and at ${gaps.map((g) => `${g.gapMs} ms`).join(', ')} gaps` : '';
+    if (floorDatabase) phase(`commit floor: the server's append alone, back to back${atGaps}`);
     const floor = floorDatabase ? await measureCommitFloor(await floorDatabase, gaps) : [];
     const seed = await seedTwinpad(twinpadServer, 100);
     const pair: Pair = {
