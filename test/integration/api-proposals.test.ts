@@ -46,7 +46,9 @@ describe('proposals API', () => {
       expect(s.ownerPartnerId).toBe(lead.id);
       expect(s.status).toBe('not_started');
       expect(s.guidance.length).toBeGreaterThanOrEqual(3);
-      expect(s.completeness.score).toBeGreaterThanOrEqual(0);
+      // An empty, unreviewed section with no threads: only the threads' share, and the required items' when it has none.
+      expect(s.completeness.score).toBe(s.requiredItems.length === 0 ? 25 : 10);
+      expect(s.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...s.requiredItems.map(() => 'requiredItems'), 'review']);
     }
     expect(p.callRules).toEqual({ minPartners: 4, minCountries: 4, pageLimit: 40 });
     expect(p.abilities).toEqual({ read: true, manage: true, comment: true, export: true, review: true });

@@ -46,9 +46,12 @@ describe('login throttle', () => {
     const key = { account: 'owner@example.eu', ip: '198.51.100.1' };
     for (let i = 0; i < limits.loginFailuresPerIp; i++) await recordLoginFailure(t.db, key, at(start, i * 10));
     const now = at(start, 1_000);
-    expect(await loginRetryAfterSeconds(t.db, { account: key.account, ip: null }, now)).toBeGreaterThan(0);
+    // The account's rule: the wait ends a window after its tenth most recent failure (at (30 - 10) × 10 ms).
+    const tenthLatest = (limits.loginFailuresPerIp - limits.loginFailuresPerAccount) * 10;
+    expect(await loginRetryAfterSeconds(t.db, { account: key.account, ip: null }, now)).toBe(Math.ceil((tenthLatest + limits.loginAccountWindowMs - 1_000) / 1000));
     await clearLoginFailures(t.db, key.account);
     expect(await loginRetryAfterSeconds(t.db, { account: key.account, ip: null }, now)).toBe(0);
-    expect(await loginRetryAfterSeconds(t.db, key, now)).toBeGreaterThan(0);
+    // The IP's rule still holds: a window after its oldest failure (at 0 ms).
+    expect(await loginRetryAfterSeconds(t.db, key, now)).toBe(Math.ceil((limits.loginIpWindowMs - 1_000) / 1000));
   });
 });

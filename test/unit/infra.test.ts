@@ -28,7 +28,17 @@ describe('infra', () => {
   it('INF1: .env.example lists exactly the variables server/config.ts reads, and they parse', () => {
     const env = parseEnvFile(read('.env.example'));
     expect(Object.keys(env).sort()).toEqual([...configVariables].sort());
-    expect(() => parseConfig(env)).not.toThrow();
+    // Each example value is taken as written (an empty one means unset).
+    expect(parseConfig(env)).toMatchObject({
+      port: Number(env.PORT),
+      host: env.HOST,
+      dataDir: env.DATA_DIR,
+      databaseUrl: env.DATABASE_URL || undefined,
+      redisUrl: env.REDIS_URL || undefined,
+      publicOrigin: env.PUBLIC_ORIGIN,
+      logLevel: env.LOG_LEVEL,
+      staticDir: env.STATIC_DIR,
+    });
   });
 
   it('INF2: compose.yaml runs two app instances, postgres, redis and a proxy, with only known variables', () => {
@@ -40,7 +50,7 @@ describe('infra', () => {
       for (const key of Object.keys(env)) expect(configVariables).toContain(key);
       expect(env.DATABASE_URL).toMatch(/^postgres:\/\//);
       expect(env.REDIS_URL).toMatch(/^redis:\/\//);
-      expect(() => parseConfig(env)).not.toThrow();
+      expect(parseConfig(env)).toMatchObject({ port: Number(env.PORT), host: env.HOST, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL });
     }
     expect(compose.services.postgres?.image).toMatch(/^postgres:/);
     expect(compose.services.redis?.image).toMatch(/^redis:/);
