@@ -78,7 +78,8 @@ export class Connection implements RoomPeer {
     this.userId = info.userId;
     this.sessionId = info.sessionId;
     this.proposalId = info.proposalId;
-    this.sectionId = info.sectionId;
+    // The room's own id string: one copy per room, not one per socket.
+    this.sectionId = room.docId;
     this.stamp = info.stamp;
     this.access = info.access;
   }

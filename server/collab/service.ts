@@ -69,6 +69,8 @@ export interface CollabOptions {
 
 export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}): CollabService {
   const log = ctx.log.child({ part: 'collab' });
+  /** Per-socket debug lines cost nothing unless LOG_LEVEL is debug. */
+  const debug = log.isLevelEnabled('debug');
   const logError = (message: string, err: unknown) => log.error({ err }, message);
   const { metrics } = ctx;
   const persistence = new GroupCommitter(ctx.db, limits.groupCommitWindowMs, (rows, seconds) => {
@@ -111,7 +113,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
     conn.closedBySocket();
     registry.untrack(conn);
     observer.changed(conn);
-    log.debug({ section: conn.sectionId, user: conn.userId, code }, 'socket.closed');
+    if (debug) log.debug({ section: conn.sectionId, user: conn.userId, code }, 'socket.closed');
   }
 
   /** Dead sockets (no pong since the last ping) are dropped: one timer for the whole service. */
@@ -210,7 +212,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
       ws.on('pong', onPong);
       ws.on('error', onError);
       ws.on('close', onClose);
-      log.debug({ section: admission.sectionId, user: admission.userId, access: admission.access, reason: admission.reason }, 'socket.accepted');
+      if (debug) log.debug({ section: admission.sectionId, user: admission.userId, access: admission.access, reason: admission.reason }, 'socket.accepted');
       void conn.open();
     },
     applyServerEdit: (docId, userId, edit) => applyServerEdit({ registry, storage: persistence, publish: fanout.publish }, docId, userId, edit),

@@ -3,55 +3,57 @@ import { limits } from '../../shared/limits';
 /** Milliseconds since some fixed point; `Date.now` in the server, a simulated clock in tests. */
 export type Clock = () => number;
 
-/** A token bucket refilled lazily from `clock` (no timers). */
-export class TokenBucket {
-  private tokens: number;
-  private refilledAt: number;
-
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-    private readonly clock: Clock,
-  ) {
-    this.tokens = burst;
-    this.refilledAt = clock();
-  }
-
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
-    const now = this.clock();
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.refilledAt) * this.perSecond) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
 /** Why a socket's budget refused a frame (the connection closes with 4008 and this reason). */
 export type BudgetRefusal = 'too many messages' | 'too many sync requests';
 
 /**
  * One socket's rate limits, from shared/limits.ts: every frame spends a message
  * token; a sync step 1 (the server encodes the document for it) also spends a
- * sync-request token from a much smaller bucket.
+ * sync-request token from a much smaller bucket. Both buckets live in this one
+ * object (one allocation per socket, made on its first frame).
  */
 export class SocketBudget {
-  private readonly messages: TokenBucket;
-  private readonly syncRequests: TokenBucket;
+  private messages: number;
+  private messagesAt: number;
+  private syncRequests: number;
+  private syncRequestsAt: number;
 
-  constructor(clock: Clock = Date.now) {
-    this.messages = new TokenBucket(limits.messageBurst, limits.messagesPerSecond, clock);
-    this.syncRequests = new TokenBucket(limits.syncRequestBurst, limits.syncRequestsPerMinute / 60, clock);
+  constructor(private readonly clock: Clock = Date.now) {
+    const now = clock();
+    this.messages = limits.messageBurst;
+    this.messagesAt = now;
+    this.syncRequests = limits.syncRequestBurst;
+    this.syncRequestsAt = now;
   }
 
   /** Any frame as it arrives. */
   frame(): BudgetRefusal | null {
-    return this.messages.take() ? null : 'too many messages';
+    const now = this.clock();
+    const tokens = refill(this.messages, this.messagesAt, now, limits.messageBurst, limits.messagesPerSecond);
+    this.messagesAt = now;
+    if (tokens < 1) {
+      this.messages = tokens;
+      return 'too many messages';
+    }
+    this.messages = tokens - 1;
+    return null;
   }
 
   /** A sync step 1, when it is handled. */
   syncRequest(): BudgetRefusal | null {
-    return this.syncRequests.take() ? null : 'too many sync requests';
+    const now = this.clock();
+    const tokens = refill(this.syncRequests, this.syncRequestsAt, now, limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
+    this.syncRequestsAt = now;
+    if (tokens < 1) {
+      this.syncRequests = tokens;
+      return 'too many sync requests';
+    }
+    this.syncRequests = tokens - 1;
+    return null;
   }
+}
+
+/** A token bucket's level at `now`, refilled lazily since `at`. */
+function refill(tokens: number, at: number, now: number, burst: number, perSecond: number): number {
+  return Math.min(burst, tokens + (Math.max(0, now - at) * perSecond) / 1000);
 }

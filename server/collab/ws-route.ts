@@ -36,12 +36,19 @@ export function attachCollabRoute(server: Server, collab: CollabService, log: (m
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith('/collab/')) return refuse(socket, new UpgradeRefused(404, 'not_found'));
-    socket.on('error', () => socket.destroy());
+    // A shared function, not a closure: a closure here would keep this upgrade's request,
+    // headers and head buffer alive for the socket's whole life (V8 shares one context).
+    socket.on('error', destroyOnError);
     if (!collab.accepting) return refuse(socket, new UpgradeRefused(503, 'shutting_down'));
     collab.admit({ origin: req.headers.origin, cookie: req.headers.cookie, rawSectionId: path.slice('/collab/'.length) }).then(
       (admission) => {
-        if (socket.destroyed || !collab.accepting) return;
-        wss.handleUpgrade(req, socket, head, (ws) => collab.accept(ws, admission));
+        if (socket.destroyed) return;
+        if (!collab.accepting) return refuse(socket, new UpgradeRefused(503, 'shutting_down'));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // ws guards the socket from here on; the route's guard was for the admission only.
+          socket.off('error', destroyOnError);
+          collab.accept(ws, admission);
+        });
       },
       (err: unknown) => {
         if (err instanceof UpgradeRefused) return refuse(socket, err);
@@ -58,6 +65,10 @@ export function attachCollabRoute(server: Server, collab: CollabService, log: (m
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 /** Answers a refused upgrade with a plain HTTP response (a code, no sentence) and drops the socket. */
