@@ -59,6 +59,10 @@ export type ServerLog = PinoLogger;
 export const redactedPaths = [
   'password',
   '*.password',
+  'currentPassword',
+  '*.currentPassword',
+  'newPassword',
+  '*.newPassword',
   'token',
   '*.token',
   'cookie',

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../server/config';
+import { createServerLog } from '../../server/logger';
 import { startServer, type RunningServer } from '../../server/server';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import { accept, addPartner, createProposal, invite, lulea, signUp } from '../helpers/factories';
@@ -150,5 +151,31 @@ describe('OPS: LOG_LEVEL', () => {
       expect(line).not.toHaveProperty('req');
       expect(line).not.toHaveProperty('res');
     }
+  });
+});
+
+describe('OPS: the log redacts what a handler might pass it', () => {
+  it('OPS25: passwords (also current and new), tokens, cookies, Authorization and Set-Cookie are replaced by [redacted], at the top level and one level down', () => {
+    const out = new CapturedLog();
+    const log = createServerLog('debug', out);
+    log.info({
+      password: 'p1-secret',
+      currentPassword: 'p2-secret',
+      newPassword: 'p3-secret',
+      token: 't1-secret',
+      cookie: 'c1-secret',
+      body: { password: 'p4-secret', newPassword: 'p5-secret', token: 't2-secret' },
+      req: { headers: { cookie: 'c2-secret', authorization: 'Bearer a1-secret', 'user-agent': 'kept' } },
+      res: { headers: { 'set-cookie': 'c3-secret' } },
+    }, 'handler');
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]).not.toMatch(/secret/);
+    expect(out.records()[0]).toMatchObject({
+      password: '[redacted]',
+      newPassword: '[redacted]',
+      body: { password: '[redacted]', token: '[redacted]' },
+      req: { headers: { cookie: '[redacted]', authorization: '[redacted]', 'user-agent': 'kept' } },
+      res: { headers: { 'set-cookie': '[redacted]' } },
+    });
   });
 });
