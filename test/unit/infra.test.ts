@@ -38,6 +38,9 @@ describe('infra', () => {
       publicOrigin: env.PUBLIC_ORIGIN,
       logLevel: env.LOG_LEVEL,
       staticDir: env.STATIC_DIR,
+      metricsPort: env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined,
+      metricsHost: env.METRICS_HOST,
+      metricsToken: env.METRICS_TOKEN || undefined,
     });
   });
 
