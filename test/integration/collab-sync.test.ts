@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { closeCode, messageType, permissionDeniedReason } from '../../shared/protocol';
+import * as decoding from 'lib0/decoding';
+import { authMessageType, closeCode, messageType, permissionDeniedReason } from '../../shared/protocol';
 import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
@@ -108,7 +109,13 @@ describe('collab: sync through the server', () => {
       raw.send(send(textUpdate('hostile text')));
       await waitFor(() => raw.closed !== null, 5000, 'close');
       expect(raw.closed?.code).toBe(closeCode.editRefused);
-      expect(raw.frames.some((f) => frameKind(f).type === messageType.auth)).toBe(true);
+      // Exactly one auth message before the close: permission denied, with the shared reason.
+      const denials = raw.frames.filter((f) => frameKind(f).type === messageType.auth).map((f) => {
+        const d = decoding.createDecoder(f);
+        decoding.readVarUint(d);
+        return { kind: decoding.readVarUint(d), reason: decoding.readVarString(d) };
+      });
+      expect(denials).toEqual([{ kind: authMessageType.permissionDenied, reason: permissionDeniedReason }]);
     }
     // The stock client too: it edits locally, is refused, and does not reconnect (4403 is final).
     const reviewer = track(stockClient(server.url, section, world.reviewer));

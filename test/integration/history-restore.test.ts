@@ -93,11 +93,14 @@ describe('history: restore', () => {
     expect(await storedText(sectionId)).toBe(textA);
     // A later edit on top of the restore still converges (the restore is an ordinary forward edit).
     typeParagraph(b, 'After the restore.');
-    await waitFor(() => fragmentText(a.doc) === fragmentText(b.doc) && fragmentText(a.doc).includes('After the restore'), 5000, 'converge after');
+    const after = textA + '<paragraph>After the restore.</paragraph>';
+    await waitFor(() => fragmentText(a.doc) === after && fragmentText(b.doc) === after, 5000, 'converge after');
+    await waitFor(async () => (await storedText(sectionId)) === after, 5000, 'stored after');
 
     const audit = await w.coordinator.get(`/api/proposals/${w.proposal.id}/audit`);
-    const events = auditPageSchema.parse(audit.body).events;
-    expect(events.some((e) => e.action === 'section.restored' && e.data.snapshotId === snapId)).toBe(true);
+    const restored = auditPageSchema.parse(audit.body).events.filter((e) => e.action === 'section.restored' && e.sectionId === sectionId);
+    expect(restored).toHaveLength(1);
+    expect(restored[0]).toMatchObject({ actorId: w.editors.bologna.user.id, data: { snapshotId: snapId } });
   });
 
   it('HIS1: a reviewer and another partner\'s editor get 403, a non-member 404, a locked section 409; restoring with nobody connected still works', async () => {

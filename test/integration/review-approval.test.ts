@@ -160,9 +160,16 @@ describe('review: approval', () => {
     expect(board.readyToSubmit).toBe(false);
     const approved = board.columns.find((c) => c.status === 'approved');
     expect(approved?.sectionIds).toContain(world.sectionIds[2]);
-    expect(board.blockers.some((b) => b.kind === 'threads' && b.sectionId === world.sectionIds[0])).toBe(true);
-    expect(board.blockers.some((b) => b.kind === 'partners' || b.kind === 'countries')).toBe(true);
-    expect(board.blockers.some((b) => b.kind === 'status' && b.sectionId === world.sectionIds[2])).toBe(false);
+    // Exactly: every section but the approved one is not approved yet, REV7's thread is open on the first,
+    // and the call's partner and country minimums are not met (two partners, two countries).
+    expect(board.blockers.map(({ kind, sectionId }) => ({ kind, sectionId }))).toEqual([
+      ...world.proposal.sections.flatMap((s) => [
+        ...(s.id === world.sectionIds[2] ? [] : [{ kind: 'status', sectionId: s.id }]),
+        ...(s.id === world.sectionIds[0] ? [{ kind: 'threads', sectionId: s.id }] : []),
+      ]),
+      { kind: 'partners', sectionId: null },
+      { kind: 'countries', sectionId: null },
+    ]);
     const lulea = board.matrix.find((m) => m.partnerId === world.partnerId);
     expect(lulea?.country).toBe('SE');
     expect(lulea?.cells.map((c) => c.sectionId)).toEqual([world.sectionIds[2]]);
