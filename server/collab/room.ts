@@ -224,12 +224,18 @@ export class Room<P extends RoomPeer = RoomPeer> {
       return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
     }
     const origin: TxOrigin = { kind: 'socket', peer };
+    const store = this.doc.store;
+    // A copy: Yjs merges new parked content into the pending object in place.
+    const pending = store.pendingStructs;
+    const parkedBefore = { structs: pending && { missing: new Map(pending.missing), update: pending.update }, ds: store.pendingDs };
     this.change(() => Y.applyUpdate(this.doc, update, origin));
     if (parkedBytes(this.doc) > limits.maxPendingBytes) {
-      // Parked structs live only in memory (never stored): dropping them loses nothing the
-      // sender cannot resend with its next sync, and keeps a hostile socket from growing the room.
-      this.doc.store.pendingStructs = null;
-      this.doc.store.pendingDs = null;
+      // Parked structs live only in memory (never stored): this update's parked part is
+      // dropped (its sender resends it with its next sync), and what other sockets had
+      // parked before it is put back, so an honest socket's parked update survives.
+      // Structs of it this update completed are integrated already; Yjs skips them on the retry.
+      store.pendingStructs = parkedBefore.structs;
+      store.pendingDs = parkedBefore.ds;
       return { code: closeCode.protocolError, reason: 'too much content depends on missing updates' };
     }
     return null;

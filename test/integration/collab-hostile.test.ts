@@ -139,10 +139,10 @@ describe('collab: hostile frames', () => {
     await otherRoomStillSyncs();
   });
 
-  // Open bug (reported to the lead, server/collab/room.ts): when one socket's parked content passes
-  // maxPendingBytes the room drops every socket's parked content, so an honest socket's parked update
-  // is lost without the socket being told (it is neither stored nor refused). `it.fails` until fixed.
-  it.fails('SEC5: a socket\'s parked update survives another socket overflowing the same room (open bug)', async () => {
+  // Was an open bug (server/collab/room.ts): when one socket's parked content passed maxPendingBytes
+  // the room dropped every socket's parked content, so an honest socket's parked update was lost
+  // untold. Now only the overflowing update's parked part is dropped.
+  it('SEC5: a socket\'s parked update survives another socket overflowing the same room', async () => {
     const section = world.sectionIds[9]!;
     const updates = authorUpdates('a', 'b', 'x'.repeat(limits.maxPendingBytes + 1024));
     const parked = await rawClient(server.url, section, world.coordinator.cookie);
