@@ -83,7 +83,8 @@ describe('sections API', () => {
     await step(w.coordinator, { status: 'in_review' }, 'in_review');
     const approved = await step(w.coordinator, { status: 'approved' }, 'approved');
     expect(approved.abilities.edit).toBe(false); // locked for everyone, coordinator included
-    expect(approved.completeness.missing.map((m) => m.item)).not.toContain('review');
+    // Approval gives the review its whole share: what is still unmet is the empty text's alone.
+    expect(approved.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...approved.requiredItems.map(() => 'requiredItems')]);
     expect(parse((await editor.get(`/api/sections/${s.id}`)).body).abilities).toMatchObject({ edit: false, transitions: [] });
     await step(w.coordinator, { status: 'final' }, 'final');
     await step(w.coordinator, { status: 'drafting' }, 'drafting');
