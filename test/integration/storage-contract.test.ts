@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appendDocUpdates, appendToOpenDocs, refused } from '../../server/db/doc-updates';
+import { appendDocUpdates, appendToOpenDocs, docLogStats, loadDoc, refused } from '../../server/db/doc-updates';
 import { listMigrations, migrate } from '../../server/db/migrate';
+import { ensurePGliteImage, pgliteImagePath } from '../../server/db/pglite-image';
 import { lockSection } from '../../server/db/sections';
 import { openPGlite, openPostgres, type Sql } from '../../server/db/sql';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
@@ -199,5 +200,100 @@ describe('the doc log refuses locked sections', () => {
     expect(await batch).toEqual([refused, refused]);
     expect(readByApproval).toEqual([1]);
     expect(await logOf(id)).toEqual([1]);
+  });
+});
+
+describe('the doc log reads back exactly what it stored', () => {
+  async function openSection(): Promise<string> {
+    const [p] = await t.db.query<{ id: string }>(`insert into proposals (title, template_id) values ('P', 'cerv-network-of-towns') returning id`);
+    const [pa] = await t.db.query<{ id: string }>(`insert into partners (proposal_id, name, town, country, is_lead) values ($1, 'Luleå', 'Luleå', 'SE', true) returning id`, [p!.id]);
+    const [s] = await t.db.query<{ id: string }>(
+      `insert into sections (proposal_id, key, position, number, title, criterion, min_chars, max_chars, owner_partner_id)
+       values ($1, 'k', 1, '1', 'Relevance', 'relevance', 100, 5000, $2) returning id`,
+      [p!.id, pa!.id],
+    );
+    return s!.id;
+  }
+  /** Deterministic bytes of every value 0-255, `length` long (a long row wraps in base64 and hex text). */
+  const bytesOf = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) % 256);
+  const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
+
+  it('PGL6: a load returns the snapshot, then every later row byte for byte in seq order, with its seqs, last seq and byte count', async () => {
+    const id = await openSection();
+    const rows = [1, 2, 57, 58, 76, 77, 300, 4096].map((length, i) => bytesOf(i + 1, length));
+    const seqs: number[] = [];
+    seqs.push(...(await appendDocUpdates(t.db, [{ docId: id, update: rows[0]!, userId: null }])));
+    seqs.push(...(await appendDocUpdates(t.db, rows.slice(1, 4).map((update) => ({ docId: id, update, userId: null })))));
+    const whole = await loadDoc(t.db, id);
+    expect(whole.snapshot).toBeNull();
+    expect(whole.updates.map(hex)).toEqual(rows.slice(0, 4).map(hex));
+    expect(whole.seqs).toEqual(seqs);
+    expect(whole.lastSeq).toBe(seqs[3]);
+    expect(whole.updateBytes).toBe(1 + 2 + 57 + 58);
+
+    const snapshot = bytesOf(99, 70_000);
+    await t.db.query(`insert into doc_snapshots (doc_id, state, upto_seq) values ($1, $2, $3)`, [id, snapshot, seqs[1]]);
+    for (const update of rows.slice(4)) seqs.push(...(await appendDocUpdates(t.db, [{ docId: id, update, userId: null }])));
+    const loaded = await loadDoc(t.db, id);
+    expect(hex(loaded.snapshot!)).toBe(hex(snapshot));
+    expect(loaded.snapshotSeq).toBe(seqs[1]);
+    expect(loaded.updates.map(hex)).toEqual(rows.slice(2).map(hex));
+    expect(loaded.seqs).toEqual(seqs.slice(2));
+    expect(loaded.lastSeq).toBe(seqs.at(-1));
+    expect(loaded.updateBytes).toBe(57 + 58 + 76 + 77 + 300 + 4096);
+    expect(await docLogStats(t.db, id)).toEqual({ rows: 8, bytes: 1 + 2 + 57 + 58 + 76 + 77 + 300 + 4096 });
+  });
+
+  it('PGL6: a doc with no snapshot and no rows loads empty, at seq 0', async () => {
+    const id = await openSection();
+    expect(await loadDoc(t.db, id)).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], seqs: [], lastSeq: 0, updateBytes: 0 });
+  });
+
+  it('PGL7: an update given as a view into a larger buffer is stored as its own bytes, alone and in a batch', async () => {
+    const id = await openSection();
+    const buffer = bytesOf(7, 64);
+    const alone = buffer.subarray(5, 9);
+    const batch = [buffer.subarray(0, 1), buffer.subarray(60, 64), buffer.subarray(10, 30)];
+    await appendDocUpdates(t.db, [{ docId: id, update: alone, userId: null }]);
+    await appendDocUpdates(t.db, batch.map((update) => ({ docId: id, update, userId: null })));
+    expect((await loadDoc(t.db, id)).updates.map(hex)).toEqual([alone, ...batch].map(hex));
+  });
+});
+
+describe.runIf(!inject('databaseUrl'))('PGlite data directory: a restart', () => {
+  it('PGL9: after closing and reopening the data directory, a load returns the same snapshot and rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'twinpad-pgl9-'));
+    const image = pgliteImagePath();
+    await ensurePGliteImage(image);
+    try {
+      const first = await openPGlite(dir, { image });
+      const [p] = await first.query<{ id: string }>(`insert into proposals (title, template_id) values ('P', 'cerv-network-of-towns') returning id`);
+      const [pa] = await first.query<{ id: string }>(`insert into partners (proposal_id, name, town, country, is_lead) values ($1, 'Oulu', 'Oulu', 'FI', true) returning id`, [p!.id]);
+      const [s] = await first.query<{ id: string }>(
+        `insert into sections (proposal_id, key, position, number, title, criterion, min_chars, max_chars, owner_partner_id)
+         values ($1, 'k', 1, '1', 'Relevance', 'relevance', 100, 5000, $2) returning id`,
+        [p!.id, pa!.id],
+      );
+      const id = s!.id;
+      const rows = Array.from({ length: 50 }, (_, i) => Uint8Array.from({ length: 20 + i }, (_, j) => (i * 13 + j) % 256));
+      const seqs = await appendDocUpdates(first, rows.map((update) => ({ docId: id, update, userId: null })));
+      await first.query(`insert into doc_snapshots (doc_id, state, upto_seq) values ($1, $2, $3)`, [id, Uint8Array.from({ length: 30_000 }, (_, i) => i % 251), seqs[9]]);
+      const before = await loadDoc(first, id);
+      await first.close();
+      const second = await openPGlite(dir, { image });
+      try {
+        const after = await loadDoc(second, id);
+        expect(after.updates).toHaveLength(40);
+        expect({ ...after, snapshot: Buffer.from(after.snapshot!).toString('hex'), updates: after.updates.map((u) => Buffer.from(u).toString('hex')) }).toEqual({
+          ...before,
+          snapshot: Buffer.from(before.snapshot!).toString('hex'),
+          updates: before.updates.map((u) => Buffer.from(u).toString('hex')),
+        });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
