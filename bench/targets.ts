@@ -130,11 +130,11 @@ export function backendTargets(r: BackendReport, quick: boolean, capacityGoal: n
   const cap = r.capacity.twinpad.at(-1);
   const ref = r.capacity.reference.at(-1);
   const capQuick = quick || (cap !== undefined && cap.connections < CAPACITY_GOAL.connections);
-  const where = cap ? `over ${cap.sections.toLocaleString('en')} sections` : `over ${CAPACITY_GOAL.sections.toLocaleString('en')} sections`;
+  const where = `${(cap?.sections ?? CAPACITY_GOAL.sections).toLocaleString('en')} sections`;
   rows.push(
     targetRow({
       backend,
-      name: `capacity idle connections ${where}`,
+      name: `capacity connections held, ${where}`,
       unit: 'connections',
       measured: cap?.connections,
       against: null,
@@ -178,7 +178,8 @@ export function printTargets(rows: readonly TargetRow[]): void {
   for (const r of rows) {
     const measured = r.unit === 'connections' ? (Number.isFinite(r.measured) ? String(r.measured) : 'n/a') : `${fmt(r.measured)} ${r.unit}`;
     const against = r.against ? `${fmt(r.against.value)} (${r.against.kind === 'floor' ? 'floor' : 'ref'})` : '';
-    const ratio = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : '';
+    // Three decimals: a ratio of 1.104 against a 1.1 target must not read as 1.10 and MISS.
+    const ratio = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(3)}x` : '';
     console.log(cells([r.backend, r.name, measured, against, ratio, r.target, r.status + (r.quick ? ' (quick)' : '')]));
   }
 }
