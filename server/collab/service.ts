@@ -16,6 +16,9 @@ import { RoomRegistry } from './rooms';
 import { applyServerEdit, type ServerEdit } from './server-edits';
 import { frameTooBigError, SocketLink, toBytes } from './socket-link';
 
+/** The heartbeat visits a slice of the sockets this many times per `heartbeatMs`. */
+const HEARTBEAT_SLICES = 50;
+
 /** What the collab service needs from the server: everything on the context but itself. */
 export type CollabContext = Omit<ServerContext, 'collab'>;
 
@@ -116,9 +119,26 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
     if (debug) log.debug({ section: conn.sectionId, user: conn.userId, code }, 'socket.closed');
   }
 
-  /** Dead sockets (no pong since the last ping) are dropped: one timer for the whole service. */
+  /**
+   * Dead sockets (no pong since the last ping) are dropped: one timer for the whole
+   * service, visiting every socket once per `heartbeatMs` in slices, so 10,000 pings
+   * never land in one turn of the event loop (they blocked it for hundreds of ms).
+   */
+  let heartbeatCursor: IterableIterator<SocketLink> = links.values();
+  let passStartedAt = performance.now();
   const heartbeat = setInterval(() => {
-    for (const link of links.values()) {
+    let budget = Math.ceil(links.size / HEARTBEAT_SLICES);
+    while (budget-- > 0) {
+      let next = heartbeatCursor.next();
+      if (next.done) {
+        // A socket is pinged once per pass, and a pass starts at most once per heartbeatMs.
+        if (performance.now() - passStartedAt < limits.heartbeatMs) return;
+        passStartedAt = performance.now();
+        heartbeatCursor = links.values();
+        next = heartbeatCursor.next();
+        if (next.done) return;
+      }
+      const link = next.value;
       if (!link.alive) {
         link.ws.terminate();
         continue;
@@ -126,7 +146,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
       link.alive = false;
       link.ws.ping();
     }
-  }, limits.heartbeatMs);
+  }, limits.heartbeatMs / HEARTBEAT_SLICES);
   heartbeat.unref();
   /** Extension sockets that were sent nothing since the last tick get a keepalive: at most `keepaliveMs` of silence. */
   const keepalive = setInterval(() => {
