@@ -110,10 +110,21 @@ export async function runCapacity(
 ): Promise<CapacityResult> {
   const goal = steps.at(-1) ?? 0;
   if (goal > layout.sockets.length) throw new Error(`the layout has ${layout.sockets.length} sockets, the ramp wants ${goal}`);
-  assertFdLimit(target.server.pid, `the ${target.label} server`, goal);
+  try {
+    // Too low an open-file limit is reported as the ramp's error, and the other scenarios go on.
+    assertFdLimit(target.server.pid, `the ${target.label} server`, goal);
+  } catch (err) {
+    return { steps: [], error: err instanceof Error ? err.message : String(err), heap: null };
+  }
   const probeSection = layout.sockets[0]!.section;
   const probe = await ProbeProcess.start(specOf(target), probeSection);
-  const fleet = await IdleFleet.start(goal, target.label, target.url, layout.accounts);
+  let fleet: IdleFleet;
+  try {
+    fleet = await IdleFleet.start(goal, target.label, target.url, layout.accounts);
+  } catch (err) {
+    await probe.stop();
+    return { steps: [], error: err instanceof Error ? err.message : String(err), heap: null };
+  }
   const results: CapacityStep[] = [];
   let error: string | null = null;
   let heap: CapacityResult['heap'] = null;

@@ -136,7 +136,8 @@ export function backendTargets(r: BackendReport, quick: boolean, capacityGoal: n
       backend,
       name: `capacity connections held, ${where}`,
       unit: 'connections',
-      measured: cap?.connections,
+      // A ramp that stopped before its first step held none: a MISS, not "not run".
+      measured: cap?.connections ?? (r.capacity.errors.twinpad ? 0 : undefined),
       against: null,
       // Held: every socket of the ramp synced (a ramp that fails stops short, or has no step at all).
       rule: { kind: 'at-least', min: capacityGoal },
