@@ -130,16 +130,20 @@ export async function runCapacity(
   let heap: CapacityResult['heap'] = null;
   try {
     // Warm-up: one batch connects and leaves, so the baseline already holds what the first
-    // connections allocate once (statement caches, buffers); then two GCs a second apart,
+    // connections allocate once (statement caches, buffers); then GCs a second or two apart,
     // as freed memory reaches the OS over a few seconds. The baseline is the server at rest.
     const warmSections = [...new Set(layout.sockets.slice(0, 100).map((s) => s.section))];
     const warm = warmSections.map((section, i) => connectClient(target, section, 2_000_000 + i));
     await connectAll(warm, 120_000);
     warm.forEach((c) => c.destroy());
+    // The lowest of three GC'd readings a second or two apart: a server still giving memory back
+    // (PGlite after a restart) would otherwise set a baseline the ramp later falls under.
     await sleep(2000);
-    await liveRss(target);
-    await sleep(2000);
-    const baseline = await liveRss(target);
+    let baseline = await liveRss(target);
+    for (let i = 0; i < 2; i++) {
+      await sleep(1500);
+      baseline = Math.min(baseline, await liveRss(target));
+    }
     const baseUsage = await memoryUsage(target);
     const heapBefore = opts.heapBreakdown ? await heapByKind(target.server.inspectorUrl) : null;
     const accounts = new Set<number>();
