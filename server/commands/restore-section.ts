@@ -8,6 +8,7 @@ import { conflict, notFound } from '../errors';
 import { authorize, loadMemberSection, type Actor } from '../policy';
 import { sectionField as fragmentName } from '../../shared/document/model';
 import { sectionChars } from '../../shared/document/text-blocks';
+import { cloneBlocks } from '../../shared/document/clone';
 import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
 import { snapshotSection } from './take-snapshot';
@@ -60,12 +61,12 @@ export async function restoreSection(
   const source = new Y.Doc();
   try {
     Y.applyUpdate(source, stored.state);
-    const blocks = source.getXmlFragment(fragmentName).toArray().filter((b): b is Y.XmlElement | Y.XmlText => !(b instanceof Y.XmlHook));
     await ctx.collab.applyServerEdit(sectionId, userId, (doc) => {
       replaced.push({ state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc) });
       const live = doc.getXmlFragment(fragmentName);
       if (live.length > 0) live.delete(0, live.length);
-      live.insert(0, blocks.map((b) => b.clone()));
+      // Copied without recursion, and no deeper than limits.maxDocumentDepth: a snapshot stored too deep restores flattened, never overflows.
+      live.insert(0, cloneBlocks(source.getXmlFragment(fragmentName)));
     });
   } finally {
     source.destroy();

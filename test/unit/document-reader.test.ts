@@ -13,6 +13,7 @@ import { sectionField, type Block } from '../../shared/document/model';
 import { readBlocks, readSection } from '../../shared/document/read-blocks';
 import { blockTexts, fragmentBlocks, sectionChars, sectionText } from '../../shared/document/text-blocks';
 import { documentDepth } from '../../shared/document/traverse';
+import { cloneBlocks } from '../../shared/document/clone';
 import { offsetAt, textPositions } from '../../shared/document/positions';
 import { proseMirrorChars, proseMirrorTextBlocks } from '../../shared/document/prosemirror-count';
 import { limits } from '../../shared/limits';
@@ -375,6 +376,48 @@ describe('DOC: a deep document never overflows the stack', () => {
   });
 });
 
+describe('DOC: a restore copies a deep snapshot without recursion', () => {
+  it('DOC15: the blocks of a snapshot 10,000 blockquotes deep are copied iteratively, flattened past the depth limit, with every text in order and attributes kept', () => {
+    const source = new Y.Doc();
+    source.transact(() => {
+      const fragment = source.getXmlFragment(sectionField);
+      const heading = new Y.XmlElement('heading');
+      heading.setAttribute('level', 2 as unknown as string);
+      heading.insert(0, [new Y.XmlText('Above the pit')]);
+      fragment.insert(0, [heading]);
+      let parent: Y.XmlFragment | Y.XmlElement = fragment;
+      for (let i = 0; i < 10_000; i++) {
+        const quote = new Y.XmlElement('blockquote');
+        parent.insert(parent.length, [quote]);
+        parent = quote;
+        if (i % 2_500 === 0) {
+          const p = new Y.XmlElement('paragraph');
+          p.insert(0, [new Y.XmlText(`level ${i + 1}`)]);
+          quote.insert(0, [p]);
+        }
+      }
+      const bottom = new Y.XmlElement('paragraph');
+      bottom.insert(0, [new Y.XmlText('At the bottom.')]);
+      parent.insert(parent.length, [bottom]);
+    });
+    // Yjs's own clone() recurses once per level: the copy this replaces overflowed.
+    const deepest = (): Y.XmlElement => source.getXmlFragment(sectionField).get(1) as Y.XmlElement;
+    expect(() => deepest().clone()).toThrow(RangeError);
+
+    const target = new Y.Doc();
+    target.transact(() => target.getXmlFragment(sectionField).insert(0, cloneBlocks(source.getXmlFragment(sectionField))));
+    const fragment = target.getXmlFragment(sectionField);
+    expect(documentDepth(fragment)).toBe(limits.maxDocumentDepth + 1);
+    expect(textBlocksOf(target).map((b) => b.text)).toEqual(['Above the pit', 'level 1', 'level 2501', 'level 5001', 'level 7501', 'At the bottom.']);
+    expect((fragment.get(0) as Y.XmlElement).getAttribute('level')).toBe(2);
+    // Shallow content is copied exactly as Yjs's clone() would.
+    const shallow = new Y.Doc();
+    shallow.transact(() => shallow.getXmlFragment(sectionField).insert(0, cloneBlocks(target.getXmlFragment(sectionField), 1_000)));
+    expect(Y.encodeStateVector(shallow).byteLength).toBeGreaterThan(0);
+    expect(shallow.getXmlFragment(sectionField).toJSON()).toBe(fragment.toJSON());
+  });
+});
+
 describe('DOC: every consumer reads through shared/document', () => {
   const repo = join(__dirname, '..', '..');
   const sources = (dir: string): string[] =>
@@ -387,7 +430,6 @@ describe('DOC: every consumer reads through shared/document', () => {
   /** Where reading the XML tree by hand is allowed outside shared/document, and why. */
   const allowed: Record<string, string> = {
     'server/history/attributed-diff.ts': "reads a text node's character items with their ids (the tree itself through walkXml)",
-    'server/commands/restore-section.ts': "copies a snapshot's top-level blocks into the live document",
   };
 
   it('DOC1: no module outside shared/document walks a section document by hand (children, items, deltas, ProseMirror descendants)', () => {
