@@ -51,8 +51,15 @@ export type DomainEvent =
 export type DomainEventType = DomainEvent['type'];
 type Listener = (event: DomainEvent) => void;
 
+/** Where a listener's failure is reported (the server passes its log). */
+export type ListenerFailure = (type: DomainEventType, err: unknown) => void;
+
+const warn: ListenerFailure = (type, err) => process.emitWarning(`event listener failed on ${type}: ${String(err)}`);
+
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly failed: ListenerFailure = warn) {}
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -65,7 +72,7 @@ export class EventBus {
         listener(event);
       } catch (err) {
         // A failing listener must not stop the others or the command that published.
-        console.error('event listener failed', event.type, err);
+        this.failed(event.type, err);
       }
     }
   }

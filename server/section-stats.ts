@@ -10,7 +10,7 @@ import { sectionChars } from '../shared/document/text-blocks';
 /**
  * Stored text statistics of sections (`sections.char_count`), recomputed after
  * persisted edits, debounced per section, and pushed as `completeness.changed`.
- * The counting rule is in section-text.ts.
+ * The counting rule is the shared reader's (shared/document/text-blocks.ts, shared/char-count.ts).
  */
 
 /** The meter of a section row given its character count and open threads (the same as the presenters'). */

@@ -57,12 +57,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   let boundPort = config.port;
   const localOrigins = () => [`http://localhost:${boundPort}`, `http://127.0.0.1:${boundPort}`];
+  const log = createServerLog(config.logLevel, opts.logDestination);
   const base: CollabContext = {
     config,
     db,
-    events: new EventBus(),
+    events: new EventBus((type, err) => log.error({ err, event: type }, 'event listener failed')),
     clock: () => new Date(),
-    log: createServerLog(config.logLevel, opts.logDestination),
+    log,
     metrics: createMetrics(),
     allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,

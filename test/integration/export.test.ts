@@ -145,7 +145,7 @@ describe('EXP: export API', () => {
     const pre = preflightResponseSchema.parse(res.body);
     const sections = sectionsInOrder();
     expect(pre.sections.map((s) => s.sectionId)).toEqual(sections.map((s) => s.id));
-    // The meter's rule (server/section-text.ts): text blocks joined by one newline, in code points.
+    // The meter's rule (shared/document/text-blocks.ts): text blocks joined by one newline, in code points.
     const richChars = [...expectedTexts(richSection('S1')).join('\n')].length;
     expect(pre.sections[1]?.chars).toBe(richChars);
     expect(pre.sections[3]).toMatchObject({ chars: 0, state: 'empty', overBy: 0 });
