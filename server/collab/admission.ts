@@ -2,7 +2,7 @@ import { readSessionToken, validateSessionToken } from '../auth/session';
 import type { ServerContext } from '../context';
 import { loadSocketRights, type SocketRights } from '../db/socket-rights';
 import { socketAccess, type SocketAccess } from '../policy';
-import type { Access, UserStamp } from './room-types';
+import type { Access, SocketIdentity, UserStamp } from './room-types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,13 +21,7 @@ export class UpgradeRefused extends Error {
 }
 
 /** An admitted upgrade: who, where, and with what access (the policy's answer). */
-export interface Admission {
-  userId: string;
-  sessionId: string;
-  proposalId: string;
-  sectionId: string;
-  stamp: UserStamp;
-  access: Access;
+export interface Admission extends SocketIdentity {
   /** The policy's reason code (logged). */
   reason: SocketAccess['reason'];
 }

@@ -3,7 +3,7 @@ import { accessCode, closeCode, encodeExtensionFrame, type CloseCode } from '../
 import { FrameTurn } from './frame-turn';
 import { decodeMessage, encodePermissionDenied, ProtocolError, type ClientMessage } from './protocol';
 import type { Room } from './room';
-import type { Access, CollabSocket, Refusal, RoomPeer, UserStamp } from './room-types';
+import type { Access, CollabSocket, Refusal, RoomPeer, SocketIdentity, UserStamp } from './room-types';
 import { SocketBudget } from './socket-budget';
 
 /** Who is told when a connection refuses a frame (metrics count them by close code). */
@@ -12,13 +12,7 @@ export type RefusalObserver = (code: CloseCode) => void;
 /** Close reasons are at most 123 bytes on the wire. */
 const MAX_REASON = 120;
 
-export interface ConnectionInfo {
-  userId: string;
-  sessionId: string;
-  proposalId: string;
-  sectionId: string;
-  stamp: UserStamp;
-  access: Access;
+export interface ConnectionInfo extends SocketIdentity {
   /** The socket negotiated the Twinpad extension (acks, keepalives, access frames); default no. */
   extension?: boolean;
 }

@@ -29,6 +29,16 @@ export interface UserStamp {
 
 export type Access = 'read-write' | 'read-only';
 
+/** Who a socket is and where: what admission decides and a connection carries. */
+export interface SocketIdentity {
+  userId: string;
+  sessionId: string;
+  proposalId: string;
+  sectionId: string;
+  stamp: UserStamp;
+  access: Access;
+}
+
 /**
  * A connection as a room sees it: who it is and what it may do, never its socket.
  * The room reaches it only through the two verbs of `RoomVerbs`.

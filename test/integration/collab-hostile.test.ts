@@ -3,13 +3,13 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
-import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
   awarenessFrame, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, typeParagraph, updateFrame, waitFor,
   type StockClient,
 } from '../helpers/yclient';
+import { storedDoc as storedDocOf } from '../helpers/stored';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -37,13 +37,7 @@ async function otherRoomStillSyncs(): Promise<void> {
 }
 
 /** The section's document as a cold load from the database gives it. */
-async function storedDoc(sectionId: string): Promise<Y.Doc> {
-  const loaded = await loadDoc(server.database.db, sectionId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  return doc;
-}
+const storedDoc = (sectionId: string): Promise<Y.Doc> => storedDocOf(server.database.db, sectionId);
 
 /** Waits until the section's stored text is `text`, then checks the store holds exactly `updates` (its state vector). */
 async function storesExactly(sectionId: string, updates: Uint8Array[], text: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeCode } from '../../shared/protocol';
-import { loadDoc } from '../../server/db/doc-updates';
 import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { fragmentText, rawClient, stockClient, textUpdate, typeParagraph, updateFrame, upgradeStatus, waitFor, type StockClient } from '../helpers/yclient';
+import { storedText as storedTextOf } from '../helpers/stored';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -22,15 +22,7 @@ afterAll(async () => {
 });
 
 /** The section's text as a cold load from the database gives it. */
-async function storedText(sectionId: string): Promise<string> {
-  const loaded = await loadDoc(server.database.db, sectionId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  const text = fragmentText(doc);
-  doc.destroy();
-  return text;
-}
+const storedText = (sectionId: string): Promise<string> => storedTextOf(server.database.db, sectionId);
 
 describe('collab: rights change live', () => {
   it('COL10: an owner change closes the old owner\'s socket with 4001; it reconnects read-only and a later edit gets 4403 (the latency is in `npm run bench -- --only rights`)', async () => {

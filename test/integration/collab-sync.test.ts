@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { authMessageType, closeCode, messageType, permissionDeniedReason } from '../../shared/protocol';
-import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import {
   awarenessFrame, fragmentText, frameKind, rawClient, rawUpgrade, step1Frame, step2Frame, stockClient, textUpdate,
   typeParagraph, updateFrame, upgradeStatus, waitFor, type StockClient,
 } from '../helpers/yclient';
+import { storedText as storedTextOf } from '../helpers/stored';
 
 let server: TestServer;
 let world: CollabWorld;
@@ -25,15 +25,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function storedText(sectionId: string): Promise<string> {
-  const loaded = await loadDoc(server.database.db, sectionId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  const text = fragmentText(doc);
-  doc.destroy();
-  return text;
-}
+const storedText = (sectionId: string): Promise<string> => storedTextOf(server.database.db, sectionId);
 
 describe('collab: sync through the server', () => {
   it('COL1: two stock clients converge, and the text is in doc_updates', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { docState as state, prng, randomOp } from '../helpers/random-edits';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { docOf, recordLocalEdits, stockClient, waitFor, type StockClient } from '../helpers/yclient';
+import { readStored } from '../helpers/stored';
 
 /**
  * COL12: 8 clients × 3 sections × 300 random operations with random
@@ -29,15 +29,7 @@ afterAll(async () => {
 });
 
 /** The section's state as a cold load from the database gives it. */
-async function storedState(sectionId: string): Promise<string> {
-  const loaded = await loadDoc(server.database.db, sectionId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  const stored = state(doc);
-  doc.destroy();
-  return stored;
-}
+const storedState = (sectionId: string): Promise<string> => readStored(server.database.db, sectionId, state);
 
 describe('collab: randomized convergence', () => {
   for (const seed of SEEDS) {

@@ -12,6 +12,7 @@ import { startTestServer } from '../helpers/server';
 import type { CollabWorld } from '../helpers/factories';
 import { docOf, fragmentText, recordLocalEdits, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 import { prng, randomOp, docState } from '../helpers/random-edits';
+import { readStored } from '../helpers/stored';
 
 /**
  * MI1-MI5: two Twinpad processes on different ports, one Postgres database and
@@ -35,15 +36,7 @@ afterAll(async () => {
 const health = async (url: string) => (await new ApiClient(url).get<{ ok: boolean; redis: string }>('/healthz')).body;
 
 /** Stored state of a section, reloaded the way a room loads it. */
-async function storedState(sectionId: string): Promise<string> {
-  const loaded = await loadDoc(db, sectionId);
-  const doc = new Y.Doc();
-  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
-  for (const u of loaded.updates) Y.applyUpdate(doc, u);
-  const s = docState(doc);
-  doc.destroy();
-  return s;
-}
+const storedState = (sectionId: string): Promise<string> => readStored(db, sectionId, docState);
 
 describe('several instances (Postgres + Redis)', () => {
   it('MI1: /healthz reports redis "ok" on both instances, and "off" without REDIS_URL', async () => {

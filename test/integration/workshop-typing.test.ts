@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { loadDoc } from '../../server/db/doc-updates';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { createProposal, joinAs, signUp, type UserClient } from '../helpers/factories';
 import { extensionClient, fragmentText, stockClient, waitFor, type ExtensionClient, type StockClient } from '../helpers/yclient';
 import { prng as seeded } from '../helpers/random-edits';
+import { storedText } from '../helpers/stored';
 
 /**
  * The workshop: forty clients in one section on one server for three minutes,
@@ -116,16 +116,7 @@ describe('WSH: the workshop', () => {
 
     // What the server stored (every edit was acknowledged as durable) is the converged doc.
     for (const c of live) c.destroy();
-    const storedText = async () => {
-      const loaded = await loadDoc(server.database.db, sectionId);
-      const stored = new Y.Doc();
-      if (loaded.snapshot) Y.applyUpdate(stored, loaded.snapshot);
-      for (const u of loaded.updates) Y.applyUpdate(stored, u);
-      const text = fragmentText(stored);
-      stored.destroy();
-      return text;
-    };
-    expect(await storedText()).toBe(expected);
+    expect(await storedText(server.database.db, sectionId)).toBe(expected);
     const late = stockClient(server.url, sectionId, people[0]!);
     clients.push(late);
     await waitFor(() => late.provider.synced && fragmentText(late.doc) === expected, 20_000, 'a reload sees the same document');
