@@ -34,6 +34,8 @@ import { printFuzz, runFuzz, type FuzzResult } from './fuzz';
 import { measureCommitFloor, openFloorDatabase } from './commit-floor';
 import { benchInstances, printInstancesReport, type InstancesReport } from './instances';
 import { runRights, type RightsResult } from './rights';
+import { runReaderBench } from './reader';
+import { printPgliteBench, runPgliteBench } from './pglite';
 
 const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
@@ -53,28 +55,23 @@ interface StandaloneScenario {
 }
 
 /**
- * Standalone scenarios, wired by the lead: `reader` (bench/reader.ts, helper B: the
- * one document reader against today's walkers) and `pglite` (bench/pglite.ts, helper
- * D: PGlite's public API against the old fast path). They were written alongside
- * this file, so nothing imports them yet. To wire them, import
- *
- *   import { runReaderBench } from './reader';
- *   import { printPgliteBench, runPgliteBench } from './pglite';
- *
- * and list them here:
- *
- *   { name: 'reader', run: async () => ({ result: await runReaderBench(), targets: [] }) },
- *   { name: 'pglite', run: async ({ quick }) => {
- *       const result = await runPgliteBench(quick ? { rows: 10_000 } : {});
- *       return { result, targets: [], print: () => printPgliteBench(result) };
- *   } },
- *
- * Each then runs by default and alone with `--only reader` / `--only pglite`; its
- * result goes to the JSON under `standalone.<name>`. A bench that judges a target
- * returns rows built with `targetRow()` (bench/targets.ts) in `targets`, and they
- * join the final targets block.
+ * Standalone scenarios: `reader` (bench/reader.ts: the one document reader of
+ * shared/document against the walkers it replaced, y-tiptap's converter and the
+ * depth check) and `pglite` (bench/pglite.ts: the hot statements through the
+ * PGlite backend's public-API path against plain `query`). Each runs by default
+ * and alone with `--only reader` / `--only pglite`; its result goes to the JSON
+ * under `standalone.<name>`.
  */
-const standaloneScenarios: StandaloneScenario[] = [];
+const standaloneScenarios: StandaloneScenario[] = [
+  { name: 'reader', run: async ({ quick }) => ({ result: await runReaderBench(quick ? { budgetMs: 300 } : {}), targets: [] }) },
+  {
+    name: 'pglite',
+    run: async ({ quick }) => {
+      const result = await runPgliteBench(quick ? { rows: 10_000 } : {});
+      return { result, targets: [], print: () => printPgliteBench(result) };
+    },
+  },
+];
 
 const scenarioNames: readonly string[] = [...backendScenarios, ...standaloneScenarios.map((s) => s.name)];
 const onlyArg = process.argv.indexOf('--only');
