@@ -520,6 +520,54 @@ describe('DOC: marks, unknown nodes and the depth limit', () => {
     doc.destroy();
   });
 
+  it('DOC12: at exactly the default depth limit every quote stays nested; one level past it, only the extra level is flattened (reader and restore copy alike)', () => {
+    /** `depth` nested quotes, each holding a paragraph naming its level before its inner quote. */
+    const nested = (depth: number): Y.Doc => {
+      const doc = new Y.Doc();
+      doc.transact(() => {
+        let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(sectionField);
+        for (let i = 1; i <= depth; i++) {
+          const quote = new Y.XmlElement('blockquote');
+          parent.insert(parent.length, [quote]);
+          const para = new Y.XmlElement('paragraph');
+          para.insert(0, [new Y.XmlText(`level ${i}`)]);
+          quote.insert(0, [para]);
+          parent = quote;
+        }
+      });
+      return doc;
+    };
+    const quoteNesting = (blocks: Block[]): { nesting: number; innermost: Block[] } => {
+      let nesting = 0;
+      let level = blocks;
+      for (let next = level.find((b) => b.kind === 'quote'); next?.kind === 'quote'; next = level.find((b) => b.kind === 'quote')) {
+        nesting++;
+        level = next.blocks;
+      }
+      return { nesting, innermost: level };
+    };
+    const limit = limits.maxDocumentDepth;
+    const atLimit = nested(limit);
+    const atRead = quoteNesting(readSection(atLimit));
+    expect(atRead.nesting).toBe(limit);
+    expect(atRead.innermost).toEqual([{ kind: 'paragraph', inlines: [{ kind: 'text', text: `level ${limit}`, marks: {} }] }]);
+    const pastLimit = nested(limit + 1);
+    const pastRead = quoteNesting(readSection(pastLimit));
+    expect(pastRead.nesting).toBe(limit);
+    expect(pastRead.innermost.map((b) => (b.kind === 'paragraph' ? b.inlines.map((i) => (i.kind === 'text' ? i.text : '')).join('') : b.kind))).toEqual([`level ${limit}`, `level ${limit + 1}`]);
+    expect(sectionText(pastLimit).split('\n')).toHaveLength(limit + 1);
+    // The restore copy keeps the same shape: the limit's levels, and the extra one flattened.
+    for (const [source, depth] of [[atLimit, limit + 1], [pastLimit, limit + 1]] as const) {
+      const copy = new Y.Doc();
+      copy.transact(() => copy.getXmlFragment(sectionField).insert(0, cloneBlocks(source.getXmlFragment(sectionField))));
+      expect(documentDepth(copy.getXmlFragment(sectionField))).toBe(depth);
+      expect(sectionText(copy)).toBe(sectionText(source));
+      copy.destroy();
+    }
+    atLimit.destroy();
+    pastLimit.destroy();
+  });
+
   it('DOC13: the attributed diff sees the same text blocks: a rule inserted between paragraphs adds no text', () => {
     const { doc } = editorDoc([p(t('before')), p(t('after'))]);
     const since = Y.encodeStateAsUpdate(doc);
