@@ -29,29 +29,24 @@ export class SocketBudget {
   /** Any frame as it arrives. */
   frame(): BudgetRefusal | null {
     const now = this.clock();
-    const tokens = refill(this.messages, this.messagesAt, now, limits.messageBurst, limits.messagesPerSecond);
+    const level = refill(this.messages, this.messagesAt, now, limits.messageBurst, limits.messagesPerSecond);
     this.messagesAt = now;
-    if (tokens < 1) {
-      this.messages = tokens;
-      return 'too many messages';
-    }
-    this.messages = tokens - 1;
-    return null;
+    this.messages = spend(level);
+    return level < 1 ? 'too many messages' : null;
   }
 
   /** A sync step 1, when it is handled. */
   syncRequest(): BudgetRefusal | null {
     const now = this.clock();
-    const tokens = refill(this.syncRequests, this.syncRequestsAt, now, limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
+    const level = refill(this.syncRequests, this.syncRequestsAt, now, limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
     this.syncRequestsAt = now;
-    if (tokens < 1) {
-      this.syncRequests = tokens;
-      return 'too many sync requests';
-    }
-    this.syncRequests = tokens - 1;
-    return null;
+    this.syncRequests = spend(level);
+    return level < 1 ? 'too many sync requests' : null;
   }
 }
+
+/** A bucket's level after one token is taken: unchanged when it holds less than one (the frame is refused). */
+const spend = (level: number): number => (level < 1 ? level : level - 1);
 
 /** A token bucket's level at `now`, refilled lazily since `at`. */
 function refill(tokens: number, at: number, now: number, burst: number, perSecond: number): number {

@@ -135,13 +135,18 @@ describe.runIf(onPGlite)('PGlite through its public API', () => {
     const [a, b, c] = keystrokes(3);
     let single: Promise<unknown> | null = null;
     let batch: Promise<unknown> | null = null;
+    const settled: string[] = [];
     await expect(
       db.transaction(async (tx) => {
         await tx.query(`update sections set title = 'renamed' where id = $1`, [id]);
-        single = appendToOpenDocs(db, [{ docId: id, update: a!, userId: null }]);
-        batch = appendToOpenDocs(db, [b!, c!].map((update) => ({ docId: id, update, userId: null })));
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        await tx.query(`select 1`);
+        single = appendToOpenDocs(db, [{ docId: id, update: a!, userId: null }]).finally(() => settled.push('single'));
+        batch = appendToOpenDocs(db, [b!, c!].map((update) => ({ docId: id, update, userId: null }))).finally(() => settled.push('batch'));
+        // The transaction keeps working (statements and loop turns) while both appends are pending: neither may settle inside it.
+        for (let i = 0; i < 5; i++) {
+          await tx.query(`select 1`);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(settled).toEqual([]);
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');

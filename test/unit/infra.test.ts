@@ -91,8 +91,8 @@ describe('infra', () => {
     expect(pkg.scripts.build).toMatch(/scripts\/build-server\.ts/);
     expect(pkg.scripts.start).toMatch(/scripts\/build-server\.ts && node --enable-source-maps dist-server\/main\.js --build$/);
     expect(pkg.scripts.serve).toBe('node --enable-source-maps dist-server/main.js');
-    expect(pkg.scripts.backup).toBeDefined();
-    expect(pkg.scripts.restore).toBeDefined();
+    expect(pkg.scripts.backup).toBe('node --import tsx scripts/backup.ts');
+    expect(pkg.scripts.restore).toBe('node --import tsx scripts/restore.ts');
     for (const dev of ['tsx', 'esbuild', 'vite']) {
       expect(pkg.dependencies).not.toHaveProperty(dev);
       expect(pkg.devDependencies).toHaveProperty(dev);
