@@ -10,7 +10,7 @@ import type { BackendReport } from './report';
 export interface TargetRow {
   backend: 'pglite' | 'postgres' | 'none';
   name: string;
-  unit: 'ms' | 'KiB' | 'connections';
+  unit: 'ms' | 'KiB' | 'MiB' | 'MB/s' | 'x' | 'count' | 'connections';
   /** NaN when the scenario did not run. */
   measured: number;
   /** What `measured` is compared with: the floor (reference + one commit's p50), the reference's figure, or null. */

@@ -7,7 +7,11 @@ export const limits = {
   maxPayloadBytes: 2 * 1024 * 1024,
   /** A section's encoded Yjs document may not grow past this. */
   maxDocBytes: 5 * 1024 * 1024,
-  /** Deepest nesting of a section's document (blockquote in list in table ...) that readers follow; deeper content is read flattened. */
+  /**
+   * Deepest nesting of a section's document (blockquote in list in table ...). An update
+   * that would nest deeper is refused before it is stored (`closeCode.documentTooDeep`);
+   * readers flatten anything deeper that was stored before the limit existed.
+   */
   maxDocumentDepth: 64,
   /** Token bucket per socket: sustained messages per second ... */
   messagesPerSecond: 200,
@@ -22,6 +26,16 @@ export const limits = {
   syncRequestsPerMinute: 30,
   /** Bytes a socket may have waiting to be processed before it is closed as a flood. */
   maxQueuedBytesPerSocket: 8 * 1024 * 1024,
+  /**
+   * Send backpressure: bytes sent to a socket that it has not read yet (ws `bufferedAmount`).
+   * Past this the socket is closed with `closeCode.sendBacklog`. Above one whole-document
+   * reply (`maxDocBytes`), so a slow honest client on bad Wi-Fi still gets its first sync.
+   */
+  maxUnsentBytesPerSocket: 8 * 1024 * 1024,
+  /** Open collab sockets one user may hold on one instance (tabs x open sections); the next upgrade gets 429. */
+  maxSocketsPerUser: 64,
+  /** Open collab sockets on one instance; past it an upgrade gets 503 before the WebSocket exists (config MAX_CONNECTIONS overrides). */
+  maxConnectionsPerInstance: 20_000,
   /**
    * Frames are handled at once until this much time (ms) is spent on frames in one
    * event-loop turn, by all sockets together; the rest wait for the next turn, so a
@@ -81,6 +95,10 @@ export const limits = {
   passwordMaxChars: 256,
   commentMaxChars: 10_000,
   reasonMaxChars: 2_000,
+
+  /** A client must send its request headers within this (ms), and the whole request within `requestTimeoutMs`: a slow-loris connection is dropped. */
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 
   /** Login throttle: failures for one account in the window ... */
   loginFailuresPerAccount: 10,

@@ -88,6 +88,13 @@ export const closeCode = {
   notFound: 4404,
   /** The document would grow past `limits.maxDocBytes`. Final: the edit is dropped and the client resyncs. */
   documentTooLarge: 4413,
+  /** The update would nest the document deeper than `limits.maxDocumentDepth`. Final: the edit is dropped (nothing of it is stored). */
+  documentTooDeep: 4414,
+  /**
+   * The socket did not read what was sent to it: more than `limits.maxUnsentBytesPerSocket`
+   * waits unsent. The client reconnects (with backoff) and resyncs.
+   */
+  sendBacklog: 4009,
 } as const;
 export type CloseCode = (typeof closeCode)[keyof typeof closeCode];
 
