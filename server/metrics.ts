@@ -17,6 +17,8 @@ export interface Metrics {
   readonly rejectedFrames: Counter<'code'>;
   /** Upgrades refused before they became sockets, by HTTP status. */
   readonly refusedUpgrades: Counter<'status'>;
+  /** scrypt derivations run (signups, logins, password changes): what the login throttle bounds. */
+  readonly passwordHashes: Counter;
   /** Reads the collab service's live counts at scrape time. */
   gauge(name: 'rooms' | 'sockets', help: string, read: () => number): void;
 }
@@ -54,6 +56,11 @@ export function createMetrics(): Metrics {
       name: 'twinpad_refused_upgrades_total',
       help: 'Collab upgrades refused before the socket, by HTTP status',
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    passwordHashes: new Counter({
+      name: 'twinpad_password_hashes_total',
+      help: 'scrypt derivations run for signups, logins and password changes',
       registers: [registry],
     }),
     gauge(name, help, read) {
