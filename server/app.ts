@@ -81,7 +81,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   app.onError((err, c) => {
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.json({ error: { code: err.kind, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status);
+      return c.json({ error: { ...err.params, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status);
     }
     if (err instanceof HTTPException) {
       // A middleware that built its own refusal (hono's bearer-auth: a code and WWW-Authenticate) keeps it.

@@ -22,13 +22,23 @@ export class AppError extends Error {
   readonly headers: Record<string, string>;
   /** The offending field, for invalid_input. */
   readonly field: string | undefined;
+  /** The body's `code`: the kind, or a narrower code the client translates (e.g. `snapshot_limit`). */
+  readonly code: string;
+  /** Parameters of the code, sent beside it in the body (e.g. `{ limit: 50 }`). */
+  readonly params: Readonly<Record<string, string | number>>;
 
-  constructor(kind: ErrorKind, message: string, opts: { headers?: Record<string, string>; field?: string } = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    opts: { headers?: Record<string, string>; field?: string; code?: string; params?: Readonly<Record<string, string | number>> } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.kind = kind;
     this.headers = opts.headers ?? {};
     this.field = opts.field;
+    this.code = opts.code ?? kind;
+    this.params = opts.params ?? {};
   }
 
   get status(): ContentfulStatusCode {
@@ -41,3 +51,6 @@ export const unauthenticated = (message = 'Sign in to continue') => new AppError
 export const forbidden = (message = 'You are not allowed to do that') => new AppError('forbidden', message);
 export const notFound = (what = 'Resource') => new AppError('not_found', `${what} not found`);
 export const conflict = (message: string) => new AppError('conflict', message);
+/** A refusal told by a code and its parameters only (no prose: the client translates the code); its message is the code. */
+export const refusal = (kind: ErrorKind, code: string, params: Readonly<Record<string, string | number>>, headers: Record<string, string> = {}) =>
+  new AppError(kind, code, { code, params, headers });
