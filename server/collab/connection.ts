@@ -5,6 +5,7 @@ import { decodeMessage, encodePermissionDenied, ProtocolError, type ClientMessag
 import type { Room } from './room';
 import type { Access, CollabSocket, Refusal, RoomPeer, SocketIdentity, UserStamp } from './room-types';
 import { SocketBudget } from './socket-budget';
+import { answeredStateVector } from './sync-reply';
 
 /** Who is told when a connection refuses a frame (metrics count them by close code). */
 export type RefusalObserver = (code: CloseCode) => void;
@@ -78,10 +79,32 @@ export class Connection implements RoomPeer {
     this.access = info.access;
   }
 
-  /** The room's verb: one frame to this socket (counted for keepalives). */
+  /**
+   * The room's verb: one frame to this socket (counted for keepalives). Send
+   * backpressure: when what the socket has not read yet plus this frame would pass
+   * `limits.maxUnsentBytesPerSocket`, the frame is not sent and the socket is dropped.
+   */
   deliver(frame: Uint8Array): void {
+    if (this.closed) return;
+    if ((this.transport.unsentBytes ?? 0) + frame.byteLength > limits.maxUnsentBytesPerSocket) {
+      this.dropBacklogged();
+      return;
+    }
     this.sentSinceTick = true;
     this.transport.send(frame);
+  }
+
+  /**
+   * The socket does not read what it is sent: counted as a `sendBacklog` refusal and
+   * terminated at once. A close frame would wait behind megabytes the peer never reads
+   * (ws holds them until its 30 s close timeout); the client sees the connection drop
+   * and reconnects, as it would on 4009.
+   */
+  private dropBacklogged(): void {
+    this.onRefused?.(closeCode.sendBacklog);
+    if (!this.end()) return;
+    if (this.transport.terminate) this.transport.terminate();
+    else this.transport.close(closeCode.sendBacklog, 'send backlog');
   }
 
   /**
@@ -245,7 +268,7 @@ export class Connection implements RoomPeer {
       case 'sync-step1': {
         const refusal = (this.budget ??= new SocketBudget()).syncRequest();
         if (refusal) return { code: closeCode.rateLimited, reason: refusal };
-        return this.room.syncStep1(this, message.stateVector);
+        return this.room.syncStep1(this, answeredStateVector(this.room.doc, message.stateVector));
       }
       case 'sync-step2': {
         const refusal = this.room.applyUpdate(this, message.update);

@@ -5,6 +5,14 @@ import { AppError } from '../errors';
 export interface CollabSocket {
   send(frame: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Bytes sent that the peer has not read yet (ws `bufferedAmount`); an in-memory pair has none. */
+  readonly unsentBytes?: number;
+  /**
+   * Drops the connection at once, releasing every unsent byte: a close would queue its
+   * frame behind them and hold them until the peer reads (never, for a peer that does not).
+   * Without it, `close` is used.
+   */
+  terminate?(): void;
 }
 
 /**

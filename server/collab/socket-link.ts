@@ -22,6 +22,15 @@ export class SocketLink implements CollabSocket {
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
   }
+
+  /** ws `bufferedAmount`: what waits in the socket's (and ws's) write buffers, not yet taken by the kernel. */
+  get unsentBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
 }
 
 /** A frame's bytes as one Uint8Array (ws hands a Buffer, an ArrayBuffer or fragments). */
