@@ -2,6 +2,7 @@ import type { CollabService } from './collab/service';
 import type { Config } from './config';
 import type { Sql } from './db/sql';
 import type { EventBus } from './events';
+import type { EventStreams } from './event-streams';
 import type { ServerLog } from './logger';
 import type { Metrics } from './metrics';
 
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly metrics: Metrics;
   /** The collaboration service: rooms, sockets, presence, server edits, the rights re-check. */
   readonly collab: CollabService;
+  /** The open event streams: one activity reader per proposal, the per-user stream cap. */
+  readonly streams: EventStreams;
   /** Origins allowed for non-GET requests and WebSocket upgrades (known once the port is bound). */
   allowedOrigins(): readonly string[];
   /** The public base URL, for links such as invitations. */

@@ -144,9 +144,13 @@ export function canChangeComment(actor: Actor, change: 'edit' | 'delete', commen
   return change === 'delete' && m.role === 'coordinator';
 }
 
-/** Only the facilitator who started a meeting moves the projector's focus. */
+/**
+ * Only the facilitator who started a meeting moves the projector's focus, and only
+ * while they still hold the role that may start one (`proposal.manage`): a
+ * facilitator who is demoted loses the projector at once (SEC28).
+ */
 export function canLeadMeeting(actor: Actor, meeting: { facilitatorId: string | null }): boolean {
-  return actor.membership !== null && meeting.facilitatorId === actor.userId;
+  return meeting.facilitatorId === actor.userId && can(actor, 'proposal.manage');
 }
 
 /** Throws 404 for a non-member (the proposal stays invisible) and 403 for a member who may not. */

@@ -14,6 +14,7 @@ import { localFanout } from './collab/fanout';
 import { createRedisFanout } from './collab/redis-fanout';
 import { createCollabService, type CollabContext } from './collab/service';
 import { attachCollabRoute } from './collab/ws-route';
+import { createEventStreams } from './event-streams';
 
 export interface RunningServer {
   readonly ctx: ServerContext;
@@ -58,10 +59,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let boundPort = config.port;
   const localOrigins = () => [`http://localhost:${boundPort}`, `http://127.0.0.1:${boundPort}`];
   const log = createServerLog(config.logLevel, opts.logDestination);
+  const events = new EventBus((type, err) => log.error({ err, event: type }, 'event listener failed'));
   const base: CollabContext = {
     config,
     db,
-    events: new EventBus((type, err) => log.error({ err, event: type }, 'event listener failed')),
+    events,
+    streams: createEventStreams({ db, events, log }),
     clock: () => new Date(),
     log,
     metrics: createMetrics(),
@@ -106,6 +109,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       closing ??= (async () => {
         await metricsListener?.close();
         await ctx.collab.close();
+        ctx.streams.close();
         await route.detach();
         unbridge();
         await fanout.close();

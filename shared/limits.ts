@@ -96,16 +96,51 @@ export const limits = {
   commentMaxChars: 10_000,
   reasonMaxChars: 2_000,
 
+  /**
+   * Lists that grow without bound come in pages (keyset cursors, `next` in the
+   * response): at most this many items a page, and this many when the query names none.
+   */
+  threadsPageSize: 25,
+  invitationsPageSize: 50,
+  proposalsPageSize: 50,
+  auditPageSize: 200,
+  /** Counts past which a create is refused (409 with a code and the limit). */
+  maxOpenThreadsPerSection: 200,
+  /** Comments in one thread, its root included: the replies come whole with their thread. */
+  maxCommentsPerThread: 100,
+  maxPendingInvitationsPerProposal: 100,
+  /** Proposals one user may belong to (creating one or accepting an invitation past it is refused). */
+  maxProposalsPerUser: 200,
+  /** Open event streams of one user on one instance (tabs x proposals); opening one more ends the oldest. */
+  maxEventStreamsPerUser: 8,
+
   /** A client must send its request headers within this (ms), and the whole request within `requestTimeoutMs`: a slow-loris connection is dropped. */
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
 
-  /** Login throttle: failures for one account in the window ... */
-  loginFailuresPerAccount: 10,
-  loginAccountWindowMs: 15 * 60 * 1000,
-  /** ... and failures from one IP in the window. */
+  /**
+   * Login back-off per (account, client address): this many failures in the window
+   * are free; after that each attempt waits, after the latest failure, the base delay
+   * doubled per further failure, up to the cap (1 s, 2 s, 4 s ... 5 min). An attacker's
+   * failures slow only the attacker's address, never the owner's own.
+   */
+  loginFreeFailures: 5,
+  loginBackoffBaseMs: 1000,
+  loginBackoffMaxMs: 5 * 60 * 1000,
+  loginBackoffWindowMs: 60 * 60 * 1000,
+  /** Failures from one address across accounts in the window (password spraying) ... */
   loginFailuresPerIp: 30,
   loginIpWindowMs: 60 * 1000,
+  /**
+   * ... and a ceiling per account across all addresses, far above what the per-address
+   * back-off lets one address reach in the window (about 15), so locking an owner out
+   * takes many addresses at once.
+   */
+  loginFailuresPerAccount: 100,
+  loginAccountWindowMs: 15 * 60 * 1000,
+  /** Signups from one client address in the window (each costs a 128 MiB scrypt); a workshop behind one NAT fits. */
+  signupsPerIp: 30,
+  signupIpWindowMs: 10 * 60 * 1000,
 
   /** Session lifetime and the point at which it is renewed. */
   sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits';
-import { idSchema, sectionStatusSchema } from './common';
+import { idSchema, lineTextSchema, multilineTextSchema, quoteTextSchema, roleSchema, sectionStatusSchema } from './common';
 import { auditEventSchema } from './domain';
 import { restoredEventSchema, snapshotKindSchema } from './history';
 
@@ -19,16 +19,12 @@ export const anchorSchema = z
   .object({
     start: z.base64().max(2048),
     end: z.base64().max(2048),
-    quote: z.string().max(limits.commentMaxChars),
+    quote: quoteTextSchema(limits.commentMaxChars),
   })
   .strict();
 export type Anchor = z.infer<typeof anchorSchema>;
 
-const commentBodySchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(limits.commentMaxChars, `must be at most ${limits.commentMaxChars} characters`);
+const commentBodySchema = multilineTextSchema(limits.commentMaxChars);
 
 export const createCommentRequestSchema = z
   .object({
@@ -129,6 +125,17 @@ export const streamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mention'), sectionId: z.string(), threadId: z.string(), by: z.string() }),
   /** Someone restored a section to a snapshot; the text it replaced is in an automatic snapshot. */
   restoredEventSchema,
+  /**
+   * YOUR role or partner in this proposal changed (only your streams get it): refetch
+   * abilities, and stop whatever the old role allowed (leading a meeting). A removed
+   * member's stream ends instead.
+   */
+  z.object({ type: z.literal('rights'), role: roleSchema, partnerId: z.string() }),
+  /**
+   * The user opened more streams than one instance keeps (`limits.maxEventStreamsPerUser`):
+   * this one, their oldest, ends now. The client reconnects when its tab is shown again.
+   */
+  z.object({ type: z.literal('superseded') }),
 ]);
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -176,6 +183,6 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export const createSnapshotRequestSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(limits.titleMaxChars) }).strict();
+export const createSnapshotRequestSchema = z.object({ name: lineTextSchema(limits.titleMaxChars) }).strict();
 export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSchema) });
 export const snapshotResponseSchema = z.object({ snapshot: snapshotSchema });

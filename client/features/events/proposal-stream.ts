@@ -21,6 +21,8 @@ const eventNames: Record<StreamEvent['type'], true> = {
   focus: true,
   mention: true,
   restored: true,
+  rights: true,
+  superseded: true,
 };
 const eventTypes = Object.keys(eventNames);
 
@@ -29,6 +31,8 @@ export class ProposalStream {
   private readonly listeners = new Set<Listener>();
   private readonly stateListeners = new Set<() => void>();
   private state: StreamState = 'connecting';
+  private closed = false;
+  private unwatch: (() => void) | null = null;
   /** Who is in which section, once the server has sent presence; null until then. */
   private presence: ReadonlyMap<string, readonly PresenceUser[]> | null = null;
   refs = 0;
@@ -38,13 +42,38 @@ export class ProposalStream {
       this.state = 'closed';
       return;
     }
-    const source = new EventSource(`/api/proposals/${encodeURIComponent(proposalId)}/events`);
+    this.connect();
+  }
+
+  private connect(): void {
+    const source = new EventSource(`/api/proposals/${encodeURIComponent(this.proposalId)}/events`);
     this.source = source;
     const handle = (msg: MessageEvent<string>) => this.dispatch(msg.data);
     for (const type of eventTypes) source.addEventListener(type, handle);
     source.onmessage = handle;
     source.onopen = () => this.setState('open');
     source.onerror = () => this.setState(source.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
+  }
+
+  /**
+   * The server ended this stream because the user opened more elsewhere (SEC27): stay
+   * closed (views poll while visible) and reconnect when this tab is shown again, which
+   * in turn ends the user's oldest stream, most likely a hidden tab's.
+   */
+  private supersede(): void {
+    this.source?.close();
+    this.source = null;
+    this.setState('closed');
+    if (typeof document === 'undefined') return;
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      document.removeEventListener('visibilitychange', onVisible);
+      if (this.closed || this.source) return;
+      this.setState('connecting');
+      this.connect();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    this.unwatch = () => document.removeEventListener('visibilitychange', onVisible);
   }
 
   getState = (): StreamState => this.state;
@@ -61,6 +90,8 @@ export class ProposalStream {
   };
 
   close(): void {
+    this.closed = true;
+    this.unwatch?.();
     this.source?.close();
     this.source = null;
     this.listeners.clear();
@@ -78,6 +109,7 @@ export class ProposalStream {
     const parsed = streamEventSchema.safeParse(json);
     if (!parsed.success) return;
     const event = parsed.data;
+    if (event.type === 'superseded') this.supersede();
     if (event.type === 'presence') {
       this.presence = new Map(Object.entries(event.sections));
       this.notify();

@@ -35,7 +35,9 @@ export function MeetingBar({ proposal, sectionId, user }: MeetingBarProps) {
   const { t, date } = useI18n();
   const m = useMeeting(proposal.id);
   const meeting = m.meeting;
-  const facilitating = meeting !== null && meeting.facilitator.id === user.id;
+  // Leading needs the role that starts meetings too: a demoted facilitator stops reporting
+  // focus as soon as the refetched proposal says so (the stream's rights event, SEC28).
+  const facilitating = meeting !== null && meeting.facilitator.id === user.id && proposal.abilities.manage;
 
   useFacilitatorReports(facilitating ? meeting : null, sectionId);
   useFollow(proposal.id, m.following && !facilitating ? m.focus : null, sectionId);
