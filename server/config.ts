@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '../shared/limits';
 
 /**
  * Twinpad's configuration, parsed once from the environment. This is the only
@@ -16,6 +17,7 @@ export const configSchema = z
     PUBLIC_ORIGIN: z.preprocess(emptyToUndefined, z.string().url().optional()),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['silent', 'error', 'info', 'debug']).default('info')),
     STATIC_DIR: z.preprocess(emptyToUndefined, z.string().default('./dist')),
+    MAX_CONNECTIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(limits.maxConnectionsPerInstance)),
     METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
     METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).regex(/^[A-Za-z0-9._~+/-]+=*$/).optional()),
@@ -30,6 +32,8 @@ export const configSchema = z
     publicOrigin: env.PUBLIC_ORIGIN?.replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL,
     staticDir: env.STATIC_DIR,
+    /** Collab sockets (and upgrades being admitted) this instance holds; past it an upgrade gets 503 `server_full`. */
+    maxConnections: env.MAX_CONNECTIONS,
     /** `GET /metrics` on its own listener (METRICS_HOST:METRICS_PORT) instead of the public port. */
     metricsPort: env.METRICS_PORT,
     metricsHost: env.METRICS_HOST,

@@ -3,16 +3,28 @@ import type { ServerContext } from '../context';
 import { loadSocketRights, type SocketRights } from '../db/socket-rights';
 import { socketAccess, type SocketAccess } from '../policy';
 import type { Access, SocketIdentity, UserStamp } from './room-types';
+import type { SocketSlot } from './socket-caps';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why an upgrade was refused: a code (never a sentence), sent as the body's `error.code`. */
-export type RefusalCode = 'foreign_origin' | 'no_session' | 'section_not_found' | 'not_member' | 'shutting_down' | 'not_found' | 'internal';
+export type RefusalCode =
+  | 'foreign_origin'
+  | 'no_session'
+  | 'section_not_found'
+  | 'not_member'
+  | 'shutting_down'
+  | 'not_found'
+  | 'internal'
+  /** The user holds `limits.maxSocketsPerUser` collab sockets on this instance (429). */
+  | 'too_many_sockets'
+  /** The instance holds its maximum of connections (config MAX_CONNECTIONS; 503). */
+  | 'server_full';
 
 /** The one refusal of an upgrade: an HTTP status and a code. The socket never exists. */
 export class UpgradeRefused extends Error {
   constructor(
-    readonly status: 403 | 401 | 404 | 503 | 500,
+    readonly status: 403 | 401 | 404 | 429 | 503 | 500,
     readonly code: RefusalCode,
   ) {
     super(code);
@@ -65,18 +77,22 @@ export interface UpgradeRequest {
   cookie: string | undefined;
   /** The path's section id as sent (still URL-encoded). */
   rawSectionId: string;
+  /** The upgrade's place in the socket caps: counted against the user once the session names them. */
+  slot?: SocketSlot;
 }
 
 /**
  * Decides an upgrade before any socket exists: the Origin (once), the session,
- * the section and the policy's `socketAccess` (one statement loads the section,
- * the membership and the partner for the stamp). Throws `UpgradeRefused`.
+ * the user's socket cap, the section and the policy's `socketAccess` (one statement
+ * loads the section, the membership and the partner for the stamp). Throws `UpgradeRefused`.
  */
 export async function admit(ctx: Pick<ServerContext, 'db' | 'clock' | 'allowedOrigins'>, req: UpgradeRequest): Promise<Admission> {
   if (req.origin !== undefined && !allowed(ctx.allowedOrigins(), req.origin)) throw new UpgradeRefused(403, 'foreign_origin');
   const token = readSessionToken(req.cookie);
   const auth = token ? await validateSessionToken(ctx.db, token, ctx.clock()) : null;
   if (!auth) throw new UpgradeRefused(401, 'no_session');
+  // Before the rights query: one user's burst of upgrades stops here, counted with those still in flight.
+  if (req.slot && !req.slot.claim(auth.user.id)) throw new UpgradeRefused(429, 'too_many_sockets');
   let sectionId: string;
   try {
     sectionId = decodeURIComponent(req.rawSectionId);

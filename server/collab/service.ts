@@ -14,6 +14,7 @@ import type { PresenceView } from './presence';
 import { recheckRights, type RecheckOutcome } from './rights';
 import { RoomRegistry } from './rooms';
 import { applyServerEdit, type ServerEdit } from './server-edits';
+import { SocketCaps } from './socket-caps';
 import { frameTooBigError, SocketLink, toBytes } from './socket-link';
 
 /** The heartbeat visits a slice of the sockets this many times per `heartbeatMs`. */
@@ -43,6 +44,8 @@ export interface CollabService {
   readonly ready: Promise<void>;
   /** False once closing: the route refuses upgrades (503). */
   readonly accepting: boolean;
+  /** Sockets and upgrades being admitted, per instance and per user (the route takes a slot per upgrade). */
+  readonly caps: SocketCaps;
   /** Decides an upgrade through the policy, once; throws `UpgradeRefused` (counted by status). */
   admit(req: UpgradeRequest): Promise<Admission>;
   /** Takes over an upgraded socket. */
@@ -212,6 +215,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
     ready: warmUp().catch((err: unknown) => logError('collab warm-up failed', err)),
     registry,
     persistence,
+    caps: new SocketCaps(ctx.config.maxConnections, limits.maxSocketsPerUser),
     get accepting() {
       return accepting;
     },

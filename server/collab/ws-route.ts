@@ -40,7 +40,11 @@ export function attachCollabRoute(server: Server, collab: CollabService, log: (m
     // headers and head buffer alive for the socket's whole life (V8 shares one context).
     socket.on('error', destroyOnError);
     if (!collab.accepting) return refuse(socket, new UpgradeRefused(503, 'shutting_down'));
-    collab.admit({ origin: req.headers.origin, cookie: req.headers.cookie, rawSectionId: path.slice('/collab/'.length) }).then(
+    // Counted from here until the TCP connection closes (refused, aborted or a socket that ends).
+    const slot = collab.caps.enter();
+    if (!slot) return refuse(socket, new UpgradeRefused(503, 'server_full'));
+    socket.once('close', slot.release);
+    collab.admit({ origin: req.headers.origin, cookie: req.headers.cookie, rawSectionId: path.slice('/collab/'.length), slot }).then(
       (admission) => {
         if (socket.destroyed) return;
         if (!collab.accepting) return refuse(socket, new UpgradeRefused(503, 'shutting_down'));
@@ -87,6 +91,7 @@ const statusText: Record<UpgradeRefused['status'], string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
