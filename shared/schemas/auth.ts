@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits';
-import { idSchema, localeSchema } from './common';
+import { idSchema, lineTextSchema, localeSchema } from './common';
 
 /**
  * Colours given to users at signup, for carets and presence. Each one carries
@@ -28,7 +28,7 @@ export const emailSchema = z.string().trim().toLowerCase().max(limits.emailMaxCh
 export const newPasswordSchema = z.string().min(limits.passwordMinChars).max(limits.passwordMaxChars);
 const givenPasswordSchema = z.string().min(1).max(limits.passwordMaxChars);
 
-export const userNameSchema = z.string().trim().min(1).max(limits.nameMaxChars);
+export const userNameSchema = lineTextSchema(limits.nameMaxChars);
 
 export const userSchema = z.object({
   id: idSchema,

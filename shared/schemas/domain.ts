@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits';
-import { countrySchema, idSchema, roleSchema, sectionStatusSchema } from './common';
+import { countrySchema, idSchema, lineTextSchema, multilineTextSchema, optionalLineTextSchema, roleSchema, sectionStatusSchema } from './common';
 
 /**
  * Requests and responses of the domain API: proposals, partners, members,
@@ -8,15 +8,6 @@ import { countrySchema, idSchema, roleSchema, sectionStatusSchema } from './comm
  */
 
 // ---------------------------------------------------------------- building blocks
-
-/** Trimmed, non-empty text of at most `max` characters, with no NUL or other control characters. */
-export const textSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 /** A calendar date `YYYY-MM-DD` between 2000 and 2100. */
 export const dateSchema = z
@@ -52,18 +43,18 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 // ---------------------------------------------------------------- request bodies
 
 export const partnerInputSchema = z.strictObject({
-  name: textSchema(limits.nameMaxChars),
-  town: textSchema(limits.nameMaxChars),
+  name: lineTextSchema(limits.nameMaxChars),
+  town: lineTextSchema(limits.nameMaxChars),
   country: countrySchema,
   kind: partnerKindSchema.optional(),
 });
 export type PartnerInput = z.infer<typeof partnerInputSchema>;
 
 export const createProposalSchema = z.strictObject({
-  title: textSchema(limits.titleMaxChars),
+  title: lineTextSchema(limits.titleMaxChars),
   leadPartner: partnerInputSchema,
-  templateId: z.string().max(100).optional(),
-  theme: z.string().max(100).optional(),
+  templateId: optionalLineTextSchema(100).optional(),
+  theme: optionalLineTextSchema(100).optional(),
   deadline: dateSchema.optional(),
   language: languageSchema.optional(),
 });
@@ -87,14 +78,14 @@ export const updateSectionSchema = z
     ownerPartnerId: idSchema.optional(),
     status: sectionStatusSchema.optional(),
     dueDate: dateSchema.nullable().optional(),
-    blocked: z.strictObject({ reason: textSchema(limits.reasonMaxChars) }).nullable().optional(),
-    notApplicable: z.strictObject({ justification: textSchema(limits.reasonMaxChars) }).nullable().optional(),
+    blocked: z.strictObject({ reason: multilineTextSchema(limits.reasonMaxChars) }).nullable().optional(),
+    notApplicable: z.strictObject({ justification: multilineTextSchema(limits.reasonMaxChars) }).nullable().optional(),
     /** Why changes are requested (with status `changes_requested`). */
-    reason: textSchema(limits.reasonMaxChars).optional(),
+    reason: multilineTextSchema(limits.reasonMaxChars).optional(),
     /** Indices of the guidance prompts the owner has covered. */
     checklist: z.array(z.number().int().min(0).max(99)).max(100).optional(),
     /** Keys of the section's required items the owner confirms are in the text. */
-    itemsPresent: z.array(z.string().min(1).max(64)).max(50).optional(),
+    itemsPresent: z.array(lineTextSchema(64)).max(50).optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'must change at least one field');
 export type UpdateSectionInput = z.infer<typeof updateSectionSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits';
-import { idSchema } from './common';
+import { idSchema, lineTextSchema } from './common';
 import { sectionSchema } from './domain';
 
 /**
@@ -112,8 +112,8 @@ export type ProposalChanges = z.infer<typeof proposalChangesResponseSchema>;
 
 export const createMeetingRequestSchema = z
   .object({
-    name: z.string().trim().min(1, 'must not be empty').max(limits.titleMaxChars),
-    city: z.string().trim().min(1, 'must not be empty').max(limits.nameMaxChars),
+    name: lineTextSchema(limits.titleMaxChars),
+    city: lineTextSchema(limits.nameMaxChars),
     date: z.iso.date(),
   })
   .strict();
