@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../shared/limits';
+import { parseTrustedProxies } from './auth/client-address';
 
 /**
  * Twinpad's configuration, parsed once from the environment. This is the only
@@ -21,6 +22,16 @@ export const configSchema = z
     METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
     METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).regex(/^[A-Za-z0-9._~+/-]+=*$/).optional()),
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .superRefine((v, issue) => {
+          const parsed = v === undefined ? null : parseTrustedProxies(v);
+          if (parsed && !parsed.ok) issue.addIssue({ code: 'custom', message: `not an address or CIDR: ${parsed.entry}` });
+        }),
+    ),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -39,7 +50,14 @@ export const configSchema = z
     metricsHost: env.METRICS_HOST,
     /** Bearer token /metrics requires; without METRICS_PORT it is what opens /metrics on the public port. */
     metricsToken: env.METRICS_TOKEN,
+    /** Proxies (addresses and CIDRs) whose X-Forwarded-For names the client; null: the TCP peer is the client. */
+    trustProxy: trustedProxies(env.TRUST_PROXY),
   }));
+
+function trustedProxies(value: string | undefined) {
+  const parsed = value === undefined ? null : parseTrustedProxies(value);
+  return parsed?.ok ? parsed.list : null;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

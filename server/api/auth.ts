@@ -13,7 +13,7 @@ import type { AppEnv } from '../app-env';
 import { clearSessionCookie, clientIp, requireAuth, setSessionCookie } from '../auth/middleware';
 import { hashPassword, verifyCredentials, verifyPassword } from '../auth/password';
 import { createSession, invalidateSession, invalidateUserSessions } from '../auth/session';
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from '../auth/throttle';
+import { loginSucceeded, reserveLoginAttempt, reserveSignup } from '../auth/throttle';
 import { findPasswordHash, insertUser, updatePasswordHash, updateUserProfile, type UserRecord } from '../db/users';
 import { AppError, conflict, invalid, unauthenticated } from '../errors';
 import { jsonBody } from './validate';
@@ -41,10 +41,12 @@ export function authRoutes(): Hono<AppEnv> {
   app.post('/auth/signup', async (c) => {
     const ctx = c.get('ctx');
     const body = await jsonBody(c, signupRequestSchema);
+    // Throttled per client address before the (128 MiB) hash, a taken address included.
+    await reserveSignup(ctx.db, clientIp(c), ctx.clock());
     const user = await insertUser(ctx.db, {
       email: body.email,
       name: body.name,
-      passwordHash: await hashPassword(body.password),
+      passwordHash: await hashPassword(body.password, ctx.metrics.passwordHashes),
       locale: body.locale ?? 'en',
       color: userColors[randomInt(userColors.length)] ?? userColors[0],
     });
@@ -56,14 +58,11 @@ export function authRoutes(): Hono<AppEnv> {
   app.post('/auth/login', async (c) => {
     const ctx = c.get('ctx');
     const { email, password } = await jsonBody(c, loginRequestSchema);
-    const key = { account: email, ip: clientIp(c) };
-    await assertLoginAllowed(ctx.db, key, ctx.clock());
-    const user = await verifyCredentials(ctx.db, email, password);
-    if (!user) {
-      await recordLoginFailure(ctx.db, key, ctx.clock());
-      throw badCredentials();
-    }
-    await clearLoginFailures(ctx.db, email);
+    // The attempt is reserved (counted) before the hash: concurrent guesses cannot slip past the throttle.
+    const reservation = await reserveLoginAttempt(ctx.db, { account: email, ip: clientIp(c) }, ctx.clock());
+    const user = await verifyCredentials(ctx.db, email, password, ctx.metrics.passwordHashes);
+    if (!user) throw badCredentials();
+    await loginSucceeded(ctx.db, reservation);
     await startSession(c, user.id);
     return c.json<UserResponse>({ user: presentUser(user) }, 200);
   });
@@ -98,15 +97,14 @@ export function authRoutes(): Hono<AppEnv> {
     const { user, session } = requireAuth(c);
     const { currentPassword, newPassword } = await jsonBody(c, changePasswordRequestSchema);
     // Guessing the current password through a stolen session is throttled like a login.
-    const key = { account: user.email, ip: clientIp(c) };
-    await assertLoginAllowed(ctx.db, key, ctx.clock());
+    const reservation = await reserveLoginAttempt(ctx.db, { account: user.email, ip: clientIp(c) }, ctx.clock());
     const stored = await findPasswordHash(ctx.db, user.id);
     if (stored === null) throw unauthenticated();
-    if (!(await verifyPassword(currentPassword, stored))) {
-      await recordLoginFailure(ctx.db, key, ctx.clock());
+    if (!(await verifyPassword(currentPassword, stored, ctx.metrics.passwordHashes))) {
       throw invalid('currentPassword: is incorrect', 'currentPassword');
     }
-    await updatePasswordHash(ctx.db, user.id, await hashPassword(newPassword));
+    await loginSucceeded(ctx.db, reservation);
+    await updatePasswordHash(ctx.db, user.id, await hashPassword(newPassword, ctx.metrics.passwordHashes));
     await invalidateUserSessions(ctx.db, user.id, session.id);
     ctx.events.publish({ type: 'sessions.ended', userId: user.id, keepSessionId: session.id });
     return c.json<UserResponse>({ user: presentUser(user) });

@@ -1,10 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import type { HttpBindings } from '@hono/node-server';
 import type { AppEnv, Auth } from '../app-env';
 import type { ServerContext } from '../context';
 import { forbidden, unauthenticated } from '../errors';
-import { readSessionToken, SESSION_COOKIE, validateSessionToken, type Session } from './session';
+import { clientAddress } from './client-address';
+import { readSessionToken, sessionCookieName, validateSessionToken, type Session } from './session';
 
 /**
  * Authentication for HTTP requests and WebSocket upgrades: Origin checks and
@@ -31,17 +34,34 @@ export function isAllowedOrigin(ctx: ServerContext, origin: string): boolean {
 }
 
 /**
- * Refuses, with 403, any request that can change state (not GET, HEAD or
- * OPTIONS) and carries a foreign Origin. Requests without an Origin pass: they
- * do not come from another site's page in a browser, which always sends it on such requests.
+ * CSRF protection for requests that can change state (not GET, HEAD or OPTIONS):
+ * - any foreign Origin is refused with 403, whatever the body's type;
+ * - hono's csrf middleware guards the bodies a foreign page can send without a
+ *   preflight (form-urlencoded, multipart, text/plain): such a request must be
+ *   `Sec-Fetch-Site: same-origin` or carry one of our origins, else 403.
+ * A JSON request, or one with no body, without an Origin passes: browsers send
+ * Origin on every such cross-site request, so it does not come from another site's page.
+ * Every refusal is `{"error":{"code":"forbidden"}}`.
  */
 export function originCheck(ctx: ServerContext): MiddlewareHandler<AppEnv> {
+  const formGuard = csrf({ origin: (origin) => isAllowedOrigin(ctx, origin), secFetchSite: 'same-origin' });
   return async function originCheckMiddleware(c, next) {
+    if (safeMethods.has(c.req.method)) return next();
     const origin = c.req.header('origin');
-    if (!safeMethods.has(c.req.method) && origin !== undefined && !isAllowedOrigin(ctx, origin)) {
-      throw forbidden('Cross-origin request refused');
+    if (origin !== undefined && !isAllowedOrigin(ctx, origin)) throw forbidden('Cross-origin request refused');
+    // hono's guard treats a missing Content-Type as text/plain; a request without a body has nothing to forge.
+    if (c.req.header('content-type') === undefined) return next();
+    let passed = false;
+    try {
+      await formGuard(c, async () => {
+        passed = true;
+        await next();
+      });
+    } catch (err) {
+      // The guard's own refusal (a bare "Forbidden") becomes ours; errors from the route pass through.
+      if (!passed && err instanceof HTTPException && err.status === 403) throw forbidden('Cross-origin request refused');
+      throw err;
     }
-    await next();
   };
 }
 
@@ -52,7 +72,7 @@ export function originCheck(ctx: ServerContext): MiddlewareHandler<AppEnv> {
  */
 export async function authenticate(ctx: ServerContext, headers: { cookie?: string; origin?: string }): Promise<AuthResult | null> {
   if (headers.origin !== undefined && !isAllowedOrigin(ctx, headers.origin)) throw forbidden('Cross-origin request refused');
-  const token = readSessionToken(headers.cookie);
+  const token = readSessionToken(headers.cookie, sessionCookieName(ctx.publicOrigin()));
   return token ? authenticateToken(ctx, token) : null;
 }
 
@@ -68,7 +88,7 @@ async function authenticateToken(ctx: ServerContext, token: string): Promise<Aut
  */
 export function sessionMiddleware(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async function sessionAuthMiddleware(c, next) {
-    const token = readSessionToken(c.req.header('cookie'));
+    const token = readSessionToken(c.req.header('cookie'), sessionCookieName(ctx.publicOrigin()));
     const auth = token ? await authenticateToken(ctx, token) : null;
     if (token && auth) {
       c.set('auth', { user: auth.user, session: auth.session });
@@ -91,11 +111,14 @@ function cookieSecure(ctx: ServerContext): boolean {
   return ctx.publicOrigin().startsWith('https:');
 }
 
-/** Sends the session cookie: HttpOnly, SameSite=Lax, Path=/, living as long as the session. */
+/**
+ * Sends the session cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, living as
+ * long as the session; under https Secure and named `__Host-twinpad_session`.
+ */
 export function setSessionCookie(c: Context<AppEnv>, token: string, session: Session): void {
   const ctx = c.get('ctx');
   const maxAge = Math.max(0, Math.round((session.expiresAt.getTime() - ctx.clock().getTime()) / 1000));
-  setCookie(c, SESSION_COOKIE, token, {
+  setCookie(c, sessionCookieName(ctx.publicOrigin()), token, {
     httpOnly: true,
     sameSite: 'Lax',
     path: '/',
@@ -108,16 +131,15 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, session: Ses
 /** Tells the browser to drop the session cookie. */
 export function clearSessionCookie(c: Context<AppEnv>): void {
   const ctx = c.get('ctx');
-  setCookie(c, SESSION_COOKIE, '', { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 0, secure: cookieSecure(ctx) });
+  setCookie(c, sessionCookieName(ctx.publicOrigin()), '', { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 0, secure: cookieSecure(ctx) });
 }
 
 /**
- * The client's IP address: the TCP peer, as @hono/node-server exposes it.
- * X-Forwarded-For is not trusted (there is no trusted-proxy setting). Null for in-process requests.
+ * The client's IP address: the TCP peer, as @hono/node-server exposes it, or,
+ * when that peer is a TRUST_PROXY proxy, the client X-Forwarded-For names
+ * (client-address.ts). Null for in-process requests.
  */
 export function clientIp(c: Context<AppEnv>): string | null {
   const bindings = c.env as Partial<HttpBindings> | undefined;
-  const address = bindings?.incoming?.socket.remoteAddress;
-  if (!address) return null;
-  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return clientAddress(bindings?.incoming?.socket.remoteAddress, c.req.header('x-forwarded-for'), c.get('ctx').config.trustProxy);
 }

@@ -24,16 +24,22 @@ const MAX_LOG_N = 20;
 const DUMMY_HASH =
   'scrypt$17$8$1$9PRmZlMeRZ0O8lHh3x1x1w==$yJ3kT0Zb3Yy1v8m7x9R6cQq0b1i2B9s0cXr8Yx3mX6cV4wZ9H4s5kQ0m2j8Y7r1TqZpJ8a0d3H6b2vK9n1pQ5w==';
 
-function derive(password: string, salt: Uint8Array, keyBytes: number, options: ScryptOptions): Promise<Buffer> {
+/** Where each derivation is counted (the server's `twinpad_password_hashes_total`); a prom-client Counter fits. */
+export interface HashCounter {
+  inc(): void;
+}
+
+function derive(password: string, salt: Uint8Array, keyBytes: number, options: ScryptOptions, counter: HashCounter | undefined): Promise<Buffer> {
+  counter?.inc();
   return new Promise((resolve, reject) => {
     // NFC, so the same password typed on different systems hashes alike.
     scrypt(password.normalize('NFC'), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, counter?: HashCounter): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, KEY_BYTES, { N: 2 ** LOG_N, r: BLOCK_SIZE, p: PARALLELISM, maxmem: MAX_MEM });
+  const key = await derive(password, salt, KEY_BYTES, { N: 2 ** LOG_N, r: BLOCK_SIZE, p: PARALLELISM, maxmem: MAX_MEM }, counter);
   return ['scrypt', LOG_N, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
@@ -58,12 +64,12 @@ function parseHash(stored: string): ParsedHash | null {
 }
 
 /** True when `password` matches `stored`. Malformed hashes never match. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, counter?: HashCounter): Promise<boolean> {
   const parsed = parseHash(stored);
   if (!parsed) return false;
   const { logN, r, p, salt, key } = parsed;
   const maxmem = Math.max(MAX_MEM, 2 * 128 * 2 ** logN * r);
-  const candidate = await derive(password, salt, key.length, { N: 2 ** logN, r, p, maxmem });
+  const candidate = await derive(password, salt, key.length, { N: 2 ** logN, r, p, maxmem }, counter);
   return timingSafeEqual(candidate, key);
 }
 
@@ -71,11 +77,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * The user whose email and password these are, or null. An unknown email still
  * costs one scrypt (against a dummy hash), so timing does not reveal which emails exist.
  */
-export async function verifyCredentials(db: Sql, email: string, password: string): Promise<UserRecord | null> {
+export async function verifyCredentials(db: Sql, email: string, password: string, counter?: HashCounter): Promise<UserRecord | null> {
   const found = await findCredentialsByEmail(db, email);
   if (!found) {
-    await verifyPassword(password, DUMMY_HASH);
+    await verifyPassword(password, DUMMY_HASH, counter);
     return null;
   }
-  return (await verifyPassword(password, found.passwordHash)) ? found.user : null;
+  return (await verifyPassword(password, found.passwordHash, counter)) ? found.user : null;
 }

@@ -35,7 +35,18 @@ export interface Session {
   expiresAt: Date;
 }
 
+/** The session cookie's name over plain http (development, tests) ... */
 export const SESSION_COOKIE = 'twinpad_session';
+/**
+ * ... and under https: the `__Host-` prefix makes browsers accept it only when
+ * Secure, with Path=/ and no Domain, so a sibling subdomain cannot plant or shadow it.
+ */
+export const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+/** The cookie name for a server whose public origin is `publicOrigin`. */
+export function sessionCookieName(publicOrigin: string): string {
+  return publicOrigin.startsWith('https:') ? HOST_SESSION_COOKIE : SESSION_COOKIE;
+}
 
 /** 20 bytes = 160 random bits, encoded as 32 base32 characters. */
 const TOKEN_BYTES = 20;
@@ -93,12 +104,12 @@ export async function invalidateUserSessions(db: Sql, userId: string, exceptSess
   await deleteUserSessions(db, userId, exceptSessionId);
 }
 
-/** The session token from a Cookie header, or null. Malformed values count as absent. */
-export function readSessionToken(cookieHeader: string | undefined): string | null {
+/** The session token from a Cookie header (the cookie called `name`), or null. Malformed values count as absent. */
+export function readSessionToken(cookieHeader: string | undefined, name: string = SESSION_COOKIE): string | null {
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();
     if (tokenPattern.test(value)) return value;
   }
