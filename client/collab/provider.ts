@@ -17,7 +17,7 @@ import type { TextBlock } from '../../shared/schemas/history';
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 /** Why the section's status changed underneath the user, shown as a banner. */
-export type CollabNotice = 'refused' | 'rights-changed' | 'too-large' | null;
+export type CollabNotice = 'refused' | 'rights-changed' | 'too-large' | 'too-deep' | null;
 
 export interface SectionStatus {
   readonly connection: ConnectionState;
@@ -253,6 +253,14 @@ export class SectionConnection {
           return;
         }
         void this.replaceDocument({ notice: 'too-large' });
+        return;
+      case closeCode.documentTooDeep:
+        // Like too large: the edit is dropped, the local copy replaced by the server's (a repaired section's too).
+        if (++this.refusals > 2) {
+          this.update({ closed: { code }, connection: 'offline' });
+          return;
+        }
+        void this.replaceDocument({ notice: 'too-deep' });
         return;
       case closeCode.rightsChanged:
         this.update({ notice: 'rights-changed' });

@@ -104,6 +104,7 @@ export const en = {
   'lock.rightsChanged': 'Your rights on this section changed.',
   'lock.closed': 'The connection to this section was closed ({code}). Reload the page to try again.',
   'lock.tooLarge': 'This section is too large. Your last edit was discarded.',
+  'lock.tooDeep': 'This edit would nest the section too deeply (at most {max} levels). Your last edit was discarded.',
 
   'conn.online': 'Online',
   'conn.offline': 'Offline',

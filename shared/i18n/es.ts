@@ -102,6 +102,7 @@ export const es: Catalogue = {
   'lock.rightsChanged': 'Tus permisos en esta sección han cambiado.',
   'lock.closed': 'Se cerró la conexión con esta sección ({code}). Recarga la página para intentarlo de nuevo.',
   'lock.tooLarge': 'Esta sección es demasiado grande. Se descartó tu último cambio.',
+  'lock.tooDeep': 'Este cambio anidaría la sección a demasiada profundidad (como máximo {max} niveles). Se descartó tu último cambio.',
 
   'conn.online': 'En línea',
   'conn.offline': 'Sin conexión',

@@ -102,6 +102,7 @@ export const fi: Catalogue = {
   'lock.rightsChanged': 'Oikeutesi tähän osioon muuttuivat.',
   'lock.closed': 'Yhteys tähän osioon suljettiin ({code}). Lataa sivu uudelleen yrittääksesi uudestaan.',
   'lock.tooLarge': 'Osio on liian suuri. Viimeisin muutoksesi hylättiin.',
+  'lock.tooDeep': 'Muutos sisäkkäistäisi osion liian syvälle (enintään {max} tasoa). Viimeisin muutoksesi hylättiin.',
 
   'conn.online': 'Yhteydessä',
   'conn.offline': 'Ei yhteyttä',

@@ -102,6 +102,7 @@ export const it: Catalogue = {
   'lock.rightsChanged': 'I tuoi diritti su questa sezione sono cambiati.',
   'lock.closed': 'La connessione a questa sezione è stata chiusa ({code}). Ricarica la pagina per riprovare.',
   'lock.tooLarge': "Questa sezione è troppo grande. L'ultima modifica è stata scartata.",
+  'lock.tooDeep': "Questa modifica anniderebbe la sezione troppo in profondità (al massimo {max} livelli). L'ultima modifica è stata scartata.",
 
   'conn.online': 'Online',
   'conn.offline': 'Offline',

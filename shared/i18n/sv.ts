@@ -102,6 +102,7 @@ export const sv: Catalogue = {
   'lock.rightsChanged': 'Dina rättigheter för det här avsnittet har ändrats.',
   'lock.closed': 'Anslutningen till avsnittet stängdes ({code}). Ladda om sidan för att försöka igen.',
   'lock.tooLarge': 'Avsnittet är för stort. Din senaste ändring kastades.',
+  'lock.tooDeep': 'Ändringen skulle nästla avsnittet för djupt (högst {max} nivåer). Din senaste ändring kastades.',
 
   'conn.online': 'Ansluten',
   'conn.offline': 'Frånkopplad',

@@ -17,6 +17,7 @@ import { SectionMeter } from '../completeness/SectionMeter';
 import { StatusActions } from '../review/StatusActions';
 import { UnsavedWordsNotice } from './UnsavedWordsNotice';
 import { isLocked } from '../../../shared/workflow';
+import { limits } from '../../../shared/limits';
 
 export interface SectionPaneProps {
   proposal: Proposal;
@@ -115,6 +116,11 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         {status.notice === 'too-large' && (
           <p className="banner banner--warning" role="alert">
             {t('lock.tooLarge')}
+          </p>
+        )}
+        {status.notice === 'too-deep' && (
+          <p className="banner banner--warning" role="alert">
+            {t('lock.tooDeep', { max: limits.maxDocumentDepth })}
           </p>
         )}
         <UnsavedWordsNotice key={section.id} conn={conn} unsaved={status.unsaved ?? null} userId={user.id} sectionId={section.id} locked={isLocked(section.status)} canEdit={section.abilities.edit} />
