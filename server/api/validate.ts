@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { invalid } from '../errors';
 
@@ -11,11 +12,39 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 
   throw invalid(`${where === 'body' ? '' : `${where} `}${path}: ${issue?.message ?? 'invalid'}`.trim(), path);
 }
 
-/** Reads and validates a JSON body. Malformed JSON is a 400, never a 500. */
+/**
+ * `application/json`, in any case, with no charset or a UTF-8 one (other parameters are
+ * ignored). Anything else, `application/json-patch+json` and `text/plain` included, is not
+ * what a JSON route reads: `text/plain` is what a cross-site form may send without a preflight.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [type = '', ...parameters] = header.split(';');
+  if (type.trim().toLowerCase() !== 'application/json') return false;
+  return parameters.every((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 0 || p.slice(0, eq).trim().toLowerCase() !== 'charset') return true;
+    return /^"?utf-8"?$/i.test(p.slice(eq + 1).trim());
+  });
+}
+
+/**
+ * Reads and validates a JSON body. A body that is not `application/json` is a 415 with
+ * `{error: {code: 'unsupported_media_type'}}`; an empty body reads as `{}` whatever its
+ * type; malformed JSON is a 400, never a 500.
+ */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch {
+    throw invalid('Request body is not valid JSON', 'body');
+  }
+  if (text.length > 0 && !isJsonContentType(c.req.header('content-type'))) {
+    throw new HTTPException(415, { res: c.json({ error: { code: 'unsupported_media_type' } }, 415) });
+  }
   let raw: unknown;
   try {
-    const text = await c.req.text();
     raw = text.length === 0 ? {} : JSON.parse(text);
   } catch {
     throw invalid('Request body is not valid JSON', 'body');

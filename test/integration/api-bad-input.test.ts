@@ -256,3 +256,101 @@ describe('bad input', () => {
     expect(n).toBe(2);
   });
 });
+
+/** Every route that reads a JSON body, with a body it would accept. */
+const jsonRoutes: { name: string; method: 'POST' | 'PATCH'; path: () => string; body: () => unknown; anonymous?: boolean }[] = [
+  { name: 'signup', method: 'POST', path: () => '/auth/signup', body: () => ({ email: 'ct@example.test', password: 'correct horse battery', name: 'Ct' }), anonymous: true },
+  { name: 'login', method: 'POST', path: () => '/auth/login', body: () => ({ email: 'ct@example.test', password: 'x' }), anonymous: true },
+  { name: 'update me', method: 'PATCH', path: () => '/me', body: () => ({ name: 'Coordinator' }) },
+  { name: 'change password', method: 'POST', path: () => '/me/password', body: () => ({ currentPassword: 'x', newPassword: 'correct horse battery' }) },
+  { name: 'create proposal', method: 'POST', path: () => '/proposals', body: () => ({ title: 'T', leadPartner: { name: 'A', town: 'B', country: 'IT' } }) },
+  { name: 'add partner', method: 'POST', path: () => `/proposals/${ids.proposal}/partners`, body: () => ({ name: 'A', town: 'B', country: 'SE' }) },
+  { name: 'rename partner', method: 'PATCH', path: () => `/partners/${ids.partner}`, body: () => ({ name: 'A' }) },
+  { name: 'invite', method: 'POST', path: () => `/proposals/${ids.proposal}/invitations`, body: () => ({ partnerId: ids.partner, role: 'editor' }) },
+  { name: 'change member', method: 'PATCH', path: () => `/members/${ids.proposal}/${ids.member}`, body: () => ({ role: 'reviewer' }) },
+  { name: 'patch section', method: 'PATCH', path: () => `/sections/${ids.section}`, body: () => ({ dueDate: '2026-05-01' }) },
+  { name: 'comment', method: 'POST', path: () => `/sections/${ids.section}/comments`, body: () => ({ body: 'hello' }) },
+  { name: 'edit comment', method: 'PATCH', path: () => `/comments/${ids.section}`, body: () => ({ body: 'hello' }) },
+  { name: 'snapshot', method: 'POST', path: () => `/proposals/${ids.proposal}/snapshots`, body: () => ({ name: 'S' }) },
+  { name: 'restore', method: 'POST', path: () => `/sections/${ids.section}/restore`, body: () => ({ snapshotId: ids.section }) },
+  { name: 'start meeting', method: 'POST', path: () => `/proposals/${ids.proposal}/meetings`, body: () => ({ name: 'M', city: 'Luleå', date: '2026-05-01' }) },
+  { name: 'meeting focus', method: 'POST', path: () => `/meetings/${ids.section}/focus`, body: () => ({ sectionId: null, scroll: 0 }) },
+];
+
+/** Content types that are not JSON, or JSON in a charset we do not read. */
+const notJson = [
+  'text/plain',
+  'text/plain;charset=UTF-8',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'text/html',
+  'application/xml',
+  'application/jsonx',
+  'application/json-patch+json',
+  'application/json; charset=latin1',
+  'json',
+];
+
+/** Sends `body` with exactly this Content-Type, or with none at all (bytes, so fetch adds none). */
+async function sendAs(client: ApiClient, method: string, path: string, body: string, contentType: string | null): Promise<JsonResponse> {
+  const headers: Record<string, string> = {};
+  if (contentType !== null) headers['content-type'] = contentType;
+  if (client.cookie) headers.cookie = client.cookie;
+  if (client.origin) headers.origin = client.origin;
+  const res = await fetch(client.baseUrl + path, { method, headers, body: new TextEncoder().encode(body), redirect: 'manual' });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+describe('SEC23 content type', () => {
+  it.each(jsonRoutes)('SEC23 $name: a body that is not application/json gets 415 unsupported_media_type, and nothing changes', async (r) => {
+    const before = await snapshot();
+    const client = r.anonymous ? new ApiClient(server.url) : coordinator;
+    const body = JSON.stringify(r.body());
+    for (const type of [...notJson, null]) {
+      const res = await sendAs(client, r.method, `/api${r.path()}`, body, type);
+      expect(res.status, `${r.name} as ${type}: ${JSON.stringify(res.body)}`).toBe(415);
+      expect(res.body).toEqual({ error: { code: 'unsupported_media_type' } });
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('SEC23 application/json is read with or without a UTF-8 charset, in any case', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;Charset="UTF-8"', 'application/json ; charset=utf-8']) {
+      const res = await sendAs(coordinator, 'PATCH', `/api/sections/${ids.section}`, JSON.stringify({ dueDate: '2026-05-01' }), type);
+      expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
+
+  it('SEC23 routes that take no body still work without one (no Content-Type at all)', async () => {
+    const bare = (method: string, path: string) => coordinator.request(method, `/api${path}`);
+    // A comment, deleted without a body.
+    const comment = await coordinator.post(`/api/sections/${ids.section}/comments`, { body: 'to delete' });
+    expect(comment.status).toBe(201);
+    expect((await bare('DELETE', `/comments/${(comment.body as { comment: { id: string } }).comment.id}`)).status).toBe(204);
+    // A meeting, ended without a body.
+    const meeting = await coordinator.post(`/api/proposals/${ids.proposal}/meetings`, { name: 'M', city: 'Luleå', date: '2026-05-01' });
+    expect(meeting.status).toBe(201);
+    const ended = await bare('POST', `/meetings/${(meeting.body as { meeting: { id: string } }).meeting.id}/end`);
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    // An invitation accepted, and another revoked, without a body.
+    const guest = await signUp(server, { name: 'Guest' });
+    const toAccept = await invite(coordinator, ids.proposal, ids.partner, 'reviewer');
+    const accepted = await guest.request('POST', `/api/invitations/${toAccept.token}/accept`);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    const toRevoke = await invite(coordinator, ids.proposal, ids.partner, 'reviewer');
+    expect((await bare('DELETE', `/invitations/${toRevoke.id}`)).status).toBe(204);
+    // A member removed without a body.
+    expect((await bare('DELETE', `/members/${ids.proposal}/${guest.user.id}`)).status).toBe(204);
+    // Sign-out without a body.
+    const leaving = await signUp(server, { name: 'Leaving' });
+    expect((await leaving.request('POST', '/api/auth/logout')).status).toBe(204);
+    expect((await leaving.get('/api/me')).status).toBe(401);
+  });
+});
