@@ -1,10 +1,22 @@
 import type { z } from 'zod';
+import { limits } from '../../shared/limits';
 import type { createCommentRequestSchema, UpdateCommentRequest } from '../../shared/schemas/review';
 import { recordAudit } from '../db/audit';
-import { findComment, insertComment, lockComment, setThreadStatus, softDeleteComment, updateCommentBody, type CommentRow } from '../db/comments';
+import {
+  findComment,
+  insertComment,
+  lockComment,
+  openThreadCount,
+  setThreadStatus,
+  softDeleteComment,
+  threadCommentCount,
+  updateCommentBody,
+  type CommentRow,
+} from '../db/comments';
+import { lockCount } from '../db/count-lock';
 import { listMembers } from '../db/members';
 import type { Sql } from '../db/sql';
-import { forbidden, invalid, notFound } from '../errors';
+import { forbidden, invalid, notFound, refusal } from '../errors';
 import type { DomainEvent } from '../events';
 import { authorize, canChangeComment, loadMemberSection } from '../policy';
 import type { CommandContext } from './create-proposal';
@@ -17,7 +29,11 @@ import type { CommandContext } from './create-proposal';
  * - replies attach to the thread's ROOT (parentId must be a root), and carry no anchor;
  * - mentions must be members of the proposal (400 otherwise); each newly mentioned
  *   member other than the author gets a `mention` event;
- * - a deleted comment keeps its row (body emptied) so the thread stays readable.
+ * - a deleted comment keeps its row (body emptied) so the thread stays readable;
+ * - caps (SEC27): a section has at most `limits.maxOpenThreadsPerSection` open
+ *   threads (a new thread, a reply that reopens one and a reopen past it are 409
+ *   `open_threads_limit`), a thread at most `limits.maxCommentsPerThread` comments
+ *   (409 `thread_comments_limit`). Creates in a section take turns (count lock).
  * Events are published after the transaction commits.
  */
 
@@ -30,6 +46,13 @@ async function checkMentions(tx: Sql, proposalId: string, mentions: readonly str
   const stranger = unique.find((id) => !members.has(id));
   if (stranger !== undefined) throw invalid(`mentions: ${stranger} is not a member of this proposal`, 'mentions');
   return unique;
+}
+
+/** 409 unless the section has room for one more open thread (call under its count lock). */
+async function assertRoomForOpenThread(tx: Sql, sectionId: string): Promise<void> {
+  if (Number(await openThreadCount(tx, sectionId)) >= limits.maxOpenThreadsPerSection) {
+    throw refusal('conflict', 'open_threads_limit', { limit: limits.maxOpenThreadsPerSection });
+  }
 }
 
 function eventsFor(c: { proposalId: string; sectionId: string; threadId: string }, by: string, mentioned: readonly string[]): DomainEvent[] {
@@ -47,6 +70,7 @@ export async function createComment(
   const { row, events } = await ctx.db.transaction(async (tx) => {
     const { section, actor } = await loadMemberSection(tx, userId, sectionId, 'Section');
     authorize(actor, 'comment.create', section);
+    await lockCount(tx, 'comments', sectionId);
     let threadId: string | null = null;
     if (input.parentId !== undefined) {
       if (input.anchor !== undefined) throw invalid('anchor: replies are not anchored', 'anchor');
@@ -55,7 +79,15 @@ export async function createComment(
       if (!parent || parent.sectionId !== sectionId) throw notFound('Comment');
       if (parent.parentId !== null) throw invalid('parentId: reply to the thread\'s root comment', 'parentId');
       threadId = parent.id;
-      if (parent.status === 'resolved') await setThreadStatus(tx, parent.id, 'open', null);
+      if ((await threadCommentCount(tx, parent.id)) >= limits.maxCommentsPerThread) {
+        throw refusal('conflict', 'thread_comments_limit', { limit: limits.maxCommentsPerThread });
+      }
+      if (parent.status === 'resolved') {
+        await assertRoomForOpenThread(tx, sectionId);
+        await setThreadStatus(tx, parent.id, 'open', null);
+      }
+    } else {
+      await assertRoomForOpenThread(tx, sectionId);
     }
     const mentions = await checkMentions(tx, section.proposalId, input.mentions);
     const id = await insertComment(tx, {
@@ -77,6 +109,11 @@ export async function createComment(
 
 export async function updateComment(ctx: CommandContext, userId: string, commentId: string, input: UpdateCommentRequest): Promise<CommentRow> {
   const { row, events } = await ctx.db.transaction(async (tx) => {
+    if (input.resolved === false) {
+      // Reopening counts against the section's open threads: its count lock first, as a create takes it.
+      const peek = await findComment(tx, commentId);
+      if (peek) await lockCount(tx, 'comments', peek.sectionId);
+    }
     await lockComment(tx, commentId);
     const before = await findComment(tx, commentId);
     if (!before) throw notFound('Comment');
@@ -97,6 +134,7 @@ export async function updateComment(ctx: CommandContext, userId: string, comment
     }
     const wanted = input.resolved === undefined ? null : input.resolved ? 'resolved' : 'open';
     if (wanted !== null && wanted !== before.status) {
+      if (wanted === 'open') await assertRoomForOpenThread(tx, section.id);
       await setThreadStatus(tx, commentId, wanted, userId);
       await recordAudit(tx, {
         proposalId: section.proposalId,

@@ -1,14 +1,29 @@
+import { limits } from '../../shared/limits';
 import type { CreateProposalInput } from '../../shared/schemas/domain';
 import { defaultTemplateId, findTemplate } from '../../shared/templates';
 import type { ServerContext } from '../context';
 import { recordAudit } from '../db/audit';
 import { insertMember } from '../db/members';
 import { insertPartner } from '../db/partners';
-import { insertProposal } from '../db/proposals';
+import { lockCount } from '../db/count-lock';
+import { insertProposal, membershipCount } from '../db/proposals';
+import type { Sql } from '../db/sql';
 import { insertSection } from '../db/sections';
-import { invalid } from '../errors';
+import { invalid, refusal } from '../errors';
 
 export type CommandContext = Pick<ServerContext, 'db' | 'events' | 'clock'>;
+
+/**
+ * 409 `proposals_limit` once `userId` belongs to `limits.maxProposalsPerUser`
+ * proposals (SEC27): creating one and accepting an invitation both join one.
+ * Takes the user's count lock, so concurrent joins take turns.
+ */
+export async function assertRoomForProposal(tx: Sql, userId: string): Promise<void> {
+  await lockCount(tx, 'proposals', userId);
+  if ((await membershipCount(tx, userId)) >= limits.maxProposalsPerUser) {
+    throw refusal('conflict', 'proposals_limit', { limit: limits.maxProposalsPerUser });
+  }
+}
 
 /**
  * Creates a proposal from a call template in one transaction: the proposal, its
@@ -24,6 +39,7 @@ export async function createProposal(ctx: CommandContext, userId: string, input:
   }
 
   return ctx.db.transaction(async (tx) => {
+    await assertRoomForProposal(tx, userId);
     const proposal = await insertProposal(tx, {
       title: input.title,
       templateId,

@@ -3,14 +3,23 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { limits } from '../../shared/limits';
 import type { CreateInvitationInput } from '../../shared/schemas/domain';
 import { recordAudit } from '../db/audit';
-import { findInvitationByHash, findInvitationById, insertInvitation, markInvitationAccepted, markInvitationRevoked, type InvitationRow } from '../db/invitations';
+import { lockCount } from '../db/count-lock';
+import {
+  findInvitationByHash,
+  findInvitationById,
+  insertInvitation,
+  markInvitationAccepted,
+  markInvitationRevoked,
+  pendingInvitationCount,
+  type InvitationRow,
+} from '../db/invitations';
 import { findMembership, insertMember } from '../db/members';
 import { findPartnerForReference } from '../db/partners';
 import { findProposalById } from '../db/proposals';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, refusal } from '../errors';
 import { authorize, loadActor } from '../policy';
 import { invitationState } from '../presenters';
-import type { CommandContext } from './create-proposal';
+import { assertRoomForProposal, type CommandContext } from './create-proposal';
 
 /** 160 random bits, base32: the secret in the invitation link. Only its SHA-256 is stored. */
 export function newInvitationToken(): string {
@@ -21,7 +30,11 @@ export function hashInvitationToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Invites someone to join `partnerId` with `role`; returns the token (shown once) and the row. */
+/**
+ * Invites someone to join `partnerId` with `role`; returns the token (shown once) and the row.
+ * A proposal has at most `limits.maxPendingInvitationsPerProposal` pending invitations
+ * (409 `pending_invitations_limit`; revoked, accepted and expired ones make room).
+ */
 export async function createInvitation(
   ctx: CommandContext,
   userId: string,
@@ -34,6 +47,10 @@ export async function createInvitation(
     authorize(await loadActor(tx, userId, proposalId), 'proposal.manage');
     const partner = await findPartnerForReference(tx, input.partnerId);
     if (!partner || partner.proposalId !== proposalId) throw notFound('Partner');
+    await lockCount(tx, 'invitations', proposalId);
+    if ((await pendingInvitationCount(tx, proposalId, ctx.clock())) >= limits.maxPendingInvitationsPerProposal) {
+      throw refusal('conflict', 'pending_invitations_limit', { limit: limits.maxPendingInvitationsPerProposal });
+    }
     const row = await insertInvitation(tx, {
       proposalId,
       partnerId: partner.id,
@@ -74,7 +91,8 @@ export async function findUsableInvitation(ctx: CommandContext, token: string, l
 /** Joins the caller to the invited partner with the invited role. Single use. */
 export async function acceptInvitation(ctx: CommandContext, userId: string, token: string): Promise<string> {
   const proposalId = await ctx.db.transaction(async (tx) => {
-    // Lock order partner → invitation, the same as removing a partner (which cascades to its invitations).
+    // The user's proposal count lock first, then partner → invitation, the order removing a partner takes (it cascades to its invitations).
+    await assertRoomForProposal(tx, userId);
     const peek = await findUsableInvitation({ ...ctx, db: tx }, token);
     if (!(await findPartnerForReference(tx, peek.partnerId))) throw notFound('Invitation');
     const inv = await findUsableInvitation({ ...ctx, db: tx }, token, true);

@@ -120,6 +120,12 @@ export async function openThreadCount(db: Sql, sectionId: string): Promise<numbe
   return row?.n ?? 0;
 }
 
+/** Comments of one thread, its root included (deleted ones count: their rows stay). */
+export async function threadCommentCount(db: Sql, threadId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`select count(*)::int8 as n from comments where thread_id = $1`, [threadId]);
+  return Number(row?.n ?? 0);
+}
+
 /** Latest comment activity per section of a proposal. */
 export async function lastCommentAt(db: Sql, proposalId: string): Promise<Map<string, Date>> {
   const rows = await db.query<{ sectionId: string; at: Date }>(

@@ -50,6 +50,15 @@ export async function listInvitations(db: Sql, proposalId: string): Promise<Invi
   );
 }
 
+/** Invitations of a proposal still usable at `now` (neither accepted, revoked nor expired). */
+export async function pendingInvitationCount(db: Sql, proposalId: string, now: Date): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int8 as n from invitations where proposal_id = $1 and accepted_at is null and revoked_at is null and expires_at > $2`,
+    [proposalId, now],
+  );
+  return row?.n ?? 0;
+}
+
 export async function markInvitationAccepted(db: Sql, id: string, userId: string, at: Date): Promise<void> {
   await db.query(`update invitations set accepted_at = $2, accepted_by = $3 where id = $1`, [id, at, userId]);
 }

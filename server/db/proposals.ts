@@ -47,6 +47,12 @@ export async function listProposalsForUser(db: Sql, userId: string): Promise<Pro
   );
 }
 
+/** How many proposals `userId` belongs to. */
+export async function membershipCount(db: Sql, userId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`select count(*)::int8 as n from members where user_id = $1`, [userId]);
+  return row?.n ?? 0;
+}
+
 export async function touchProposal(db: Sql, id: string): Promise<void> {
   await db.query('update proposals set updated_at = now() where id = $1', [id]);
 }

@@ -3,9 +3,13 @@ import { parseConfig } from '../../server/config';
 import type { Sql } from '../../server/db/sql';
 import { startServer, type RunningServer } from '../../server/server';
 import { limits } from '../../shared/limits';
+import { insertComment } from '../../server/db/comments';
+import { insertInvitation } from '../../server/db/invitations';
+import { invitationCreatedSchema } from '../../shared/schemas/domain';
+import { commentResponseSchema } from '../../shared/schemas/review';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { instrumented, openTestDatabase, type TestDatabase } from '../helpers/db';
-import { buildWorld, createProposal, lulea, signUp, type CollabWorld, type UserClient } from '../helpers/factories';
+import { buildWorld, createProposal, invite, lulea, signUp, type CollabWorld, type UserClient } from '../helpers/factories';
 import { waitFor } from '../helpers/yclient';
 
 /**
@@ -88,5 +92,93 @@ describe('SEC27 event streams', () => {
     const other = await openStream(world.coordinator, world.proposal.id);
     expect(other.ended).toBe(false);
     expect(streams.slice(1).map((s) => s.ended)).toEqual(streams.slice(1).map(() => false));
+  });
+});
+
+/** Rows a test seeds straight through the db layer (uncounted), up to one below a cap. */
+async function seedRootComments(sectionId: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await insertComment(database.db, { threadId: null, sectionId, proposalId: world.proposal.id, authorId: world.coordinator.user.id, body: `seed ${i}`, mentions: [], anchor: null });
+  }
+}
+
+const refusedWith = (res: { status: number; body: unknown }, code: string, limit: number) => {
+  expect(res.status).toBe(409);
+  expect(res.body).toMatchObject({ error: { code, limit } });
+};
+
+describe('SEC27 caps on counts', () => {
+  it(`SEC27 a section holds ${limits.maxOpenThreadsPerSection} open threads: the last one is created, the next, a reopen and a reply that would reopen are 409 open_threads_limit`, async () => {
+    const sectionId = world.sectionIds[2]!;
+    await seedRootComments(sectionId, limits.maxOpenThreadsPerSection - 1);
+    const resolvedRes = await world.editor.post(`/api/sections/${sectionId}/comments`, { body: 'to be resolved' });
+    expect(resolvedRes.status).toBe(201);
+    const resolved = commentResponseSchema.parse(resolvedRes.body).comment;
+    expect((await world.editor.patch(`/api/comments/${resolved.id}`, { resolved: true })).status).toBe(200);
+    // At the limit: the 200th open thread is created.
+    const last = await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'the last open thread' });
+    expect(last.status).toBe(201);
+    const another = await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'one past the limit' });
+    refusedWith(another, 'open_threads_limit', limits.maxOpenThreadsPerSection);
+    // Reopening, directly or by a reply, would pass it too; the thread stays resolved.
+    refusedWith(await world.editor.patch(`/api/comments/${resolved.id}`, { resolved: false }), 'open_threads_limit', limits.maxOpenThreadsPerSection);
+    refusedWith(await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'a reply', parentId: resolved.id }), 'open_threads_limit', limits.maxOpenThreadsPerSection);
+    const [row] = await database.db.query<{ status: string; n: number }>(
+      `select (select status from comments where id = $1) as status, (select count(*)::int8 from comments where section_id = $2 and parent_id is null and status = 'open') as n`,
+      [resolved.id, sectionId],
+    );
+    expect(row).toEqual({ status: 'resolved', n: limits.maxOpenThreadsPerSection });
+    // Resolving one makes room for exactly one.
+    const lastId = commentResponseSchema.parse(last.body).comment.id;
+    expect((await world.reviewer.patch(`/api/comments/${lastId}`, { resolved: true })).status).toBe(200);
+    expect((await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'room again' })).status).toBe(201);
+    refusedWith(await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'full again' }), 'open_threads_limit', limits.maxOpenThreadsPerSection);
+  });
+
+  it(`SEC27 a thread holds ${limits.maxCommentsPerThread} comments, its root included: the last reply is created, the next is 409 thread_comments_limit`, async () => {
+    const sectionId = world.sectionIds[3]!;
+    const root = commentResponseSchema.parse((await world.coordinator.post(`/api/sections/${sectionId}/comments`, { body: 'a long discussion' })).body).comment;
+    for (let i = 0; i < limits.maxCommentsPerThread - 2; i++) {
+      await insertComment(database.db, { threadId: root.id, sectionId, proposalId: world.proposal.id, authorId: world.editor.user.id, body: `reply ${i}`, mentions: [], anchor: null });
+    }
+    expect((await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'the last reply', parentId: root.id })).status).toBe(201);
+    refusedWith(await world.reviewer.post(`/api/sections/${sectionId}/comments`, { body: 'one too many', parentId: root.id }), 'thread_comments_limit', limits.maxCommentsPerThread);
+    const [row] = await database.db.query<{ n: number }>(`select count(*)::int8 as n from comments where thread_id = $1`, [root.id]);
+    expect(row?.n).toBe(limits.maxCommentsPerThread);
+  });
+
+  it(`SEC27 a proposal holds ${limits.maxPendingInvitationsPerProposal} pending invitations: the last is created, the next is 409 pending_invitations_limit until one is revoked`, async () => {
+    const owner = await signUp(server, { name: 'Inviter' });
+    const proposal = await createProposal(owner, { title: 'Many invitations' });
+    const partnerId = proposal.partners[0]!.id;
+    const expiresAt = new Date(Date.now() + limits.invitationLifetimeMs);
+    for (let i = 0; i < limits.maxPendingInvitationsPerProposal - 1; i++) {
+      await insertInvitation(database.db, { proposalId: proposal.id, partnerId, role: 'editor', tokenHash: `seed-${proposal.id}-${i}`, createdBy: owner.user.id, expiresAt });
+    }
+    // An expired one does not count.
+    await insertInvitation(database.db, { proposalId: proposal.id, partnerId, role: 'editor', tokenHash: `expired-${proposal.id}`, createdBy: owner.user.id, expiresAt: new Date(Date.now() - 1000) });
+    const last = await invite(owner, proposal.id, partnerId, 'reviewer');
+    refusedWith(await owner.post(`/api/proposals/${proposal.id}/invitations`, { partnerId, role: 'reviewer' }), 'pending_invitations_limit', limits.maxPendingInvitationsPerProposal);
+    expect((await owner.delete(`/api/invitations/${invitationCreatedSchema.parse(last).id}`)).status).toBe(204);
+    expect((await owner.post(`/api/proposals/${proposal.id}/invitations`, { partnerId, role: 'reviewer' })).status).toBe(201);
+    refusedWith(await owner.post(`/api/proposals/${proposal.id}/invitations`, { partnerId, role: 'reviewer' }), 'pending_invitations_limit', limits.maxPendingInvitationsPerProposal);
+  });
+
+  it(`SEC27 a user belongs to at most ${limits.maxProposalsPerUser} proposals: the last is created, the next create and an invitation accepted past it are 409 proposals_limit`, async () => {
+    const user = await signUp(server, { name: 'Busy officer' });
+    await createProposal(user, { title: 'The first' });
+    await database.db.query(
+      `with p as (insert into proposals (title, template_id, created_by) select 'Seed ' || g, 'cerv-network-of-towns', $1 from generate_series(1, $2::int) g returning id),
+       pa as (insert into partners (proposal_id, name, town, country, is_lead) select id, 'Lead', 'Town', 'IT', true from p returning id, proposal_id)
+       insert into members (proposal_id, user_id, partner_id, role) select proposal_id, $1, id, 'coordinator' from pa`,
+      [user.user.id, limits.maxProposalsPerUser - 2],
+    );
+    expect((await user.post('/api/proposals', { title: 'The last one', leadPartner: lulea })).status).toBe(201);
+    refusedWith(await user.post('/api/proposals', { title: 'One too many', leadPartner: lulea }), 'proposals_limit', limits.maxProposalsPerUser);
+    const partnerId = world.proposal.partners[0]!.id;
+    const { token } = await invite(world.coordinator, world.proposal.id, partnerId, 'reviewer');
+    refusedWith(await user.post(`/api/invitations/${token}/accept`), 'proposals_limit', limits.maxProposalsPerUser);
+    const [row] = await database.db.query<{ n: number }>(`select count(*)::int8 as n from members where user_id = $1`, [user.user.id]);
+    expect(row?.n).toBe(limits.maxProposalsPerUser);
   });
 });
