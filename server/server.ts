@@ -1,6 +1,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { limits } from '../shared/limits';
 import { createApp } from './app';
 import type { Config } from './config';
 import type { ServerContext } from './context';
@@ -25,6 +26,18 @@ export interface RunningServer {
   readonly metricsPort: number | null;
   /** Flushes rooms, closes sockets with 1001, stops listening and (if it opened it) closes the database. */
   close(): Promise<void>;
+  /** The HTTP server's slow-client timeouts in force. */
+  readonly httpTimeouts: HttpTimeouts;
+}
+
+/**
+ * How long a client may take to send its request headers, and its whole request
+ * (ms), before the server answers 408 and closes the connection (slow-loris). A
+ * WebSocket upgrade is a request like any other until its headers are in.
+ */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
 }
 
 export interface StartOptions {
@@ -32,6 +45,8 @@ export interface StartOptions {
   db?: Sql;
   /** Where the structured log goes (default stdout); tests capture it. */
   logDestination?: NodeJS.WritableStream;
+  /** Shorter slow-client timeouts (tests); default `limits.headersTimeoutMs` and `limits.requestTimeoutMs`. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 /**
@@ -85,7 +100,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const app = createApp(ctx, { fanoutStatus: () => fanout.status() });
   // The rooms warm their statements before the port opens: the first client after a restart pays no cold caches.
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const httpTimeouts: HttpTimeouts = {
+    headersMs: opts.httpTimeouts?.headersMs ?? limits.headersTimeoutMs,
+    requestMs: opts.httpTimeouts?.requestMs ?? limits.requestTimeoutMs,
+  };
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: {
+      headersTimeout: httpTimeouts.headersMs,
+      requestTimeout: httpTimeouts.requestMs,
+      keepAliveTimeout: Math.min(limits.keepAliveTimeoutMs, httpTimeouts.headersMs),
+      // Node looks for expired requests only this often (default 30 s, which would hold a slow client that long).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(httpTimeouts.headersMs / 4)),
+    },
+  }) as Server;
   const route = attachCollabRoute(server, ctx.collab, (message, err) => ctx.log.error({ err }, message));
   await ctx.collab.ready;
   await untilResponsive();
@@ -105,6 +133,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port: boundPort,
     url: `http://127.0.0.1:${boundPort}`,
     metricsPort: metricsListener?.port ?? null,
+    httpTimeouts,
     close() {
       closing ??= (async () => {
         await metricsListener?.close();

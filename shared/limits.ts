@@ -117,6 +117,8 @@ export const limits = {
   /** A client must send its request headers within this (ms), and the whole request within `requestTimeoutMs`: a slow-loris connection is dropped. */
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  /** An idle keep-alive HTTP connection is closed after this (ms). */
+  keepAliveTimeoutMs: 5_000,
 
   /**
    * Login back-off per (account, client address): this many failures in the window
