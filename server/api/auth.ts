@@ -13,7 +13,7 @@ import type { AppEnv } from '../app-env';
 import { clearSessionCookie, clientIp, requireAuth, setSessionCookie } from '../auth/middleware';
 import { hashPassword, verifyCredentials, verifyPassword } from '../auth/password';
 import { createSession, invalidateSession, invalidateUserSessions } from '../auth/session';
-import { loginSucceeded, reserveLoginAttempt, reserveSignup } from '../auth/throttle';
+import { loginFailed, loginSucceeded, reserveLoginAttempt, reserveSignup } from '../auth/throttle';
 import { findPasswordHash, insertUser, updatePasswordHash, updateUserProfile, type UserRecord } from '../db/users';
 import { AppError, conflict, invalid, unauthenticated } from '../errors';
 import { jsonBody } from './validate';
@@ -61,7 +61,10 @@ export function authRoutes(): Hono<AppEnv> {
     // The attempt is reserved (counted) before the hash: concurrent guesses cannot slip past the throttle.
     const reservation = await reserveLoginAttempt(ctx.db, { account: email, ip: clientIp(c) }, ctx.clock());
     const user = await verifyCredentials(ctx.db, email, password, ctx.metrics.passwordHashes);
-    if (!user) throw badCredentials();
+    if (!user) {
+      await loginFailed(ctx.db, reservation, ctx.clock());
+      throw badCredentials();
+    }
     await loginSucceeded(ctx.db, reservation);
     await startSession(c, user.id);
     return c.json<UserResponse>({ user: presentUser(user) }, 200);
@@ -101,6 +104,7 @@ export function authRoutes(): Hono<AppEnv> {
     const stored = await findPasswordHash(ctx.db, user.id);
     if (stored === null) throw unauthenticated();
     if (!(await verifyPassword(currentPassword, stored, ctx.metrics.passwordHashes))) {
+      await loginFailed(ctx.db, reservation, ctx.clock());
       throw invalid('currentPassword: is incorrect', 'currentPassword');
     }
     await loginSucceeded(ctx.db, reservation);

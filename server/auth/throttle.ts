@@ -12,7 +12,10 @@ import { refusal, type AppError } from '../errors';
  * the attempt only when all pass. Concurrent attempts therefore queue on the
  * locks and each one sees the reservations before it, so no burst reaches
  * scrypt more often than the rules allow. A reserved login attempt counts as a
- * failure until the password turns out right (`loginSucceeded` removes it).
+ * failure until the password turns out right (`loginSucceeded` removes it);
+ * while it is pending it counts as failing now, and a wrong password
+ * (`loginFailed`) stamps it with the time of the failure, so the back-off's
+ * waits run from when each failure is known, however long the hash took.
  *
  * Login rules (limits.ts):
  * - back-off per (account, address): `loginFreeFailures` free, then waits of
@@ -33,6 +36,9 @@ export interface LoginReservation {
   readonly id: number;
   readonly key: LoginKey;
 }
+
+/** A reservation still pending after this long was cut short (a crash): it counts as failed when it was made. */
+const pendingForMs = 60_000;
 
 const longestLoginWindowMs = Math.max(limits.loginBackoffWindowMs, limits.loginIpWindowMs, limits.loginAccountWindowMs);
 
@@ -60,10 +66,11 @@ async function windowWaitMs(db: Sql, table: 'login_failures' | 'signup_attempts'
 
 /** Seconds until `key` may try to sign in, or 0 when it may try now. */
 export async function loginRetryAfterSeconds(db: Sql, key: LoginKey, now: Date): Promise<number> {
+  // An attempt still being checked counts as a failure that happens now: its wait starts when it fails.
   const [pair] = await db.query<{ failures: number; latest: Date | null }>(
-    `select count(*)::int as failures, max(at) as latest from login_failures
+    `select count(*)::int as failures, max(case when pending and at > $4 then $5 else at end) as latest from login_failures
      where account = $1 and ip is not distinct from $2 and at > $3`,
-    [key.account, key.ip, new Date(now.getTime() - limits.loginBackoffWindowMs)],
+    [key.account, key.ip, new Date(now.getTime() - limits.loginBackoffWindowMs), new Date(now.getTime() - pendingForMs), now],
   );
   let waitMs = pair?.latest ? pair.latest.getTime() + loginBackoffMs(pair.failures) - now.getTime() : 0;
   waitMs = Math.max(waitMs, await windowWaitMs(db, 'login_failures', 'account', key.account, limits.loginFailuresPerAccount, limits.loginAccountWindowMs, now));
@@ -94,7 +101,7 @@ export async function reserveLoginAttempt(db: Sql, key: LoginKey, now: Date): Pr
     if (key.ip !== null) await lockKey(tx, 'login-ip', key.ip);
     const retryAfter = await loginRetryAfterSeconds(tx, key, now);
     if (retryAfter > 0) return { kind: 'refused', retryAfter };
-    const [row] = await tx.query<{ id: number }>(`insert into login_failures (account, ip, at) values ($1, $2, $3) returning id`, [key.account, key.ip, now]);
+    const [row] = await tx.query<{ id: number }>(`insert into login_failures (account, ip, at, pending) values ($1, $2, $3, true) returning id`, [key.account, key.ip, now]);
     if (!row) throw new Error('login reservation returned no row');
     return { kind: 'reserved', id: Number(row.id) };
   });
@@ -102,6 +109,11 @@ export async function reserveLoginAttempt(db: Sql, key: LoginKey, now: Date): Pr
   // Rows older than every window count for nothing; prune them as we go.
   await db.query(`delete from login_failures where at < $1`, [new Date(now.getTime() - longestLoginWindowMs)]);
   return { id: outcome.id, key };
+}
+
+/** The password was wrong: the reservation is a failure from now, when the back-off's wait starts. */
+export async function loginFailed(db: Sql, reservation: LoginReservation, now: Date): Promise<void> {
+  await db.query(`update login_failures set pending = false, at = $2 where id = $1`, [reservation.id, now]);
 }
 
 /**

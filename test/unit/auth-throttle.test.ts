@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { limits } from '../../shared/limits';
-import { loginBackoffMs, loginRetryAfterSeconds, loginSucceeded, reserveLoginAttempt, reserveSignup, signupRetryAfterSeconds, type LoginKey } from '../../server/auth/throttle';
+import { loginBackoffMs, loginFailed, loginRetryAfterSeconds, loginSucceeded, reserveLoginAttempt, reserveSignup, signupRetryAfterSeconds, type LoginKey } from '../../server/auth/throttle';
 import { AppError } from '../../server/errors';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -23,6 +23,14 @@ async function refusedFor(reserve: Promise<unknown>): Promise<number | null> {
   expect(err.kind).toBe('too_many_requests');
   expect(err.params.retryAfter).toBe(Number(err.headers['Retry-After']));
   return Number(err.headers['Retry-After']);
+}
+
+/** One attempt that reserves at `when` and fails at once; null when it went through, else its Retry-After. */
+async function attempt(key: LoginKey, when: Date): Promise<number | null> {
+  const reserving = reserveLoginAttempt(t.db, key, when);
+  const refused = await refusedFor(reserving);
+  if (refused === null) await loginFailed(t.db, await reserving, when);
+  return refused;
 }
 
 async function seedFailures(key: LoginKey, count: number, when: Date): Promise<void> {
@@ -54,17 +62,34 @@ describe('login back-off by account and address', () => {
   it('SEC19: 5 failures pass; the 6th attempt waits 1 s after the latest, the 7th 2 s (simulated clock)', async () => {
     const key = { account: 'victim@example.eu', ip: '203.0.113.7' };
     const start = new Date('2030-01-02T00:00:00Z');
-    for (let i = 0; i < limits.loginFreeFailures; i++) expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, i)))).toBeNull();
+    for (let i = 0; i < limits.loginFreeFailures; i++) expect(await attempt(key, at(start, i))).toBeNull();
     const latest = limits.loginFreeFailures - 1;
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest)))).toBe(1);
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest + 999)))).toBe(1);
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest + 1000)))).toBeNull();
+    expect(await attempt(key, at(start, latest))).toBe(1);
+    expect(await attempt(key, at(start, latest + 999))).toBe(1);
+    expect(await attempt(key, at(start, latest + 1000))).toBeNull();
     // The 6th failed too: the next waits 2 s after it.
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest + 2999)))).toBe(1);
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest + 1000)))).toBe(2);
-    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, latest + 3000)))).toBeNull();
+    expect(await attempt(key, at(start, latest + 2999))).toBe(1);
+    expect(await attempt(key, at(start, latest + 1000))).toBe(2);
+    expect(await attempt(key, at(start, latest + 3000))).toBeNull();
     // Failures older than the back-off window count for nothing.
     expect(await loginRetryAfterSeconds(t.db, key, at(start, latest + 3000 + limits.loginBackoffWindowMs))).toBe(0);
+  });
+
+  it('SEC17: a reservation still being checked counts as failing now; its wait starts when it fails (a pending one is dropped after a minute)', async () => {
+    const key = { account: 'slow-hash@example.eu', ip: '203.0.113.12' };
+    const start = new Date('2030-01-02T12:00:00Z');
+    for (let i = 0; i < limits.loginFreeFailures - 1; i++) expect(await attempt(key, start)).toBeNull();
+    const slow = await reserveLoginAttempt(t.db, key, start);
+    // Ten seconds into its hash the back-off still waits a whole second from now.
+    expect(await refusedFor(reserveLoginAttempt(t.db, key, at(start, 10_000)))).toBe(1);
+    await loginFailed(t.db, slow, at(start, 12_000));
+    expect(await loginRetryAfterSeconds(t.db, key, at(start, 12_500))).toBe(1);
+    expect(await loginRetryAfterSeconds(t.db, key, at(start, 13_000))).toBe(0);
+    // A reservation left pending (its process died) counts from when it was made once a minute has passed.
+    const orphan = { account: 'orphan@example.eu', ip: '203.0.113.13' };
+    for (let i = 0; i < limits.loginFreeFailures; i++) await reserveLoginAttempt(t.db, orphan, start);
+    expect(await loginRetryAfterSeconds(t.db, orphan, at(start, 59_000))).toBe(1);
+    expect(await loginRetryAfterSeconds(t.db, orphan, at(start, 60_000))).toBe(0);
   });
 
   it("SEC19: an attacker's failures do not slow the owner's own address, and the owner's success clears only their own back-off", async () => {

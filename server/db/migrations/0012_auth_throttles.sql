@@ -1,3 +1,6 @@
+-- A login attempt is reserved (pending) before its password is hashed, and marked
+-- failed (pending false, at = when it failed) or deleted (it succeeded) after.
+alter table login_failures add column pending boolean not null default false;
 -- Login back-off is keyed by (account, client address): index that pair.
 create index login_failures_account_ip_idx on login_failures(account, ip, at);
 
