@@ -5,7 +5,7 @@ import { build, type Plugin } from 'esbuild';
 
 /**
  * Compiles the server for production: one ES module per entry point in
- * dist-server/ (the server, and the backup and restore commands), with our own
+ * dist-server/ (the server, its work-pool thread, and the backup and restore commands), with our own
  * code (server/, shared/) bundled and every npm package left to node_modules.
  * Production runs `node dist-server/main.js`, with no TypeScript loader.
  *
@@ -23,6 +23,8 @@ export const serverEntryPoints = {
   main: 'server/main.ts',
   backup: 'scripts/backup.ts',
   restore: 'scripts/restore.ts',
+  /** The heavy-work pool's thread entry; server/work/pool.ts starts it from beside main.js. */
+  'work-worker': 'server/work/worker.ts',
 } as const;
 
 /** Rewrites `import.meta.url` in our modules to the module's source URL, computed from the bundle's own. */

@@ -5,6 +5,7 @@ import type { EventBus } from './events';
 import type { EventStreams } from './event-streams';
 import type { ServerLog } from './logger';
 import type { Metrics } from './metrics';
+import type { WorkPool } from './work/pool';
 
 export type Clock = () => Date;
 
@@ -20,6 +21,8 @@ export interface ServerContext {
   readonly metrics: Metrics;
   /** The collaboration service: rooms, sockets, presence, server edits, the rights re-check. */
   readonly collab: CollabService;
+  /** Worker threads for heavy work (snapshots, exports, diffs, preflight), with per-instance admission caps. */
+  readonly work: WorkPool;
   /** The open event streams: one activity reader per proposal, the per-user stream cap. */
   readonly streams: EventStreams;
   /** Origins allowed for non-GET requests and WebSocket upgrades (known once the port is bound). */

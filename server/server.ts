@@ -15,6 +15,7 @@ import { localFanout } from './collab/fanout';
 import { createRedisFanout } from './collab/redis-fanout';
 import { createCollabService, type CollabContext } from './collab/service';
 import { attachCollabRoute } from './collab/ws-route';
+import { WorkPool, type WorkPoolOptions } from './work/pool';
 import { createEventStreams } from './event-streams';
 
 export interface RunningServer {
@@ -47,6 +48,8 @@ export interface StartOptions {
   logDestination?: NodeJS.WritableStream;
   /** Shorter slow-client timeouts (tests); default `limits.headersTimeoutMs` and `limits.requestTimeoutMs`. */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** The heavy-work pool's threads, worker heap and admission caps (default: sized for the machine, shared/limits.ts). */
+  work?: WorkPoolOptions;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock: () => new Date(),
     log,
     metrics: createMetrics(),
+    work: new WorkPool(opts.work),
     allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
   };
@@ -142,6 +146,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await route.detach();
         unbridge();
         await fanout.close();
+        await ctx.work.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (ownsDb) await db.close();

@@ -63,6 +63,27 @@ export const limits = {
    * cannot keep the event loop busy merging.
    */
   compactMinIntervalMs: 5000,
+  /**
+   * Heavy work (snapshots, exports, diffs, preflight) runs on worker threads. Per
+   * instance, at most this many exports ...
+   */
+  maxExportsAtOnce: 2,
+  /** ... manual whole-proposal snapshots ... */
+  maxSnapshotJobsAtOnce: 2,
+  /** ... and history reads (diffs, the preflight, a snapshot's text) run at once; the next gets 429 with Retry-After. */
+  maxHistoryJobsAtOnce: 4,
+  /** Retry-After (seconds) of a heavy request refused because too many run at once. */
+  busyRetryAfterSeconds: 5,
+  /**
+   * Manual snapshots one proposal may keep, and their total stored size (bytes of
+   * the section states); past either a new one gets 413. Automatic snapshots
+   * (approval, submission, meeting start and end, before a restore) do not count
+   * and are never refused; restore backups are pruned oldest first past
+   * `maxRestoreBackupsPerSection` per section.
+   */
+  maxSnapshotsPerProposal: 50,
+  maxSnapshotBytesPerProposal: 64 * 1024 * 1024,
+  maxRestoreBackupsPerSection: 20,
   /** On shutdown, wait at most this long (ms) for the rooms to compact what they have left. */
   shutdownCompactMs: 5000,
   /**

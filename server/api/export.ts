@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { exportQuerySchema, type ExportFormat } from '../../shared/schemas/export';
 import type { AppEnv } from '../app-env';
 import { exportProposal } from '../commands/export-proposal';
-import { exportFileName, loadSectionCounts } from '../export/export-source';
+import { exportFileName, readSectionDocs } from '../export/export-source';
 import { preflight } from '../export/preflight';
 import { proposalMember } from './member-loader';
 
@@ -23,7 +23,14 @@ export function exportRoutes(): Hono<AppEnv> {
 
   r.get('/proposals/:id/export/preflight', proposalMember({ action: 'proposal.export' }), async (c) => {
     const { proposal } = c.var.member;
-    return c.json(preflight(await loadSectionCounts(c.get('ctx').db, proposal.id)));
+    const ctx = c.get('ctx');
+    // The logs are read here; the documents are counted on the work pool.
+    const counted = await ctx.work.admit('history', async () => {
+      const sections = await readSectionDocs(ctx.db, proposal.id);
+      const chars = await ctx.work.run({ kind: 'section-chars', stored: sections.map((s) => s.stored) });
+      return sections.map(({ stored: _, ...s }, i) => ({ ...s, chars: chars[i] ?? 0 }));
+    });
+    return c.json(preflight(counted));
   });
 
   r.get('/proposals/:id/export', proposalMember({ action: 'proposal.export', query: exportQuerySchema }), async (c) => {

@@ -11,7 +11,6 @@ import { findSectionById, listSections } from '../db/sections';
 import { snapshotSectionState } from '../db/snapshots';
 import { notFound } from '../errors';
 import { AuthorBook, diffStates, proposalChanges, sectionDiff } from '../history/changes';
-import { textBlocksOfState } from '../history/text-blocks';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { presentSnapshot } from './snapshots';
@@ -20,15 +19,24 @@ import { jsonBody, params } from './validate';
 
 const snapshotSectionParams = z.object({ id: idSchema, sectionId: idSchema });
 
-/** Reading snapshots, restoring a section, "what changed since" diffs, and submission. Members only (404 otherwise). */
+/**
+ * Reading snapshots, restoring a section, "what changed since" diffs, and
+ * submission. Members only (404 otherwise). Reading a snapshot's text and the
+ * diffs run on the work pool, at most `maxHistoryJobsAtOnce` at once per
+ * instance (429 past it).
+ */
 export function historyRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
   r.get('/snapshots/:id/sections/:sectionId', snapshotMember({ params: snapshotSectionParams }), async (c) => {
     const { id, sectionId } = c.req.valid('param');
-    const stored = await snapshotSectionState(c.get('ctx').db, id, sectionId);
-    if (!stored) throw notFound('Snapshot section');
-    return c.json({ snapshotId: id, sectionId, chars: stored.chars, blocks: textBlocksOfState(stored.state) });
+    const ctx = c.get('ctx');
+    const blocks = await ctx.work.admit('history', async () => {
+      const stored = await snapshotSectionState(ctx.db, id, sectionId);
+      if (!stored) throw notFound('Snapshot section');
+      return { chars: stored.chars, blocks: await ctx.work.run({ kind: 'text-blocks', state: stored.state }) };
+    });
+    return c.json({ snapshotId: id, sectionId, ...blocks });
   });
 
   r.post('/sections/:id/restore', async (c) => {
@@ -48,9 +56,11 @@ export function historyRoutes(): Hono<AppEnv> {
     const ctx = c.get('ctx');
     await snapshotOf(ctx.db, section.proposalId, since);
     if (until) await snapshotOf(ctx.db, section.proposalId, until);
-    const states = await diffStates(ctx.db, section.id, since, until ?? null);
-    if (!states) throw notFound('Snapshot section');
-    const { diff } = await sectionDiff(ctx.db, new AuthorBook(ctx.db, section.proposalId), section, states);
+    const diff = await ctx.work.admit('history', async () => {
+      const states = await diffStates(ctx, section.id, since, until ?? null);
+      if (!states) throw notFound('Snapshot section');
+      return (await sectionDiff(ctx, new AuthorBook(ctx.db, section.proposalId), section, states)).diff;
+    });
     return c.json({ since, until: until ?? null, section: diff });
   });
 
@@ -60,7 +70,8 @@ export function historyRoutes(): Hono<AppEnv> {
     const ctx = c.get('ctx');
     await snapshotOf(ctx.db, id, since);
     if (until) await snapshotOf(ctx.db, id, until);
-    return c.json(await proposalChanges(ctx.db, id, await listSections(ctx.db, id), since, until ?? null));
+    const sections = await listSections(ctx.db, id);
+    return c.json(await ctx.work.admit('history', () => proposalChanges(ctx, id, sections, since, until ?? null)));
   });
 
   /** Submission: the coordinator, once nothing blocks it; approved sections become final and a 'submission' snapshot is taken. */

@@ -3,40 +3,50 @@ import type { createMeetingRequestSchema, focusRequestSchema } from '../../share
 import { recordAudit } from '../db/audit';
 import { endMeeting, findMeeting, insertMeeting, openMeetingOf, setMeetingFocus, type MeetingRow } from '../db/meetings';
 import { findProposalById } from '../db/proposals';
-import { findSectionById, listSections } from '../db/sections';
+import { findSectionById } from '../db/sections';
 import { insertSnapshot } from '../db/snapshots';
 import type { Sql } from '../db/sql';
+import type { ServerContext } from '../context';
 import { conflict, forbidden, notFound } from '../errors';
 import { authorize, canLeadMeeting, loadActor, requireMember } from '../policy';
-import { storedSectionState } from './take-snapshot';
+import { proposalStates, type SectionState } from './take-snapshot';
 import type { CommandContext } from './create-proposal';
 
 /**
  * Workshop meetings: the coordinator starts one (a 'meeting' snapshot of the
  * whole proposal; at most one open meeting per proposal, else 409) and ends it
- * (a second snapshot). The facilitator (who started it) moves the focus that
- * projectors follow. Start and end publish `meeting.changed`, focus `meeting.focus`.
+ * (a second snapshot). The snapshots are merged on the work pool before their
+ * short transaction; they do not count toward the manual snapshot limits. The
+ * facilitator (who started it) moves the focus that projectors follow. Start
+ * and end publish `meeting.changed`, focus `meeting.focus`.
  */
 
 type CreateMeeting = z.infer<typeof createMeetingRequestSchema>;
 type Focus = z.infer<typeof focusRequestSchema>;
 
-async function snapshotProposal(tx: Sql, proposalId: string, name: string, userId: string): Promise<string> {
-  const states = [];
-  for (const section of await listSections(tx, proposalId)) states.push({ sectionId: section.id, ...(await storedSectionState(tx, section.id)) });
+/** Stores a meeting snapshot of states merged beforehand (proposalStates: on the work pool, outside the transaction). */
+async function insertMeetingSnapshot(tx: Sql, proposalId: string, name: string, userId: string, states: readonly SectionState[]): Promise<string> {
   return insertSnapshot(tx, { proposalId, name: name.slice(0, 200), kind: 'meeting', sectionId: null, createdBy: userId, states });
 }
 
+/** Meeting commands reach the work pool too: their snapshots are merged there (automatic snapshots: never refused for load). */
+type MeetingContext = CommandContext & Pick<ServerContext, 'work'>;
+
 const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
 
-export async function startMeeting(ctx: CommandContext, userId: string, proposalId: string, input: CreateMeeting): Promise<MeetingRow> {
+export async function startMeeting(ctx: MeetingContext, userId: string, proposalId: string, input: CreateMeeting): Promise<MeetingRow> {
+  // Refused before the snapshot's work, then checked again where it is stored.
+  if (!(await findProposalById(ctx.db, proposalId))) throw notFound('Proposal');
+  authorize(await loadActor(ctx.db, userId, proposalId), 'proposal.manage');
+  if (await openMeetingOf(ctx.db, proposalId)) throw conflict('A meeting is already open: end it first');
+  const states = await proposalStates(ctx, proposalId);
   let id: string;
   try {
     id = await ctx.db.transaction(async (tx) => {
       if (!(await findProposalById(tx, proposalId))) throw notFound('Proposal');
       authorize(await loadActor(tx, userId, proposalId), 'proposal.manage');
       if (await openMeetingOf(tx, proposalId)) throw conflict('A meeting is already open: end it first');
-      const startSnapshotId = await snapshotProposal(tx, proposalId, `Meeting start: ${input.name}`, userId);
+      const startSnapshotId = await insertMeetingSnapshot(tx, proposalId, `Meeting start: ${input.name}`, userId, states);
       const meetingId = await insertMeeting(tx, { proposalId, ...input, facilitatorId: userId, startSnapshotId });
       await recordAudit(tx, { proposalId, actorId: userId, action: 'meeting.started', data: { meetingId, name: input.name, city: input.city, date: input.date } });
       return meetingId;
@@ -57,13 +67,16 @@ export async function memberMeeting(db: Sql, userId: string, meetingId: string):
   return meeting;
 }
 
-export async function finishMeeting(ctx: CommandContext, userId: string, meetingId: string): Promise<MeetingRow> {
+export async function finishMeeting(ctx: MeetingContext, userId: string, meetingId: string): Promise<MeetingRow> {
   const meeting = await memberMeeting(ctx.db, userId, meetingId);
+  authorize(await loadActor(ctx.db, userId, meeting.proposalId), 'proposal.manage');
+  if (meeting.endedAt) throw conflict('The meeting has already ended');
+  const states = await proposalStates(ctx, meeting.proposalId);
   await ctx.db.transaction(async (tx) => {
     authorize(await loadActor(tx, userId, meeting.proposalId), 'proposal.manage');
     const locked = await findMeeting(tx, meetingId, true);
     if (!locked || locked.endedAt) throw conflict('The meeting has already ended');
-    const endSnapshotId = await snapshotProposal(tx, meeting.proposalId, `Meeting end: ${meeting.name}`, userId);
+    const endSnapshotId = await insertMeetingSnapshot(tx, meeting.proposalId, `Meeting end: ${meeting.name}`, userId, states);
     await endMeeting(tx, meetingId, endSnapshotId);
     await recordAudit(tx, { proposalId: meeting.proposalId, actorId: userId, action: 'meeting.ended', data: { meetingId, name: meeting.name } });
   });

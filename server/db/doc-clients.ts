@@ -101,8 +101,12 @@ export async function recordDocDeleters(db: Sql, docId: string, deletes: Readonl
   );
 }
 
+/** Each user's deletions that compaction removed from the log, as stored (delete-set-only updates; the diff decodes them on the work pool). */
+export async function listDocDeleterUpdates(db: Sql, docId: string): Promise<{ userId: string; deletes: Uint8Array }[]> {
+  return db.query<{ userId: string; deletes: Uint8Array }>(`select user_id as "userId", deletes from doc_deleters where doc_id = $1`, [docId]);
+}
+
 /** Each user's deletions that compaction removed from the log. */
 export async function listDocDeleters(db: Sql, docId: string): Promise<{ userId: string; ds: ReturnType<typeof Y.decodeUpdate>['ds'] }[]> {
-  const rows = await db.query<{ userId: string; deletes: Uint8Array }>(`select user_id as "userId", deletes from doc_deleters where doc_id = $1`, [docId]);
-  return rows.map((r) => ({ userId: r.userId, ds: Y.decodeUpdate(r.deletes).ds }));
+  return (await listDocDeleterUpdates(db, docId)).map((r) => ({ userId: r.userId, ds: Y.decodeUpdate(r.deletes).ds }));
 }

@@ -73,3 +73,37 @@ export async function snapshotSectionState(db: Sql, snapshotId: string, sectionI
 export async function replaceSnapshotSectionState(db: Sql, snapshotId: string, sectionId: string, state: Uint8Array, chars: number): Promise<void> {
   await db.query(`update snapshot_sections set state = $3::bytea, chars = $4 where snapshot_id = $1 and section_id = $2`, [snapshotId, sectionId, state, chars]);
 }
+
+/** A proposal's manual snapshots: how many, and the stored bytes of their section states. */
+export interface SnapshotUsage {
+  count: number;
+  bytes: number;
+}
+
+/**
+ * The proposal's manual snapshot usage. With `lock` (inside a transaction) the
+ * proposal row is locked first, so two snapshots taken at once count one after
+ * the other and never pass the limits together.
+ */
+export async function manualSnapshotUsage(db: Sql, proposalId: string, opts: { lock?: boolean } = {}): Promise<SnapshotUsage> {
+  if (opts.lock) await db.query(`select id from proposals where id = $1 for no key update`, [proposalId]);
+  const [row] = await db.query<{ count: number; bytes: number }>(
+    `select count(distinct s.id)::int8 as count, coalesce(sum(octet_length(ss.state)), 0)::int8 as bytes
+       from snapshots s left join snapshot_sections ss on ss.snapshot_id = s.id
+      where s.proposal_id = $1 and s.kind = 'manual'`,
+    [proposalId],
+  );
+  return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
+}
+
+/** Deletes a section's restore backups (kind `before_restore`) past the newest `keep`; returns how many went. */
+export async function pruneRestoreBackups(db: Sql, sectionId: string, keep: number): Promise<number> {
+  const gone = await db.query<{ id: string }>(
+    `delete from snapshots where id in (
+       select id from snapshots where section_id = $1 and kind = 'before_restore'
+        order by created_at desc, id desc offset $2)
+     returning id`,
+    [sectionId, keep],
+  );
+  return gone.length;
+}

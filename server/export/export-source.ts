@@ -1,5 +1,5 @@
 import { findTemplate } from '../../shared/templates';
-import { loadStoredDoc } from '../db/doc-updates';
+import { docFromLoaded, loadDoc, loadStoredDoc, type LoadedDoc } from '../db/doc-updates';
 import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
 import { listSections, type SectionRow } from '../db/sections';
@@ -109,20 +109,58 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-/** The proposal's sections in template order with their characters, for the preflight. */
+/** A section's stored document as the log holds it: the compacted snapshot and every later update (bytes only). */
+export type StoredDoc = Pick<LoadedDoc, 'snapshot' | 'updates'>;
+
+/** Reads a section's stored document as bytes (one statement); merging it is the work pool's job. */
+export async function readStoredDoc(db: Sql, sectionId: string): Promise<StoredDoc> {
+  const { snapshot, updates } = await loadDoc(db, sectionId);
+  return { snapshot, updates };
+}
+
+/** Blocks and characters of a stored document (CPU only: runs in the work pool). */
+export function sectionContentOf(stored: StoredDoc): { blocks: Block[]; chars: number } {
+  const doc = docFromLoaded(stored);
+  try {
+    return { blocks: readSection(doc), chars: sectionChars(doc) };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Characters with spaces (the meter's rule) of a stored document, without building its blocks (CPU only). */
+export function sectionCharsOf(stored: StoredDoc): number {
+  const doc = docFromLoaded(stored);
+  try {
+    return sectionChars(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** The proposal's sections in template order, each with its stored document as bytes (DB reads only). */
+export async function readSectionDocs(db: Sql, proposalId: string): Promise<(SectionRow & { stored: StoredDoc })[]> {
+  const sections = await listSections(db, proposalId);
+  const stored = await mapBounded(sections, sectionReadConcurrency, (s) => readStoredDoc(db, s.id));
+  return sections.map((s, i) => ({ ...s, stored: stored[i]! }));
+}
+
+/** The proposal's sections in template order with their characters, for the preflight (on the caller's thread). */
 export async function loadSectionCounts(db: Sql, proposalId: string): Promise<(SectionRow & { chars: number })[]> {
   const sections = await listSections(db, proposalId);
   const chars = await mapBounded(sections, sectionReadConcurrency, (s) => loadSectionChars(db, s.id));
   return sections.map((s, i) => ({ ...s, chars: chars[i] ?? 0 }));
 }
 
-export async function loadExportDocument(db: Sql, proposal: ProposalRow, opts: { notes?: ExportNote[] | null } = {}): Promise<ExportDocument> {
-  const [partners, sections] = await Promise.all([listPartners(db, proposal.id), listSections(db, proposal.id)]);
+/** An export before its documents are read: the proposal's data and each section's stored bytes. The pool turns it into an ExportDocument. */
+export interface ExportSource extends Omit<ExportDocument, 'sections'> {
+  sections: (Omit<ExportSection, 'blocks' | 'chars'> & { stored: StoredDoc })[];
+}
+
+/** Reads what an export prints (DB reads only; nothing is merged or rendered here). */
+export async function readExportSource(db: Sql, proposal: ProposalRow, opts: { notes?: ExportNote[] | null; generatedAt?: Date } = {}): Promise<ExportSource> {
+  const [partners, sections] = await Promise.all([listPartners(db, proposal.id), readSectionDocs(db, proposal.id)]);
   const template = findTemplate(proposal.templateId);
-  const out = await mapBounded(sections, sectionReadConcurrency, async (s): Promise<ExportSection> => {
-    const { blocks, chars } = await loadSectionContent(db, s.id);
-    return { id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, blocks, chars };
-  });
   return {
     title: proposal.title,
     call: template ? `${template.title} (${template.call})` : proposal.templateId,
@@ -136,10 +174,23 @@ export async function loadExportDocument(db: Sql, proposal: ProposalRow, opts: {
       countryName: countryName(p.country),
       role: p.isLead ? 'Lead partner' : 'Partner',
     })),
-    sections: out,
+    sections: sections.map((s) => ({ id: s.id, number: s.number, title: s.title, minChars: s.minChars, maxChars: s.maxChars, stored: s.stored })),
     notes: opts.notes ?? null,
-    generatedAt: new Date(),
+    generatedAt: opts.generatedAt ?? new Date(),
   };
+}
+
+/** The export's document: every section's blocks and characters read from its stored bytes (CPU only: runs in the work pool). */
+export function exportDocumentOf(source: ExportSource): ExportDocument {
+  return {
+    ...source,
+    sections: source.sections.map(({ stored, ...s }) => ({ ...s, ...sectionContentOf(stored) })),
+  };
+}
+
+/** Reads and builds the export's document on the caller's thread (tests and the export bench; the route goes through the work pool). */
+export async function loadExportDocument(db: Sql, proposal: ProposalRow, opts: { notes?: ExportNote[] | null } = {}): Promise<ExportDocument> {
+  return exportDocumentOf(await readExportSource(db, proposal, opts));
 }
 
 /** "1.2 Needs analysis"; the summary's number "0" is printed too, as the form does. */

@@ -1,11 +1,11 @@
-import * as Y from 'yjs';
 import type { ChangeAuthor, DiffRun, PartnerContribution, ProposalChanges, SectionDiff } from '../../shared/schemas/history';
-import { storedSectionState } from '../commands/take-snapshot';
-import { clientsOfRows, listDocClients, listDocDeleters, listDocRows, recordDocClients } from '../db/doc-clients';
+import { pooledSectionState } from '../commands/take-snapshot';
+import type { ServerContext } from '../context';
+import { listDocClients, listDocDeleterUpdates, listDocRows, recordDocClients } from '../db/doc-clients';
 import type { SectionRow } from '../db/sections';
 import { snapshotSectionState } from '../db/snapshots';
 import type { Sql } from '../db/sql';
-import { attributedDiff, type AuthorCount } from './attributed-diff';
+import type { AuthorCount } from './attributed-diff';
 
 /**
  * "What changed since": attributed diffs of sections between a snapshot and
@@ -76,43 +76,39 @@ export interface DiffStates {
   until: Uint8Array;
 }
 
-/** The states to compare: the `since` snapshot's, and the `until` snapshot's or the stored one. Null when a snapshot lacks the section. */
-export async function diffStates(db: Sql, sectionId: string, sinceId: string, untilId: string | null): Promise<DiffStates | null> {
-  const since = await snapshotSectionState(db, sinceId, sectionId);
+/** What diffs reach: the database, and the work pool that merges and compares. */
+export type DiffContext = Pick<ServerContext, 'db' | 'work'>;
+
+/** The states to compare: the `since` snapshot's, and the `until` snapshot's or the stored one (merged on the work pool). Null when a snapshot lacks the section. */
+export async function diffStates(ctx: DiffContext, sectionId: string, sinceId: string, untilId: string | null): Promise<DiffStates | null> {
+  const since = await snapshotSectionState(ctx.db, sinceId, sectionId);
   if (!since) return null;
-  const until = untilId ? await snapshotSectionState(db, untilId, sectionId) : await storedSectionState(db, sectionId);
+  const until = untilId ? await snapshotSectionState(ctx.db, untilId, sectionId) : await pooledSectionState(ctx, ctx.db, sectionId);
   if (!until) return null;
   return { since: since.state, until: until.state };
 }
 
-/** One section's attributed diff, with the raw per-author counts for proposal totals. */
+/** One section's attributed diff, with the raw per-author counts for proposal totals. The rows are read here, compared on the work pool. */
 export async function sectionDiff(
-  db: Sql,
+  ctx: DiffContext,
   book: AuthorBook,
   section: Pick<SectionRow, 'id' | 'number' | 'title'>,
   states: DiffStates,
 ): Promise<{ diff: SectionDiff; counts: { author: ChangeAuthor; count: AuthorCount }[] }> {
+  const { db } = ctx;
   const rows = await listDocRows(db, section.id);
-  const fromRows = clientsOfRows(rows);
+  const deleters = await listDocDeleterUpdates(db, section.id);
+  const { diff: raw, clients: fromRows } = await ctx.work.run({
+    kind: 'diff',
+    since: states.since,
+    until: states.until,
+    rows: rows.map((r) => ({ update: r.update, userId: r.userId })),
+    deleters,
+  });
   const known = await listDocClients(db, section.id);
   const fresh = new Map([...fromRows].filter(([c]) => !known.has(c)));
   if (fresh.size > 0) await recordDocClients(db, section.id, fresh);
   const clients = new Map([...fromRows, ...known]);
-
-  const deleteSets = rows.map((r) => {
-    try {
-      return { userId: r.userId, ds: Y.decodeUpdate(r.update).ds };
-    } catch {
-      return null;
-    }
-  });
-  // Then the deletions of rows compaction removed, kept per user.
-  deleteSets.push(...(await listDocDeleters(db, section.id)));
-  const deleterOf = (id: Y.ID): string | null => {
-    for (const row of deleteSets) if (row && Y.isDeleted(row.ds, id)) return row.userId ? `u:${row.userId}` : null;
-    return null;
-  };
-  const raw = attributedDiff(states.since, states.until, deleterOf);
 
   const userOfKey = (key: string | null): string | null => {
     if (!key) return null;
@@ -144,19 +140,19 @@ export async function sectionDiff(
 
 /** Every section the `since` (and `until`) snapshot holds, and the totals per partner. */
 export async function proposalChanges(
-  db: Sql,
+  ctx: DiffContext,
   proposalId: string,
   sections: readonly SectionRow[],
   sinceId: string,
   untilId: string | null,
 ): Promise<ProposalChanges> {
-  const book = new AuthorBook(db, proposalId);
+  const book = new AuthorBook(ctx.db, proposalId);
   const out: SectionDiff[] = [];
   const all: { author: ChangeAuthor; count: AuthorCount }[] = [];
   for (const section of sections) {
-    const states = await diffStates(db, section.id, sinceId, untilId);
+    const states = await diffStates(ctx, section.id, sinceId, untilId);
     if (!states) continue;
-    const { diff, counts } = await sectionDiff(db, book, section, states);
+    const { diff, counts } = await sectionDiff(ctx, book, section, states);
     out.push(diff);
     all.push(...counts);
   }
