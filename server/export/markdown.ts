@@ -1,32 +1,25 @@
 import type { Block, Inline, Marks, TableCell } from '../../shared/document/model';
 import { sectionHeading, type ExportDocument, type ExportNote } from './export-source';
+import { escapeMarkdown, joinLines, longestBacktickRun, prefixLines, splitOuterSpace, type WorkMeter } from './markdown-escape';
 
 /**
  * Markdown (CommonMark + GFM tables and strikethrough). Every piece of text is
  * escaped, so nothing a writer typed can turn into markup or raw HTML.
  */
 
-/** Escapes text so it reads literally; `lineStart` also guards list, heading and quote markers. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|~#&]/g, (ch) => `\\${ch}`)
-    .replace(/^(\s*)([-+=])/gm, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/gm, '$1\\$2');
-}
+export { escapeMarkdown, type WorkMeter } from './markdown-escape';
 
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
+function codeSpan(text: string, meter?: WorkMeter): string {
+  const fence = '`'.repeat(longestBacktickRun(text, meter) + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function wrap(text: string, marks: Marks): string {
+function wrap(text: string, marks: Marks, meter?: WorkMeter): string {
   // Emphasis delimiters must hug the text: keep surrounding spaces outside them.
-  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
-  const [lead, core, trail] = m ? [m[1] ?? '', m[2] ?? '', m[3] ?? ''] : ['', text, ''];
-  if (core === '') return text.replace(/\n/g, ' ');
-  let out = marks.code ? codeSpan(core) : escapeMarkdown(core).replace(/\n/g, ' ');
+  const { lead, core, trail } = splitOuterSpace(text, meter);
+  if (core === '') return joinLines(text, meter);
+  let out = marks.code ? codeSpan(core, meter) : joinLines(escapeMarkdown(core, meter), meter);
   if (marks.strike) out = `~~${out}~~`;
   if (marks.italic) out = `*${out}*`;
   if (marks.bold) out = `**${out}**`;
@@ -34,61 +27,63 @@ function wrap(text: string, marks: Marks): string {
   return `${lead}${out}${trail}`;
 }
 
-export function inlinesToMarkdown(inlines: readonly Inline[]): string {
-  return inlines
-    .map((i) => (i.kind === 'break' ? '\\\n' : wrap(i.text, i.marks)))
-    .join('');
+export function inlinesToMarkdown(inlines: readonly Inline[], meter?: WorkMeter): string {
+  let out = '';
+  for (const i of inlines) out += i.kind === 'break' ? '\\\n' : wrap(i.text, i.marks, meter);
+  return out;
 }
 
-const indent = (text: string, prefix: string, first = prefix) =>
-  text
-    .split('\n')
-    .map((line, i) => (i === 0 ? first : line === '' ? prefix.trimEnd() : prefix) + line)
-    .join('\n');
-
-function cellText(cell: TableCell): string {
-  return cell.blocks
-    .map((b) => blocksToMarkdown([b], 3))
-    .join(' ')
-    .replace(/\n+/g, ' ')
-    .trim();
+function cellText(cell: TableCell, meter?: WorkMeter): string {
+  const text = cell.blocks.map((b) => blocksToMarkdown([b], 3, meter)).join(' ');
+  if (meter) meter.steps += text.length;
+  return text.replace(/\n+/g, ' ').trim();
 }
 
-function tableToMarkdown(rows: readonly TableCell[][]): string {
-  const width = Math.max(1, ...rows.map((r) => r.length));
-  const line = (cells: string[]) => `| ${[...cells, ...Array<string>(width - cells.length).fill('')].join(' | ')} |`;
+/**
+ * A GFM table. The header and delimiter rows span the widest row; a shorter body
+ * row is left short (GFM fills it with empty cells), so the output stays as long
+ * as the table's cells, however ragged its rows.
+ */
+function tableToMarkdown(rows: readonly TableCell[][], meter?: WorkMeter): string {
+  let width = 1;
+  for (const r of rows) if (r.length > width) width = r.length;
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const padded = (cells: string[], fill: string) => {
+    while (cells.length < width) cells.push(fill);
+    return cells;
+  };
   const [head, ...body] = rows;
-  const headerCells = head ? head.map(cellText) : [];
-  return [line(headerCells), line(Array<string>(width).fill('---')), ...body.map((r) => line(r.map(cellText)))].join('\n');
+  const out = [line(padded(head ? head.map((c) => cellText(c, meter)) : [], '')), line(padded([], '---'))];
+  for (const r of body) out.push(line(r.map((c) => cellText(c, meter))));
+  return out.join('\n');
 }
 
 /** Blocks as Markdown; headings inside a section start at `headingBase`. */
-export function blocksToMarkdown(blocks: readonly Block[], headingBase: number): string {
+export function blocksToMarkdown(blocks: readonly Block[], headingBase: number, meter?: WorkMeter): string {
   const parts: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
       case 'paragraph':
-        parts.push(inlinesToMarkdown(b.inlines));
+        parts.push(inlinesToMarkdown(b.inlines, meter));
         break;
       case 'heading':
-        parts.push(`${'#'.repeat(Math.min(6, headingBase + b.level - 1))} ${inlinesToMarkdown(b.inlines)}`);
+        parts.push(`${'#'.repeat(Math.min(6, headingBase + b.level - 1))} ${inlinesToMarkdown(b.inlines, meter)}`);
         break;
       case 'list':
         parts.push(
           b.items
             .map((item, i) => {
               const marker = b.ordered ? `${b.start + i}. ` : '- ';
-              return indent(blocksToMarkdown(item, headingBase) || '', ' '.repeat(marker.length), marker);
+              return prefixLines(blocksToMarkdown(item, headingBase, meter), ' '.repeat(marker.length), marker, meter);
             })
             .join('\n'),
         );
         break;
       case 'quote':
-        parts.push(indent(blocksToMarkdown(b.blocks, headingBase), '> '));
+        parts.push(prefixLines(blocksToMarkdown(b.blocks, headingBase, meter), '> ', '> ', meter));
         break;
       case 'code': {
-        const longest = Math.max(2, ...[...b.text.matchAll(/`+/g)].map((m) => m[0].length));
-        const fence = '`'.repeat(longest + 1);
+        const fence = '`'.repeat(Math.max(2, longestBacktickRun(b.text, meter)) + 1);
         parts.push(`${fence}\n${b.text}\n${fence}`);
         break;
       }
@@ -96,29 +91,31 @@ export function blocksToMarkdown(blocks: readonly Block[], headingBase: number):
         parts.push('---');
         break;
       case 'table':
-        parts.push(tableToMarkdown(b.rows));
+        parts.push(tableToMarkdown(b.rows, meter));
         break;
     }
   }
   return parts.filter((p) => p !== '').join('\n\n');
 }
 
-function notesToMarkdown(notes: readonly ExportNote[], first: number): string {
+function notesToMarkdown(notes: readonly ExportNote[], first: number, meter?: WorkMeter): string {
   return notes
     .map((n, i) => {
-      const quote = n.quote ? ` (on “${escapeMarkdown(n.quote).replace(/\n/g, ' ')}”)` : '';
-      return `${first + i}. **${escapeMarkdown(n.author)}**${quote}: ${escapeMarkdown(n.body).replace(/\n/g, ' ')}`;
+      const quote = n.quote ? ` (on “${joinLines(escapeMarkdown(n.quote, meter), meter)}”)` : '';
+      return `${first + i}. **${escapeMarkdown(n.author, meter)}**${quote}: ${joinLines(escapeMarkdown(n.body, meter), meter)}`;
     })
     .join('\n');
 }
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
-export function renderMarkdown(doc: ExportDocument): string {
-  const out: string[] = [`# ${escapeMarkdown(doc.title)}`];
+/** The proposal as one Markdown file; `meter`, when given, adds up the characters the text scanners examined. */
+export function renderMarkdown(doc: ExportDocument, meter?: WorkMeter): string {
+  const esc = (text: string) => escapeMarkdown(text, meter);
+  const out: string[] = [`# ${esc(doc.title)}`];
   const facts = [
-    `**Call:** ${escapeMarkdown(doc.call)}`,
-    ...(doc.theme ? [`**Theme:** ${escapeMarkdown(doc.theme)}`] : []),
+    `**Call:** ${esc(doc.call)}`,
+    ...(doc.theme ? [`**Theme:** ${esc(doc.theme)}`] : []),
     ...(doc.deadline ? [`**Deadline:** ${doc.deadline}`] : []),
     `**Exported:** ${doc.generatedAt.toISOString().slice(0, 10)}`,
   ];
@@ -128,18 +125,18 @@ export function renderMarkdown(doc: ExportDocument): string {
     [
       row(['Organisation', 'Town', 'Country', 'Role']),
       row(['---', '---', '---', '---']),
-      ...doc.partners.map((p) => row([escapeMarkdown(p.name), escapeMarkdown(p.town), escapeMarkdown(`${p.countryName} (${p.country})`), p.role])),
+      ...doc.partners.map((p) => row([esc(p.name), esc(p.town), esc(`${p.countryName} (${p.country})`), p.role])),
     ].join('\n'),
   );
   let noteNumber = 1;
   for (const s of doc.sections) {
-    out.push(`## ${escapeMarkdown(sectionHeading(s))}`);
-    const body = blocksToMarkdown(s.blocks, 3);
+    out.push(`## ${esc(sectionHeading(s))}`);
+    const body = blocksToMarkdown(s.blocks, 3, meter);
     if (body) out.push(body);
     const notes = doc.notes?.filter((n) => n.sectionId === s.id) ?? [];
     if (notes.length > 0) {
       out.push('**Open comments**');
-      out.push(notesToMarkdown(notes, noteNumber));
+      out.push(notesToMarkdown(notes, noteNumber, meter));
       noteNumber += notes.length;
     }
   }
