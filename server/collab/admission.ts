@@ -1,4 +1,4 @@
-import { readSessionToken, validateSessionToken } from '../auth/session';
+import { readSessionToken, sessionCookieName, validateSessionToken } from '../auth/session';
 import type { ServerContext } from '../context';
 import { loadSocketRights, type SocketRights } from '../db/socket-rights';
 import { socketAccess, type SocketAccess } from '../policy';
@@ -86,9 +86,9 @@ export interface UpgradeRequest {
  * the user's socket cap, the section and the policy's `socketAccess` (one statement
  * loads the section, the membership and the partner for the stamp). Throws `UpgradeRefused`.
  */
-export async function admit(ctx: Pick<ServerContext, 'db' | 'clock' | 'allowedOrigins'>, req: UpgradeRequest): Promise<Admission> {
+export async function admit(ctx: Pick<ServerContext, 'db' | 'clock' | 'allowedOrigins' | 'publicOrigin'>, req: UpgradeRequest): Promise<Admission> {
   if (req.origin !== undefined && !allowed(ctx.allowedOrigins(), req.origin)) throw new UpgradeRefused(403, 'foreign_origin');
-  const token = readSessionToken(req.cookie);
+  const token = readSessionToken(req.cookie, sessionCookieName(ctx.publicOrigin()));
   const auth = token ? await validateSessionToken(ctx.db, token, ctx.clock()) : null;
   if (!auth) throw new UpgradeRefused(401, 'no_session');
   // Before the rights query: one user's burst of upgrades stops here, counted with those still in flight.
