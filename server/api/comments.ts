@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
+import { limits } from '../../shared/limits';
 import { idParamsSchema } from '../../shared/schemas/domain';
+import { pageQuerySchema } from '../../shared/schemas/page';
 import { createCommentRequestSchema, updateCommentRequestSchema } from '../../shared/schemas/review';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { createComment, deleteComment, updateComment } from '../commands/comment-changes';
-import { listSectionComments } from '../db/comments';
+import { listSectionThreadsPage, openThreadCount } from '../db/comments';
+import { pageOf } from '../db/keyset';
 import { loadStoredDoc } from '../db/doc-updates';
 import { loadActor } from '../policy';
 import { presentComment, presentThreads } from '../comment-presenters';
@@ -16,15 +19,19 @@ import { jsonBody, params } from './validate';
 export function commentRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get('/sections/:id/comments', sectionMember(), async (c) => {
+  // One page of threads, oldest first (SEC26), and the section's open thread count (for the meter).
+  r.get('/sections/:id/comments', sectionMember({ query: pageQuerySchema(limits.threadsPageSize) }), async (c) => {
     const { section, actor } = c.var.member;
     const ctx = c.get('ctx');
-    const rows = await listSectionComments(ctx.db, section.id);
+    const [{ rows, next }, openThreads] = await Promise.all([
+      listSectionThreadsPage(ctx.db, section.id, pageOf(c.req.valid('query'), limits.threadsPageSize)),
+      openThreadCount(ctx.db, section.id),
+    ]);
     const anchored = rows.some((row) => row.parentId === null && row.anchorStart !== null);
     const doc = anchored ? await loadStoredDoc(ctx.db, section.id) : null;
     try {
       const threads = presentThreads(rows, actor, section, (anchor) => (doc ? resolveAnchor(doc, anchor).detached : true));
-      return c.json({ threads });
+      return c.json({ threads, next, openThreads });
     } finally {
       doc?.destroy();
     }

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
+import { limits } from '../../shared/limits';
 import { createInvitationSchema, idParamsSchema, tokenParamsSchema } from '../../shared/schemas/domain';
+import { pageQuerySchema } from '../../shared/schemas/page';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { acceptInvitation, createInvitation, findUsableInvitation, revokeInvitation } from '../commands/invitation-changes';
-import { listInvitations } from '../db/invitations';
+import { listInvitationsPage } from '../db/invitations';
+import { pageOf } from '../db/keyset';
 import { findPartnerById } from '../db/partners';
 import { findProposalById } from '../db/proposals';
 import { notFound } from '../errors';
@@ -24,11 +27,13 @@ export function invitationRoutes(): Hono<AppEnv> {
     return c.json({ id: invitation.id, token, url: `${ctx.publicOrigin()}/invite/${token}`, expiresAt: invitation.expiresAt.toISOString() }, 201);
   });
 
-  r.get('/proposals/:id/invitations', proposalMember({ action: 'proposal.manage' }), async (c) => {
+  // Newest first, one page at a time (SEC26).
+  r.get('/proposals/:id/invitations', proposalMember({ action: 'proposal.manage', query: pageQuerySchema(limits.invitationsPageSize) }), async (c) => {
     const { proposal } = c.var.member;
     const ctx = c.get('ctx');
     const now = ctx.clock();
-    return c.json({ invitations: (await listInvitations(ctx.db, proposal.id)).map((i) => presentInvitation(i, now)) });
+    const { rows, next } = await listInvitationsPage(ctx.db, proposal.id, pageOf(c.req.valid('query'), limits.invitationsPageSize));
+    return c.json({ invitations: rows.map((i) => presentInvitation(i, now)), next });
   });
 
   r.delete('/invitations/:id', async (c) => {

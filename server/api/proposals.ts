@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
+import { limits } from '../../shared/limits';
 import { auditQuerySchema, createProposalSchema } from '../../shared/schemas/domain';
+import { pageQuerySchema } from '../../shared/schemas/page';
 import { templates } from '../../shared/templates';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { createProposal } from '../commands/create-proposal';
 import type { ServerContext } from '../context';
 import { listAudit } from '../db/audit';
+import { pageOf } from '../db/keyset';
 import { listMembers } from '../db/members';
 import { listPartners } from '../db/partners';
 import { listProposalsForUser } from '../db/proposals';
@@ -15,7 +18,7 @@ import type { Actor } from '../policy';
 import { presentAuditEvent, presentProposal, presentProposalSummary } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { loadProposalMember, proposalMember } from './member-loader';
-import { jsonBody } from './validate';
+import { jsonBody, query } from './validate';
 
 /** The full proposal as `actor` (a member) may see it. */
 async function presentProposalFor(ctx: ServerContext, proposal: ProposalRow, actor: Actor) {
@@ -40,10 +43,12 @@ export function proposalRoutes(): Hono<AppEnv> {
     });
   });
 
+  // The caller's proposals, newest first, one page at a time (SEC26).
   r.get('/proposals', async (c) => {
     const { user } = requireAuth(c);
-    const rows = await listProposalsForUser(c.get('ctx').db, user.id);
-    return c.json({ proposals: rows.map(presentProposalSummary) });
+    const page = pageOf(query(c, pageQuerySchema(limits.proposalsPageSize)), limits.proposalsPageSize);
+    const { rows, next } = await listProposalsForUser(c.get('ctx').db, user.id, page);
+    return c.json({ proposals: rows.map(presentProposalSummary), next });
   });
 
   r.post('/proposals', async (c) => {
@@ -63,7 +68,7 @@ export function proposalRoutes(): Hono<AppEnv> {
   r.get('/proposals/:id/audit', proposalMember({ query: auditQuerySchema }), async (c) => {
     const { proposal } = c.var.member;
     const q = c.req.valid('query');
-    const limit = q.limit ?? 50;
+    const limit = q.limit ?? 50; // at most limits.auditPageSize (the query schema's cap)
     const rows = await listAudit(c.get('ctx').db, proposal.id, { before: q.before, limit });
     const last = rows[rows.length - 1];
     return c.json({ events: rows.map(presentAuditEvent), nextBefore: rows.length === limit && last ? last.id : null });

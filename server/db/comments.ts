@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterKey, cutPage, keyColumn, type Keyset } from './keyset';
 import type { Sql } from './sql';
 
 /** Comment threads: a root comment (thread_id = id) and its replies, one table. */
@@ -78,6 +79,36 @@ export async function listSectionComments(db: Sql, sectionId: string): Promise<C
      order by (select r.created_at from comments r where r.id = c.thread_id), c.thread_id, c.parent_id is not null, c.created_at, c.id`,
     [sectionId],
   );
+}
+
+/**
+ * One page of a section's threads (SEC26): up to `limit` threads after `after`,
+ * oldest first, each as its root then its replies (at most
+ * `limits.maxCommentsPerThread`), in one statement. `next` names the page after.
+ */
+export async function listSectionThreadsPage(
+  db: Sql,
+  sectionId: string,
+  page: { after: Keyset | null; limit: number },
+): Promise<{ rows: CommentRow[]; next: string | null }> {
+  const roots = await db.query<{ id: string; keyMicros: number }>(
+    `select r.id, ${keyColumn('r')} from comments r
+     where r.section_id = $1 and r.parent_id is null and ${afterKey('r', 2)}
+     order by r.created_at, r.id limit $4`,
+    [sectionId, page.after?.micros ?? null, page.after?.id ?? null, page.limit + 1],
+  );
+  const { items, next } = cutPage(roots, page.limit);
+  const last = items[items.length - 1];
+  if (!last) return { rows: [], next };
+  // The page's threads are exactly the roots up to and including its last one.
+  const rows = await db.query<CommentRow & Record<string, unknown>>(
+    `${select} join comments r on r.id = c.thread_id
+     where r.section_id = $1 and r.parent_id is null and ${afterKey('r', 2)}
+       and (r.created_at, r.id) <= (timestamptz 'epoch' + $4::int8 * interval '1 microsecond', $5::uuid)
+     order by r.created_at, r.id, c.parent_id is not null, c.created_at, c.id`,
+    [sectionId, page.after?.micros ?? null, page.after?.id ?? null, last.keyMicros, last.id],
+  );
+  return { rows, next };
 }
 
 export async function updateCommentBody(db: Sql, id: string, body: string, mentions: readonly string[] | null): Promise<void> {

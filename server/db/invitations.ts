@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/schemas/common';
+import { afterKey, cutPage, keyColumn, type Keyset } from './keyset';
 import type { Sql } from './sql';
 
 export interface InvitationRow {
@@ -43,11 +44,19 @@ export async function findInvitationByHash(db: Sql, tokenHash: string, lock = fa
   return row ?? null;
 }
 
-export async function listInvitations(db: Sql, proposalId: string): Promise<InvitationRow[]> {
-  return db.query<InvitationRow & Record<string, unknown>>(
-    `select ${columns} from invitations where proposal_id = $1 order by created_at desc, id`,
-    [proposalId],
+/** One page of a proposal's invitations, newest first (SEC26). */
+export async function listInvitationsPage(
+  db: Sql,
+  proposalId: string,
+  page: { after: Keyset | null; limit: number },
+): Promise<{ rows: InvitationRow[]; next: string | null }> {
+  const rows = await db.query<InvitationRow & { keyMicros: number } & Record<string, unknown>>(
+    `select ${columns}, ${keyColumn('i')} from invitations i where proposal_id = $1 and ${afterKey('i', 2, 'desc')}
+     order by created_at desc, id desc limit $4`,
+    [proposalId, page.after?.micros ?? null, page.after?.id ?? null, page.limit + 1],
   );
+  const { items, next } = cutPage(rows, page.limit);
+  return { rows: items, next };
 }
 
 /** Invitations of a proposal still usable at `now` (neither accepted, revoked nor expired). */

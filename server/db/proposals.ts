@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/schemas/common';
+import { afterKey, cutPage, keyColumn, type Keyset } from './keyset';
 import type { Sql } from './sql';
 
 export interface ProposalRow {
@@ -38,13 +39,19 @@ export async function findProposalById(db: Sql, id: string): Promise<ProposalRow
   return row ?? null;
 }
 
-/** The proposals `userId` belongs to, newest first, with the caller's role. */
-export async function listProposalsForUser(db: Sql, userId: string): Promise<ProposalSummaryRow[]> {
-  return db.query<ProposalSummaryRow & Record<string, unknown>>(
-    `select ${columns}, m.role from proposals p join members m on m.proposal_id = p.id
-     where m.user_id = $1 order by p.created_at desc, p.id`,
-    [userId],
+/** One page of the proposals `userId` belongs to, newest first, with the caller's role (SEC26). */
+export async function listProposalsForUser(
+  db: Sql,
+  userId: string,
+  page: { after: Keyset | null; limit: number },
+): Promise<{ rows: ProposalSummaryRow[]; next: string | null }> {
+  const rows = await db.query<ProposalSummaryRow & { keyMicros: number } & Record<string, unknown>>(
+    `select ${columns}, m.role, ${keyColumn('p')} from proposals p join members m on m.proposal_id = p.id
+     where m.user_id = $1 and ${afterKey('p', 2, 'desc')} order by p.created_at desc, p.id desc limit $4`,
+    [userId, page.after?.micros ?? null, page.after?.id ?? null, page.limit + 1],
   );
+  const { items, next } = cutPage(rows, page.limit);
+  return { rows: items, next };
 }
 
 /** How many proposals `userId` belongs to. */

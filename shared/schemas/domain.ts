@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { limits } from '../limits';
 import { countrySchema, idSchema, lineTextSchema, multilineTextSchema, optionalLineTextSchema, roleSchema, sectionStatusSchema } from './common';
+import { nextCursorSchema } from './page';
 
 /**
  * Requests and responses of the domain API: proposals, partners, members,
@@ -36,7 +37,7 @@ export const tokenParamsSchema = z.object({ token: invitationTokenSchema });
 
 export const auditQuerySchema = z.object({
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.auditPageSize).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
@@ -200,7 +201,8 @@ export const proposalSummarySchema = z.object({
   createdAt: z.string(),
 });
 export type ProposalSummary = z.infer<typeof proposalSummarySchema>;
-export const proposalListSchema = z.object({ proposals: z.array(proposalSummarySchema) });
+/** One page of the caller's proposals, newest first (SEC26). */
+export const proposalListSchema = z.object({ proposals: z.array(proposalSummarySchema), next: nextCursorSchema });
 
 export const partnerResponseSchema = z.object({ partner: partnerSchema });
 export const memberResponseSchema = z.object({ member: memberSchema });
@@ -220,7 +222,8 @@ export const invitationSchema = z.object({
   acceptedBy: z.string().nullable(),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
-export const invitationListSchema = z.object({ invitations: z.array(invitationSchema) });
+/** One page of a proposal's invitations, newest first (SEC26). */
+export const invitationListSchema = z.object({ invitations: z.array(invitationSchema), next: nextCursorSchema });
 
 export const invitationPreviewSchema = z.object({
   invitation: z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { limits } from '../limits';
 import { idSchema, lineTextSchema, multilineTextSchema, quoteTextSchema, roleSchema, sectionStatusSchema } from './common';
 import { auditEventSchema } from './domain';
+import { nextCursorSchema } from './page';
 import { restoredEventSchema, snapshotKindSchema } from './history';
 
 /**
@@ -84,7 +85,8 @@ export const threadSchema = z.object({
 });
 export type Thread = z.infer<typeof threadSchema>;
 
-export const threadsResponseSchema = z.object({ threads: z.array(threadSchema) });
+/** One page of a section's threads, oldest first (SEC26), and how many of ALL its threads are open. */
+export const threadsResponseSchema = z.object({ threads: z.array(threadSchema), next: nextCursorSchema, openThreads: z.number() });
 export const commentResponseSchema = z.object({ comment: commentSchema });
 
 // ---------------------------------------------------------------- presence

@@ -5,8 +5,8 @@ import { startServer, type RunningServer } from '../../server/server';
 import { limits } from '../../shared/limits';
 import { insertComment } from '../../server/db/comments';
 import { insertInvitation } from '../../server/db/invitations';
-import { invitationCreatedSchema } from '../../shared/schemas/domain';
-import { commentResponseSchema } from '../../shared/schemas/review';
+import { auditPageSchema, invitationCreatedSchema, invitationListSchema, proposalListSchema } from '../../shared/schemas/domain';
+import { commentResponseSchema, threadsResponseSchema, type Thread } from '../../shared/schemas/review';
 import { openEventStream, type EventStream } from '../helpers/event-stream';
 import { instrumented, openTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildWorld, createProposal, invite, lulea, signUp, type CollabWorld, type UserClient } from '../helpers/factories';
@@ -180,5 +180,114 @@ describe('SEC27 caps on counts', () => {
     refusedWith(await user.post(`/api/invitations/${token}/accept`), 'proposals_limit', limits.maxProposalsPerUser);
     const [row] = await database.db.query<{ n: number }>(`select count(*)::int8 as n from members where user_id = $1`, [user.user.id]);
     expect(row?.n).toBe(limits.maxProposalsPerUser);
+  });
+});
+
+/** Every page of `path` (a list with `next`), following the cursors; the items of each page. */
+async function allPages<T>(client: UserClient, path: string, items: (body: unknown) => { items: T[]; next: string | null }): Promise<T[][]> {
+  const pages: T[][] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await client.get(cursor === null ? path : `${path}${sep}after=${encodeURIComponent(cursor)}`);
+    expect(res.status).toBe(200);
+    const page = items(res.body);
+    pages.push(page.items);
+    cursor = page.next;
+  } while (cursor !== null && pages.length < 100);
+  return pages;
+}
+
+const threadPage = (body: unknown) => {
+  const parsed = threadsResponseSchema.parse(body);
+  return { items: parsed.threads, next: parsed.next };
+};
+
+describe('SEC26 pages', () => {
+  it(`SEC26 a section's threads come ${limits.threadsPageSize} a page, oldest first, each with all its replies, through next cursors (ties on the creation time included)`, async () => {
+    const sectionId = world.sectionIds[4]!;
+    const total = 2 * limits.threadsPageSize + 3;
+    // All in one transaction: every root has the same created_at, so only the id orders them.
+    await database.db.transaction(async (tx) => {
+      for (let i = 0; i < total; i++) {
+        await insertComment(tx, { threadId: null, sectionId, proposalId: world.proposal.id, authorId: world.coordinator.user.id, body: `thread ${i}`, mentions: [], anchor: null });
+      }
+    });
+    const roots = await database.db.query<{ id: string; body: string }>(`select id, body from comments where section_id = $1 and parent_id is null order by created_at, id`, [sectionId]);
+    const withReplies = roots[limits.threadsPageSize]!.id; // the first thread of page two
+    for (let i = 0; i < 3; i++) expect((await world.editor.post(`/api/sections/${sectionId}/comments`, { body: `reply ${i}`, parentId: withReplies })).status).toBe(201);
+
+    const pages = await allPages<Thread>(world.reviewer, `/api/sections/${sectionId}/comments`, threadPage);
+    expect(pages.map((p) => p.length)).toEqual([limits.threadsPageSize, limits.threadsPageSize, 3]);
+    expect(pages.flat().map((t) => t.id)).toEqual(roots.map((r) => r.id));
+    expect(pages[1]![0]!.comments.map((c) => c.body)).toEqual([roots[limits.threadsPageSize]!.body, 'reply 0', 'reply 1', 'reply 2']);
+    const first = threadsResponseSchema.parse((await world.reviewer.get(`/api/sections/${sectionId}/comments`)).body);
+    expect(first.openThreads).toBe(total);
+
+    // A thread added while paging shows up on the last page, and nothing repeats.
+    const second = threadsResponseSchema.parse((await world.reviewer.get(`/api/sections/${sectionId}/comments?after=${encodeURIComponent(first.next!)}`)).body);
+    const added = commentResponseSchema.parse((await world.editor.post(`/api/sections/${sectionId}/comments`, { body: 'added while paging' })).body).comment;
+    const rest = await allPages<Thread>(world.reviewer, `/api/sections/${sectionId}/comments?after=${encodeURIComponent(second.next!)}`, threadPage);
+    expect(rest.flat().map((t) => t.id)).toEqual([...roots.slice(2 * limits.threadsPageSize).map((r) => r.id), added.id]);
+
+    // limit picks a smaller page; the cap and a bad cursor are 400.
+    const one = threadsResponseSchema.parse((await world.reviewer.get(`/api/sections/${sectionId}/comments?limit=1`)).body);
+    expect(one.threads.map((t) => t.id)).toEqual([roots[0]!.id]);
+    expect((await world.reviewer.get(`/api/sections/${sectionId}/comments?limit=${limits.threadsPageSize}`)).status).toBe(200);
+    for (const bad of [`limit=${limits.threadsPageSize + 1}`, 'limit=0', 'limit=two', 'after=abc', `after=${'9'.repeat(17)}.${roots[0]!.id}`, 'after=1.not-a-uuid']) {
+      const res = await world.reviewer.get(`/api/sections/${sectionId}/comments?${bad}`);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+    }
+  });
+
+  it(`SEC26 a proposal's invitations come ${limits.invitationsPageSize} a page, newest first; a page size past it is 400`, async () => {
+    const owner = await signUp(server, { name: 'Paging inviter' });
+    const proposal = await createProposal(owner, { title: 'Invitation pages' });
+    const partnerId = proposal.partners[0]!.id;
+    const expiresAt = new Date(Date.now() + limits.invitationLifetimeMs);
+    const total = limits.invitationsPageSize + 7;
+    await database.db.transaction(async (tx) => {
+      for (let i = 0; i < total; i++) {
+        await insertInvitation(tx, { proposalId: proposal.id, partnerId, role: 'editor', tokenHash: `page-${proposal.id}-${i}`, createdBy: owner.user.id, expiresAt });
+      }
+    });
+    const ids = await database.db.query<{ id: string }>(`select id from invitations where proposal_id = $1 order by created_at desc, id desc`, [proposal.id]);
+    const pages = await allPages(owner, `/api/proposals/${proposal.id}/invitations`, (body) => {
+      const parsed = invitationListSchema.parse(body);
+      return { items: parsed.invitations, next: parsed.next };
+    });
+    expect(pages.map((p) => p.length)).toEqual([limits.invitationsPageSize, 7]);
+    expect(pages.flat().map((i) => i.id)).toEqual(ids.map((r) => r.id));
+    expect((await owner.get(`/api/proposals/${proposal.id}/invitations?limit=${limits.invitationsPageSize + 1}`)).status).toBe(400);
+  });
+
+  it(`SEC26 a user's proposals come ${limits.proposalsPageSize} a page, newest first; a bad cursor is 400`, async () => {
+    const user = await signUp(server, { name: 'Many proposals' });
+    const total = limits.proposalsPageSize + 2;
+    await database.db.query(
+      `with p as (insert into proposals (title, template_id, created_by) select 'Paged ' || g, 'cerv-network-of-towns', $1 from generate_series(1, $2::int) g returning id),
+       pa as (insert into partners (proposal_id, name, town, country, is_lead) select id, 'Lead', 'Town', 'IT', true from p returning id, proposal_id)
+       insert into members (proposal_id, user_id, partner_id, role) select proposal_id, $1, id, 'coordinator' from pa`,
+      [user.user.id, total],
+    );
+    const ids = await database.db.query<{ id: string }>(
+      `select p.id from proposals p join members m on m.proposal_id = p.id where m.user_id = $1 order by p.created_at desc, p.id desc`,
+      [user.user.id],
+    );
+    const pages = await allPages(user, '/api/proposals', (body) => {
+      const parsed = proposalListSchema.parse(body);
+      return { items: parsed.proposals, next: parsed.next };
+    });
+    expect(pages.map((p) => p.length)).toEqual([limits.proposalsPageSize, 2]);
+    expect(pages.flat().map((p) => p.id)).toEqual(ids.map((r) => r.id));
+    expect((await user.get('/api/proposals?after=yesterday')).status).toBe(400);
+    expect((await user.get(`/api/proposals?limit=${limits.proposalsPageSize + 1}`)).status).toBe(400);
+  });
+
+  it(`SEC26 the activity feed pages by id, at most ${limits.auditPageSize} a page`, async () => {
+    const ok = await world.reviewer.get(`/api/proposals/${world.proposal.id}/audit?limit=${limits.auditPageSize}`);
+    expect(ok.status).toBe(200);
+    expect(auditPageSchema.parse(ok.body).events.length).toBeGreaterThan(0);
+    expect((await world.reviewer.get(`/api/proposals/${world.proposal.id}/audit?limit=${limits.auditPageSize + 1}`)).status).toBe(400);
   });
 });
