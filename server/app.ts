@@ -23,20 +23,23 @@ import { snapshotRoutes } from './api/snapshots';
 import { exportRoutes } from './api/export';
 import { historyRoutes } from './api/history';
 import { meetingRoutes } from './api/meetings';
+import { mountHealth } from './health';
 import { mountPublicMetrics } from './metrics-endpoint';
 import { requestLog } from './request-log';
+import { securityHeaders } from './security-headers';
 
 /** Largest JSON body the API reads; bigger bodies get 413 before parsing. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 export interface AppOptions {
-  /** Fan-out health for /healthz: `degraded` while Redis is down (the instance still serves its own sockets). */
+  /** Fan-out health for /healthz's detail: `degraded` while Redis is down (the instance still serves its own sockets). */
   fanoutStatus?: () => FanoutStatus;
 }
 
 export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.use('*', securityHeaders(ctx.config));
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('ctx', ctx);
@@ -45,10 +48,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   });
   app.use('*', requestLog(ctx));
 
-  app.get('/healthz', async (c) => {
-    await ctx.db.query('select 1');
-    return c.json({ ok: true, backend: ctx.db.backend, redis: opts.fanoutStatus?.() ?? 'off' });
-  });
+  mountHealth(app, ctx, opts.fanoutStatus ?? (() => 'off'));
   mountPublicMetrics(app, ctx.config, ctx.metrics);
 
   app.use('/api/*', originCheck(ctx));

@@ -135,8 +135,11 @@ export async function startInstancePair(prefix: string, redisUrl: string): Promi
 }
 
 /** `server/main.ts` in its own process with `env`; resolves once it listens. */
+/** The METRICS_TOKEN instances start with: it opens /healthz's detail (backend, redis) to the tests. */
+export const instanceMetricsToken = 'instance-metrics-token-0123456789';
+
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const full = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', STATIC_DIR: './dist', PATH: process.env.PATH ?? '', ...env };
+  const full = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', STATIC_DIR: './dist', PATH: process.env.PATH ?? '', METRICS_TOKEN: instanceMetricsToken, ...env };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: full, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';

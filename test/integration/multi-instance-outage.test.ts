@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { loadDoc } from '../../server/db/doc-updates';
 import { openPostgres, type Sql } from '../../server/db/sql';
 import { ApiClient } from '../helpers/http';
-import { createScratchDatabase, failoverProxy, startInstance, startRedis, type FailoverProxy, type Instance, type RedisProcess, type ScratchDatabase } from '../helpers/instances';
+import { createScratchDatabase, failoverProxy, instanceMetricsToken, startInstance, startRedis, type FailoverProxy, type Instance, type RedisProcess, type ScratchDatabase } from '../helpers/instances';
 import { docState, prng, randomOp } from '../helpers/random-edits';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { stockClient, waitFor, type StockClient } from '../helpers/yclient';
@@ -41,7 +41,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const redisHealth = async (url: string) => (await new ApiClient(url).get<{ ok: boolean; redis: string }>('/healthz')).body.redis;
+/** /healthz's detail, which needs the metrics token (SEC25). */
+const redisHealth = async (url: string) =>
+  (await new ApiClient(url).request<{ ok: boolean; redis: string }>('GET', '/healthz', undefined, { authorization: `Bearer ${instanceMetricsToken}` })).body.redis;
 
 async function storedDoc(sectionId: string): Promise<Y.Doc> {
   const loaded = await loadDoc(db, sectionId);

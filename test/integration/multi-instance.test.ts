@@ -6,7 +6,7 @@ import { closeCode } from '../../shared/protocol';
 import { loadDoc } from '../../server/db/doc-updates';
 import type { Sql } from '../../server/db/sql';
 import { ApiClient } from '../helpers/http';
-import { startInstancePair, type Instance, type InstancePair } from '../helpers/instances';
+import { instanceMetricsToken, startInstancePair, type Instance, type InstancePair } from '../helpers/instances';
 import { openEventStream } from '../helpers/event-stream';
 import { startTestServer } from '../helpers/server';
 import type { CollabWorld } from '../helpers/factories';
@@ -33,7 +33,9 @@ afterAll(async () => {
   await pair?.stop();
 });
 
-const health = async (url: string) => (await new ApiClient(url).get<{ ok: boolean; redis: string }>('/healthz')).body;
+/** /healthz's detail, which needs the metrics token (SEC25). */
+const health = async (url: string) =>
+  (await new ApiClient(url).request<{ ok: boolean; redis: string }>('GET', '/healthz', undefined, { authorization: `Bearer ${instanceMetricsToken}` })).body;
 
 /** Stored state of a section, reloaded the way a room loads it. */
 const storedState = (sectionId: string): Promise<string> => readStored(db, sectionId, docState);
@@ -42,7 +44,7 @@ describe('several instances (Postgres + Redis)', () => {
   it('MI1: /healthz reports redis "ok" on both instances, and "off" without REDIS_URL', async () => {
     expect(await health(a.url)).toMatchObject({ ok: true, redis: 'ok' });
     expect(await health(b.url)).toMatchObject({ ok: true, redis: 'ok' });
-    const alone = await startTestServer();
+    const alone = await startTestServer({ METRICS_TOKEN: instanceMetricsToken });
     try {
       expect(await health(alone.url)).toMatchObject({ ok: true, redis: 'off' });
     } finally {
