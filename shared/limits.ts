@@ -42,6 +42,16 @@ export const limits = {
    * burst never blocks every other room for long.
    */
   frameBudgetMs: 20,
+  /**
+   * Awareness fan-out: a room relays its sockets' awareness changes together, at most
+   * once per window. The window is `awarenessRelayMs` (cursors stay live in a small
+   * room) and widens with the room's sockets so that the room sends at most
+   * `awarenessFramesPerRoomSecond` awareness frames a second in all, however many
+   * clients move their cursors: each socket gets at most 1000 / window a second (50 in
+   * a pair, 25 with 10 sockets, 5 with 50, 1 with 250).
+   */
+  awarenessRelayMs: 20,
+  awarenessFramesPerRoomSecond: 250,
   /** Largest awareness state one client may publish, in bytes of JSON. */
   maxAwarenessStateBytes: 8 * 1024,
   /** Awareness client IDs one socket may control (the one it announced first). */

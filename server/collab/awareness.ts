@@ -4,9 +4,18 @@ import { decodeAwarenessUpdate, encodeAwareness, encodeAwarenessUpdate, type Awa
 import type { Refusal, RoomPeer } from './room-types';
 
 /** Relay delay for a state that changed (cursor moved, name set) ... */
-const CHANGED_RELAY_MS = 20;
+const CHANGED_RELAY_MS = limits.awarenessRelayMs;
 /** ... and for a plain renewal (clients renew every 15 s and time out after 30 s). */
 const RENEWAL_RELAY_MS = 1000;
+
+/**
+ * The least time (ms) between two relays of a room with `sockets` sockets: every
+ * relay is one frame to each socket, so the room sends at most
+ * `limits.awarenessFramesPerRoomSecond` awareness frames a second in all.
+ */
+export function relayWindowMs(sockets: number): number {
+  return Math.max(limits.awarenessRelayMs, Math.ceil((1000 * sockets) / limits.awarenessFramesPerRoomSecond));
+}
 
 interface StoredState {
   clock: number;
@@ -28,7 +37,9 @@ const REMOTE_TIMEOUT_MS = 30_000;
  * A room's awareness: one state per socket, for the client ID that socket
  * announced first, with `user` stamped by the server. Relays are coalesced per
  * room into one encoded update per tick, so a renewal storm costs one frame per
- * socket per second instead of one per renewal.
+ * socket per second instead of one per renewal; and two relays are at least
+ * `relayWindowMs(sockets)` apart, so fifty sockets moving their cursors cost each
+ * socket a bounded number of frames a second, not one per move.
  */
 export class RoomAwareness {
   private readonly states = new Map<number, StoredState>();
@@ -36,6 +47,10 @@ export class RoomAwareness {
   private readonly outgoing = new Map<number, AwarenessEntry>();
   private timer: NodeJS.Timeout | null = null;
   private dueAt = Infinity;
+  /** When the last relay went out (ms, `Date.now()`). */
+  private relayedAt = -Infinity;
+  /** Sockets in the room, as the last socket to send awareness saw it: what widens the window. */
+  private audience = 1;
 
   /** `broadcast` gets each coalesced frame for this room's sockets, and its bare update for other instances. */
   constructor(private readonly broadcast: (frame: Uint8Array, update: Uint8Array) => void) {}
@@ -44,8 +59,10 @@ export class RoomAwareness {
    * Applies one socket's awareness update, or says why it is refused. The stock
    * client re-sends every state it hears about, so entries for client IDs the
    * socket does not own are refused by never being stored or relayed.
+   * `audience`: the room's sockets now (each relay is a frame to every one of them).
    */
-  apply(peer: RoomPeer, update: Uint8Array): Refusal | null {
+  apply(peer: RoomPeer, update: Uint8Array, audience = this.states.size + 1): Refusal | null {
+    this.audience = audience;
     for (const entry of decodeAwarenessUpdate(update)) {
       if (peer.awarenessClientId === null && !this.states.has(entry.clientId) && !this.remote.has(entry.clientId)) peer.awarenessClientId = entry.clientId;
       if (entry.clientId !== peer.awarenessClientId) continue;
@@ -127,6 +144,7 @@ export class RoomAwareness {
     this.timer = null;
     this.dueAt = Infinity;
     if (this.outgoing.size === 0) return;
+    this.relayedAt = Date.now();
     const update = encodeAwarenessUpdate(this.outgoing.values());
     this.outgoing.clear();
     this.broadcast(encodeAwareness(update), update);
@@ -144,12 +162,14 @@ export class RoomAwareness {
     return this.states.size;
   }
 
+  /** Queues an entry for the next relay: after `delayMs`, and no sooner than one window after the last relay. */
   private queue(entry: AwarenessEntry, delayMs: number): void {
     this.outgoing.set(entry.clientId, entry);
-    const due = Date.now() + delayMs;
+    const now = Date.now();
+    const due = Math.max(now + delayMs, this.relayedAt + relayWindowMs(this.audience));
     if (due >= this.dueAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.dueAt = due;
-    this.timer = setTimeout(() => this.flush(), delayMs);
+    this.timer = setTimeout(() => this.flush(), due - now);
   }
 }

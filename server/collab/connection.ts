@@ -282,7 +282,7 @@ export class Connection implements RoomPeer {
         return refusal;
       }
       case 'awareness':
-        return this.room.awareness.apply(this, message.update);
+        return this.room.awareness.apply(this, message.update, this.room.peers.size);
       case 'query-awareness': {
         const frame = this.room.awareness.snapshotFrame();
         if (frame) this.deliver(frame);
