@@ -21,13 +21,15 @@ import {
   type UpdateSectionInput,
 } from '../shared/schemas';
 
-/** An API refusal: the server's `{error:{code,message,field?}}` with its status. */
+/** An API refusal: the server's `{error:{code,message,field?, ...params}}` with its status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The code's parameters (e.g. `{ limit: 200 }`), for a translated message. */
+    readonly params: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -35,6 +37,17 @@ export class ApiError extends Error {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The string and number fields of an error body beside code, message and field: the code's parameters. */
+function errorParams(raw: unknown): Record<string, string | number> {
+  const error = typeof raw === 'object' && raw !== null ? (raw as { error?: unknown }).error : undefined;
+  const out: Record<string, string | number> = {};
+  if (typeof error !== 'object' || error === null) return out;
+  for (const [k, v] of Object.entries(error)) {
+    if (k !== 'code' && k !== 'message' && k !== 'field' && (typeof v === 'string' || typeof v === 'number')) out[k] = v;
+  }
+  return out;
+}
 
 /** Typed fetch: same-origin, cookie session, JSON in, response parsed with the shared schema. */
 export async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.infer<S>> {
@@ -50,8 +63,9 @@ export async function call<S extends z.ZodType>(method: Method, path: string, sc
     throw new ApiError(0, 'network', err instanceof Error ? err.message : 'Network error');
   }
   if (!res.ok) {
-    const parsed = errorBodySchema.safeParse(await res.json().catch(() => null));
-    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.field);
+    const raw: unknown = await res.json().catch(() => null);
+    const parsed = errorBodySchema.safeParse(raw);
+    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.field, errorParams(raw));
     throw new ApiError(res.status, 'http_error', res.statusText || `HTTP ${res.status}`);
   }
   if (schema === null || res.status === 204) return undefined as z.infer<S>;
@@ -65,7 +79,8 @@ export const api = {
   me: () => call('GET', '/me', userResponseSchema),
   updateMe: (body: UpdateMeRequest) => call('PATCH', '/me', userResponseSchema, body),
 
-  proposals: () => call('GET', '/proposals', proposalListSchema),
+  /** One page of the caller's proposals, newest first; `after` is the previous page's `next`. */
+  proposals: (after?: string) => call('GET', `/proposals${after ? `?after=${encodeURIComponent(after)}` : ''}`, proposalListSchema),
   proposal: (id: string) => call('GET', `/proposals/${encodeURIComponent(id)}`, proposalResponseSchema),
   createProposal: (body: CreateProposalInput) => call('POST', '/proposals', proposalResponseSchema, body),
 

@@ -49,6 +49,7 @@ export const en = {
 
   'proposals.title': 'Your proposals',
   'proposals.empty': 'You are not in any proposal yet. Create one, or open an invitation link.',
+  'proposals.showMore': "Show more proposals",
   'proposals.createTitle': 'New proposal',
   'proposals.titleLabel': 'Proposal title',
   'proposals.leadPartner': 'Lead partner',
@@ -188,6 +189,9 @@ export const en = {
   'comments.edit': "Edit",
   'comments.editLabel': "Edit your comment",
   'comments.edited': "edited",
+  'comments.showMore': "Show more threads",
+  'comments.openThreadsLimit': "This section already has {limit} open threads: resolve some first.",
+  'comments.threadCommentsLimit': "This thread already has {limit} comments: start a new thread.",
   'comments.delete': "Delete",
   'comments.deleted': "This comment was deleted.",
   'comments.mentionSuggestions': "Members to mention",

@@ -47,6 +47,7 @@ export const es: Catalogue = {
 
   'proposals.title': 'Tus propuestas',
   'proposals.empty': 'Aún no participas en ninguna propuesta. Crea una o abre un enlace de invitación.',
+  'proposals.showMore': "Mostrar más propuestas",
   'proposals.createTitle': 'Nueva propuesta',
   'proposals.titleLabel': 'Título de la propuesta',
   'proposals.leadPartner': 'Socio coordinador',
@@ -186,6 +187,9 @@ export const es: Catalogue = {
   'comments.edit': "Editar",
   'comments.editLabel': "Edita tu comentario",
   'comments.edited': "editado",
+  'comments.showMore': "Mostrar más hilos",
+  'comments.openThreadsLimit': "Esta sección ya tiene {limit} hilos abiertos: resuelve algunos primero.",
+  'comments.threadCommentsLimit': "Este hilo ya tiene {limit} comentarios: abre un hilo nuevo.",
   'comments.delete': "Eliminar",
   'comments.deleted': "Este comentario se eliminó.",
   'comments.mentionSuggestions': "Miembros para mencionar",

@@ -47,6 +47,7 @@ export const fi: Catalogue = {
 
   'proposals.title': 'Hakemuksesi',
   'proposals.empty': 'Et ole vielä mukana yhdessäkään hakemuksessa. Luo uusi tai avaa kutsulinkki.',
+  'proposals.showMore': "Näytä lisää hakemuksia",
   'proposals.createTitle': 'Uusi hakemus',
   'proposals.titleLabel': 'Hakemuksen nimi',
   'proposals.leadPartner': 'Päähakija',
@@ -186,6 +187,9 @@ export const fi: Catalogue = {
   'comments.edit': "Muokkaa",
   'comments.editLabel': "Muokkaa kommenttiasi",
   'comments.edited': "muokattu",
+  'comments.showMore': "Näytä lisää keskusteluja",
+  'comments.openThreadsLimit': "Osiossa on jo {limit} avointa keskustelua: ratkaise ensin joitakin.",
+  'comments.threadCommentsLimit': "Keskustelussa on jo {limit} kommenttia: aloita uusi keskustelu.",
   'comments.delete': "Poista",
   'comments.deleted': "Tämä kommentti on poistettu.",
   'comments.mentionSuggestions': "Mainittavat jäsenet",

@@ -47,6 +47,7 @@ export const it: Catalogue = {
 
   'proposals.title': 'Le tue proposte',
   'proposals.empty': 'Non partecipi ancora a nessuna proposta. Creane una o apri un link di invito.',
+  'proposals.showMore': "Mostra altre proposte",
   'proposals.createTitle': 'Nuova proposta',
   'proposals.titleLabel': 'Titolo della proposta',
   'proposals.leadPartner': 'Partner capofila',
@@ -186,6 +187,9 @@ export const it: Catalogue = {
   'comments.edit': "Modifica",
   'comments.editLabel': "Modifica il tuo commento",
   'comments.edited': "modificato",
+  'comments.showMore': "Mostra altre discussioni",
+  'comments.openThreadsLimit': "Questa sezione ha già {limit} discussioni aperte: risolvine prima qualcuna.",
+  'comments.threadCommentsLimit': "Questa discussione ha già {limit} commenti: aprine una nuova.",
   'comments.delete': "Elimina",
   'comments.deleted': "Questo commento è stato eliminato.",
   'comments.mentionSuggestions': "Membri da menzionare",

@@ -47,6 +47,7 @@ export const sv: Catalogue = {
 
   'proposals.title': 'Dina ansökningar',
   'proposals.empty': 'Du är inte med i någon ansökan än. Skapa en, eller öppna en inbjudningslänk.',
+  'proposals.showMore': "Visa fler ansökningar",
   'proposals.createTitle': 'Ny ansökan',
   'proposals.titleLabel': 'Ansökans titel',
   'proposals.leadPartner': 'Huvudsökande partner',
@@ -186,6 +187,9 @@ export const sv: Catalogue = {
   'comments.edit': "Redigera",
   'comments.editLabel': "Redigera din kommentar",
   'comments.edited': "redigerad",
+  'comments.showMore': "Visa fler trådar",
+  'comments.openThreadsLimit': "Avsnittet har redan {limit} öppna trådar: lös några först.",
+  'comments.threadCommentsLimit': "Tråden har redan {limit} kommentarer: starta en ny tråd.",
   'comments.delete': "Ta bort",
   'comments.deleted': "Den här kommentaren har tagits bort.",
   'comments.mentionSuggestions': "Medlemmar att nämna",

@@ -87,7 +87,7 @@ export function CommentsPanel({ proposal, section, editor, threads }: CommentsPa
   return (
     <section className="comments" aria-labelledby="comments-heading" data-testid="comments-panel">
       <h2 id="comments-heading">
-        {t('comments.title')} <span className="muted" data-testid="open-thread-count">({open.length})</span>
+        {t('comments.title')} <span className="muted" data-testid="open-thread-count">({list ? threads.openThreads : open.length})</span>
       </h2>
       {canComment && !draft && (
         <div className="comments__start">
@@ -148,6 +148,11 @@ export function CommentsPanel({ proposal, section, editor, threads }: CommentsPa
           />
         ))}
       </div>
+      {threads.hasMore && (
+        <button type="button" className="link-button" onClick={threads.loadMore} data-testid="comments-show-more">
+          {t('comments.showMore')}
+        </button>
+      )}
       {resolved.length > 0 && (
         <div className="comments__resolved">
           <button type="button" className="link-button" aria-expanded={showResolved} onClick={() => setShowResolved((v) => !v)}>

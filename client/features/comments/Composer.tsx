@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { useI18n } from '../../i18n';
+import { ApiError } from '../../api';
+import { useI18n, type I18n } from '../../i18n';
 import { limits } from '../../../shared/limits';
 import type { Member } from '../../../shared/schemas';
 
@@ -60,7 +61,7 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
       setBody('');
       setCaret(0);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(refusalText(err, t));
     } finally {
       setBusy(false);
     }
@@ -131,4 +132,14 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
       </div>
     </form>
   );
+}
+
+/** A refusal as the member reads it: the caps (SEC27) translated with their limit, anything else as sent. */
+function refusalText(err: unknown, t: I18n['t']): string {
+  if (err instanceof ApiError) {
+    const limit = err.params.limit ?? 0;
+    if (err.code === 'open_threads_limit') return t('comments.openThreadsLimit', { limit });
+    if (err.code === 'thread_comments_limit') return t('comments.threadCommentsLimit', { limit });
+  }
+  return err instanceof Error ? err.message : String(err);
 }

@@ -10,17 +10,34 @@ export function ProposalsPage() {
   const { t, date } = useI18n();
   const [proposals, setProposals] = useState<ProposalSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** The cursor of the next page (SEC26: a page at a time, newest first), or null on the last. */
+  const [next, setNext] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
     api.proposals().then(
-      (r) => live && setProposals(r.proposals),
+      (r) => {
+        if (!live) return;
+        setProposals(r.proposals);
+        setNext(r.next);
+      },
       (err: unknown) => live && setLoadError(apiErrors(err, t).form),
     );
     return () => {
       live = false;
     };
   }, [t]);
+
+  const showMore = () => {
+    if (next === null) return;
+    api.proposals(next).then(
+      (r) => {
+        setProposals((prev) => [...(prev ?? []), ...r.proposals.filter((p) => !prev?.some((q) => q.id === p.id))]);
+        setNext(r.next);
+      },
+      (err: unknown) => setLoadError(apiErrors(err, t).form),
+    );
+  };
 
   return (
     <main id="main" className="page">
@@ -43,6 +60,11 @@ export function ProposalsPage() {
               </li>
             ))}
           </ul>
+          {next !== null && (
+            <button type="button" className="link-button" onClick={showMore} data-testid="proposals-show-more">
+              {t('proposals.showMore')}
+            </button>
+          )}
         </section>
         <CreateProposalForm />
       </div>

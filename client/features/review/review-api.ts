@@ -12,7 +12,9 @@ const enc = encodeURIComponent;
 
 /** The review loop's endpoints (shared/schemas/review.ts), parsed with the shared schemas. */
 export const reviewApi = {
-  threads: (sectionId: string) => call('GET', `/sections/${enc(sectionId)}/comments`, threadsResponseSchema),
+  /** One page of the section's threads, oldest first; `after` is the previous page's `next`. */
+  threads: (sectionId: string, after?: string) =>
+    call('GET', `/sections/${enc(sectionId)}/comments${after ? `?after=${enc(after)}` : ''}`, threadsResponseSchema),
   createComment: (sectionId: string, body: CreateCommentRequest) =>
     call('POST', `/sections/${enc(sectionId)}/comments`, commentResponseSchema, body),
   updateComment: (commentId: string, body: UpdateCommentRequest) => call('PATCH', `/comments/${enc(commentId)}`, commentResponseSchema, body),

@@ -156,7 +156,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
               ? t('count.under', { count: number(section.minChars - chars) })
               : t('count.ok')}
         </p>
-        <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads.threads)} />
+        <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads)} />
       </div>
       <div className="review-side">
         <Guidance section={section} onSectionChanged={onSectionChanged} />
