@@ -31,7 +31,7 @@ export function presentComment(c: CommentRow, actor: Actor): Comment {
 }
 
 /**
- * Groups a section's comments (root first, as listSectionComments orders them)
+ * Groups a section's comments (each thread root first, as listSectionThreadsPage orders them)
  * into threads. `isDetached` says whether a root's anchor no longer covers text.
  */
 export function presentThreads(

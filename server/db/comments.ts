@@ -72,15 +72,6 @@ export async function lockComment(db: Sql, id: string): Promise<void> {
   await db.query(`select id from comments where id = $1 for update`, [id]);
 }
 
-/** Every comment of a section, grouped by thread (oldest thread first), root first. */
-export async function listSectionComments(db: Sql, sectionId: string): Promise<CommentRow[]> {
-  return db.query<CommentRow & Record<string, unknown>>(
-    `${select} where c.section_id = $1
-     order by (select r.created_at from comments r where r.id = c.thread_id), c.thread_id, c.parent_id is not null, c.created_at, c.id`,
-    [sectionId],
-  );
-}
-
 /**
  * One page of a section's threads (SEC26): up to `limit` threads after `after`,
  * oldest first, each as its root then its replies (at most
