@@ -12,6 +12,7 @@ import { cloneBlocks } from '../../shared/document/clone';
 import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
 import { snapshotSection } from './take-snapshot';
+import { repairSection } from './repair-section';
 
 /**
  * Restores a section to a snapshot's content as ONE forward edit: every block
@@ -51,6 +52,9 @@ export async function restoreSection(
   if (!stored) throw notFound('Snapshot');
   authorize(actor, 'section.restore', section);
   if (isLocked(section.status)) throw conflict('The section is locked: reopen it before restoring');
+
+  // A section stored too deep (before the depth limit) is repaired first: deleting its deep content in one edit would overflow (SEC10).
+  await repairSection(ctx, sectionId, { actorId: userId });
 
   const { proposalId } = section;
   const backupSnapshotId = await ctx.db.transaction((tx) =>

@@ -31,6 +31,9 @@ import { sectionHeading, type ExportDocument, type ExportNote } from './export-s
 const headingLevels = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6] as const;
 const headingFor = (level: number) => headingLevels[Math.max(0, Math.min(5, level - 1))] ?? HeadingLevel.HEADING_6;
 
+/** Word numbering has 9 levels (0-8): lists nested deeper are numbered at the last one. */
+const maxListLevel = 8;
+
 /** A4 in twentieths of a point, with 2 cm margins. */
 const page = { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } };
 
@@ -106,7 +109,7 @@ function renderBlocks(blocks: readonly Block[], lists: Lists, ctx: { headingBase
               out.push(
                 new Paragraph({
                   children: runs(child.inlines),
-                  ...(first ? { numbering: { ...numbering, level: ctx.listLevel } } : { indent: { left: 720 * (ctx.listLevel + 1) } }),
+                  ...(first ? { numbering: { ...numbering, level: Math.min(ctx.listLevel, maxListLevel) } } : { indent: { left: 720 * (ctx.listLevel + 1) } }),
                 }),
               );
               first = false;

@@ -31,14 +31,14 @@ const inlineHolders: ReadonlySet<string> = new Set(['paragraph', 'heading', 'cod
 type AnyType = Y.AbstractType<unknown>;
 
 /** True when a Yjs type counts as a container for the depth limit. */
-export function isContainerType(type: AnyType): boolean {
+export function isContainerType(type: unknown): boolean {
   if (type instanceof Y.Text) return false; // XmlText too
   if (type instanceof Y.XmlElement) return !inlineHolders.has(type.nodeName);
   return true;
 }
 
 /** The deepest level a node of this type may take. */
-export const levelLimit = (type: AnyType): number => (isContainerType(type) ? maxContainerLevel : maxNodeLevel);
+export const levelLimit = (type: unknown): number => (isContainerType(type) ? maxContainerLevel : maxNodeLevel);
 
 /** A node that would be too deep: its level, and whether it came from the parked structs rather than the update. */
 export interface TooDeep {

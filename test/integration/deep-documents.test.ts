@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
@@ -6,6 +7,9 @@ import { sectionField } from '../../shared/document/model';
 import { sectionText } from '../../shared/document/text-blocks';
 import { findTooDeepInDoc } from '../../shared/document/update-depth';
 import { appendDocUpdates } from '../../server/db/doc-updates';
+import { listAudit } from '../../server/db/audit';
+import { snapshotSectionState } from '../../server/db/snapshots';
+import { repairSection } from '../../server/commands/repair-section';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor, type StockClient } from '../helpers/yclient';
@@ -140,3 +144,133 @@ describe('SEC9: an update that would nest the document too deep is refused befor
     client.destroy();
   });
 });
+
+/**
+ * A document stored before the limit existed, as a pre-limit server wrote it: a
+ * heading, then `depth` nested quotes; a paragraph every `every` levels and at the
+ * bottom, and a second deep branch beside the first. Returns the update and its text.
+ */
+function preLimitDocument(depth: number, every = 1000): { update: Uint8Array; text: string } {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    const fragment = doc.getXmlFragment(sectionField);
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', '2');
+    heading.insert(0, [new Y.XmlText('Above the pit')]);
+    fragment.insert(0, [heading]);
+    for (const branch of ['left', 'right']) {
+      let parent: Y.XmlFragment | Y.XmlElement = fragment;
+      for (let i = 1; i <= depth; i++) {
+        const quote = new Y.XmlElement(i % 3 === 0 ? 'bulletList' : i % 3 === 1 ? 'blockquote' : 'listItem');
+        parent.insert(parent.length, [quote]);
+        if (i % every === 0 || i === depth) {
+          const p = new Y.XmlElement('paragraph');
+          quote.insert(0, [p]);
+          p.insert(0, [new Y.XmlText(`${branch} ${i}: ünïcödé ✓ text`)]);
+        }
+        parent = quote;
+      }
+    }
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  const text = sectionText(doc);
+  doc.destroy();
+  return { update, text };
+}
+
+async function storeDirectly(sectionId: string, update: Uint8Array): Promise<void> {
+  await appendDocUpdates(server.database.db, [{ docId: sectionId, update, userId: null }]);
+}
+
+const storedDepth = (sectionId: string) => readStored(server.database.db, sectionId, (d) => findTooDeepInDoc(d));
+
+describe('SEC10: a section stored too deep before the limit still loads, exports, restores and can be repaired', () => {
+  it('SEC10 a 10,000-deep stored section loads: a client joins and syncs it, the room stays up, and a deletion of the deep subtree is refused with 4414', async () => {
+    const sectionId = world.sectionIds[3]!;
+    const { update, text } = preLimitDocument(10_000);
+    await storeDirectly(sectionId, update);
+    const client = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => client.provider.synced, 10_000, 'synced');
+    expect(sectionText(client.doc)).toBe(text);
+    // A crafted deletion of the deep branch (ids are all a client needs) would overflow inside Yjs: refused.
+    const raw = await rawClient(server.url, sectionId, world.coordinator.cookie);
+    const top = client.text.get(1) as Y.XmlElement;
+    raw.send(updateFrame(deletionOf(top._item!.id.client, top._item!.id.clock, 1)));
+    await waitFor(() => raw.closed !== null, 10_000, 'socket closed');
+    expect(raw.closed!.code).toBe(closeCode.documentTooDeep);
+    // The room is still there for the connected client, and an ordinary edit is stored.
+    typeParagraph(client, 'Typed beside the pit.');
+    await waitFor(async () => (await storedText(sectionId)).includes('Typed beside the pit.'), 5000, 'edit stored');
+    expect(client.closes).toEqual([]);
+    client.destroy();
+    await otherRoomStillSyncs();
+  });
+
+  it('SEC10 the deep section exports (md, html, docx) and snapshots; restoring its snapshot repairs first and restores it flattened, every text kept', async () => {
+    const sectionId = world.sectionIds[3]!;
+    const before = await storedText(sectionId);
+    expect(before).toContain('left 10000');
+    await exportsContain('right 10000: ünïcödé ✓ text');
+    const snapId = await takeSnapshot('The pit');
+    const res = await world.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapId });
+    expect(res.status).toBe(200);
+    expect(await storedDepth(sectionId)).toBeNull();
+    expect(await storedText(sectionId)).toBe(before);
+    const client = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => client.provider.synced, 10_000, 'synced after restore');
+    expect(sectionText(client.doc)).toBe(before);
+    client.destroy();
+  });
+});
+
+describe('SEC10: the operator repair', () => {
+  it('SEC10 repairSection flattens a section with many deep parts to the limit, keeps every character, keeps a before-repair snapshot, records an audit event and closes the section\'s sockets with 4414', async () => {
+    const sectionId = world.sectionIds[4]!;
+    const { update, text } = preLimitDocument(3_000, 7);
+    await storeDirectly(sectionId, update);
+    expect(await storedDepth(sectionId)).not.toBeNull();
+    const client = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => client.provider.synced, 10_000, 'synced');
+
+    const outcome = await repairSection(server.ctx, sectionId);
+    expect(outcome).toMatchObject({ kind: 'repaired', levelBefore: limits.maxDocumentDepth + 1, closedSockets: 1 });
+    await waitFor(() => client.closes.length > 0, 5000, 'client closed');
+    expect(client.closes[0]!.code).toBe(closeCode.documentTooDeep);
+    client.destroy();
+
+    // Stored: within the limit, with exactly the same text, in order.
+    expect(await storedDepth(sectionId)).toBeNull();
+    expect(await storedText(sectionId)).toBe(text);
+    // The snapshot keeps the document as it was.
+    if (outcome.kind !== 'repaired') throw new Error('not repaired');
+    const kept = await snapshotSectionState(server.database.db, outcome.backupSnapshotId, sectionId);
+    const keptDoc = new Y.Doc();
+    Y.applyUpdate(keptDoc, kept!.state);
+    expect(findTooDeepInDoc(keptDoc)).not.toBeNull();
+    expect(sectionText(keptDoc)).toBe(text);
+    keptDoc.destroy();
+    const audit = await listAudit(server.database.db, world.proposal.id, { limit: 50 });
+    expect(audit.filter((e) => e.action === 'section.repaired' && e.sectionId === sectionId)).toHaveLength(1);
+
+    // A fresh client loads the repaired section and edits it; a second repair finds nothing to do.
+    const fresh = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => fresh.provider.synced, 10_000, 'fresh synced');
+    expect(sectionText(fresh.doc)).toBe(text);
+    typeParagraph(fresh, 'After the repair.');
+    await waitFor(async () => (await storedText(sectionId)) === `${text}\nAfter the repair.`, 5000, 'edit after repair stored');
+    fresh.destroy();
+    expect(await repairSection(server.ctx, sectionId)).toEqual({ kind: 'within-limit' });
+  });
+});
+
+/** A Yjs v1 update with no structs and one delete range: what a client sends to delete content it knows the id of. */
+function deletionOf(client: number, clock: number, len: number): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0); // no structs
+  encoding.writeVarUint(e, 1); // one client in the delete set
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, 1); // one range
+  encoding.writeVarUint(e, clock);
+  encoding.writeVarUint(e, len);
+  return encoding.toUint8Array(e);
+}
