@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SectionStatus } from '../../shared/schemas/common';
 import { sectionStatuses } from '../../shared/workflow';
-import { abilitiesFor, actions, actionsForSectionChange, can, socketAccess, type Action, type Actor } from '../../server/policy';
+import { abilitiesFor, actions, actionsForSectionChange, can, canLeadMeeting, socketAccess, type Action, type Actor } from '../../server/policy';
 
 /**
  * Design section 2, "Who may do what", written out cell by cell, independently
@@ -160,5 +160,15 @@ describe('policy: collab socket access', () => {
     expect(answer).toEqual(expectedSocket(kind, status));
     // Write exactly when the REST side may edit the text: one rule for both paths.
     expect(answer.access === 'write').toBe(can(actorOf[kind], 'section.edit', section));
+  });
+});
+
+describe('policy: leading a meeting', () => {
+  it('SEC28 only the facilitator leads, and only while they may start a meeting (a demoted facilitator loses the projector)', () => {
+    const meeting = { facilitatorId: ME };
+    const leads = actorKinds.map((kind) => [kind, canLeadMeeting(actorOf[kind], meeting)] as const);
+    expect(leads).toEqual(actorKinds.map((kind) => [kind, kind === 'coordinator'] as const));
+    expect(canLeadMeeting(actorOf.coordinator, { facilitatorId: SOMEONE })).toBe(false);
+    expect(canLeadMeeting(actorOf.coordinator, { facilitatorId: null })).toBe(false);
   });
 });
