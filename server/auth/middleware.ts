@@ -10,8 +10,9 @@ import { clientAddress } from './client-address';
 import { readSessionToken, sessionCookieName, validateSessionToken, type Session } from './session';
 
 /**
- * Authentication for HTTP requests and WebSocket upgrades: Origin checks and
- * session cookies. Nothing here authorizes; permissions live in policy.ts.
+ * Authentication for HTTP requests: CSRF and Origin checks, session cookies and
+ * the client's address. WebSocket upgrades check their Origin and cookie in
+ * collab/admission.ts. Nothing here authorizes; permissions live in policy.ts.
  */
 
 /** The session and its user, plus whether the session was just extended (re-send the cookie). */
@@ -63,17 +64,6 @@ export function originCheck(ctx: ServerContext): MiddlewareHandler<AppEnv> {
       throw err;
     }
   };
-}
-
-/**
- * The caller of a request or WebSocket upgrade, from its headers. Throws 403
- * when an Origin is present and foreign (upgrades are GETs, so the HTTP origin
- * check does not cover them); returns null when there is no valid session.
- */
-export async function authenticate(ctx: ServerContext, headers: { cookie?: string; origin?: string }): Promise<AuthResult | null> {
-  if (headers.origin !== undefined && !isAllowedOrigin(ctx, headers.origin)) throw forbidden('Cross-origin request refused');
-  const token = readSessionToken(headers.cookie, sessionCookieName(ctx.publicOrigin()));
-  return token ? authenticateToken(ctx, token) : null;
 }
 
 async function authenticateToken(ctx: ServerContext, token: string): Promise<AuthResult | null> {
