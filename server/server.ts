@@ -86,7 +86,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock: () => new Date(),
     log,
     metrics: createMetrics(),
-    work: new WorkPool(opts.work),
+    work: new WorkPool({ onWorkerError: (err) => log.error({ err }, 'work pool worker failed'), ...opts.work }),
     allowedOrigins: () => (config.publicOrigin ? [config.publicOrigin] : localOrigins()),
     publicOrigin: () => config.publicOrigin ?? `http://localhost:${boundPort}`,
   };

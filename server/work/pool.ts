@@ -38,6 +38,8 @@ export interface WorkPoolOptions {
   maxHeapMb?: number;
   /** Per-instance caps of heavy requests at once (default: the limits in shared/limits.ts). */
   gates?: Partial<Record<Gate, number>>;
+  /** Told of a worker that failed with no job to fail (its job's own failure goes to that job's caller). */
+  onWorkerError?: (err: unknown) => void;
 }
 
 /**
@@ -70,6 +72,8 @@ export class WorkPool {
       // Lower priority than the main thread (Linux; elsewhere a no-op).
       niceIncrement: 10,
     });
+    // Without a listener, a worker that died between jobs would throw from the pool's emitter.
+    this.pool.on('error', (err: unknown) => opts.onWorkerError?.(err));
   }
 
   /** Runs one job on a worker thread. */

@@ -1,10 +1,17 @@
 import * as Y from 'yjs';
 import type { JSONContent } from '@tiptap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotResponseSchema } from '../../shared/schemas/review';
+import { limits } from '../../shared/limits';
+import { snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
+import { parseConfig } from '../../server/config';
 import { appendDocUpdates } from '../../server/db/doc-updates';
+import { insertSnapshot } from '../../server/db/snapshots';
+import { startServer, type RunningServer } from '../../server/server';
+import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import { createProposal, signUp, type UserClient } from '../helpers/factories';
+import type { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/yclient';
 import { bold, bullets, heading, italic, para, text, writeTiptap } from '../unit/export-content';
 
 /**
@@ -63,9 +70,12 @@ async function smallRequestsDuring<T>(heavy: Promise<T>, count: number): Promise
 const heavySections = 2;
 let bigSectionId: string;
 
+let bigUpdate: Uint8Array;
+
 beforeAll(async () => {
   // Built before any connection is open: it holds this process's loop for seconds, and a keep-alive socket the server closed meanwhile would reset the next request.
   const update = bigSectionUpdate();
+  bigUpdate = update;
   server = await startTestServer();
   coordinator = await signUp(server);
   const proposal = await createProposal(coordinator);
@@ -103,5 +113,146 @@ describe('SEC15: heavy work runs off the main event loop', () => {
     const { before, result } = await smallRequestsDuring(heavy, 10);
     expect(result.status).toBe(200);
     expect(before).toEqual(new Array(10).fill(true));
+  });
+});
+
+/** A proposal of its own with a few short sections written, for the limit tests. */
+async function smallProposal(client: UserClient): Promise<{ id: string; sectionIds: string[] }> {
+  const proposal = await createProposal(client);
+  const sectionIds = [...proposal.sections].sort((a, b) => a.position - b.position).map((s) => s.id);
+  const doc = new Y.Doc();
+  writeTiptap(doc, [para(text('A short paragraph of the work plan.'))]);
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  for (const id of sectionIds.slice(0, 3)) await appendDocUpdates(server.ctx.db, [{ docId: id, update, userId: client.user.id }]);
+  return { id: proposal.id, sectionIds };
+}
+
+const manualCount = async (client: ApiClient, proposal: string) =>
+  snapshotListSchema.parse((await client.get(`/api/proposals/${proposal}/snapshots`)).body).snapshots.filter((s) => s.kind === 'manual').length;
+
+/** Bytes a snapshot stores (its section states). */
+async function snapshotBytes(snapshotId: string): Promise<number> {
+  const [row] = await server.ctx.db.query<{ bytes: number }>(`select coalesce(sum(octet_length(state)), 0)::int8 as bytes from snapshot_sections where snapshot_id = $1`, [snapshotId]);
+  return Number(row?.bytes ?? 0);
+}
+
+describe('SEC16: snapshot limits per proposal', () => {
+  it(`SEC16 the ${limits.maxSnapshotsPerProposal}th manual snapshot is taken; the next is refused with 413 snapshot_limit; meeting snapshots do not count and are never refused`, async () => {
+    const p = await smallProposal(coordinator);
+    for (let i = 0; i < limits.maxSnapshotsPerProposal - 1; i++) {
+      await insertSnapshot(server.ctx.db, { proposalId: p.id, name: `Earlier ${i}`, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
+    }
+    const atLimit = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'The last one allowed' });
+    expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(201);
+    expect(await manualCount(coordinator, p.id)).toBe(limits.maxSnapshotsPerProposal);
+
+    const past = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'One too many' });
+    expect(past.status).toBe(413);
+    expect(past.body).toEqual({ error: { code: 'snapshot_limit', message: 'snapshot_limit', limit: limits.maxSnapshotsPerProposal } });
+    expect(await manualCount(coordinator, p.id)).toBe(limits.maxSnapshotsPerProposal);
+
+    // Automatic snapshots: a meeting's start and end still work at the limit, and the manual count is unchanged.
+    const meeting = await coordinator.post(`/api/proposals/${p.id}/meetings`, { name: 'Kick-off', city: 'Luleå', date: '2026-12-03' });
+    expect(meeting.status, JSON.stringify(meeting.body)).toBe(201);
+    const meetingId = (meeting.body as { meeting: { id: string } }).meeting.id;
+    expect((await coordinator.post(`/api/meetings/${meetingId}/end`)).status).toBe(200);
+    const all = snapshotListSchema.parse((await coordinator.get(`/api/proposals/${p.id}/snapshots`)).body).snapshots;
+    expect(all.filter((s) => s.kind === 'meeting')).toHaveLength(2);
+    expect(all.filter((s) => s.kind === 'manual')).toHaveLength(limits.maxSnapshotsPerProposal);
+  });
+
+  it(`SEC16 manual snapshots may store exactly ${limits.maxSnapshotBytesPerProposal} bytes in all; one that would pass it is refused with 413 snapshot_size_limit`, async () => {
+    const p = await smallProposal(coordinator);
+    const first = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'Measure' });
+    expect(first.status).toBe(201);
+    const size = await snapshotBytes(snapshotResponseSchema.parse(first.body).snapshot.id);
+    expect(size).toBeGreaterThan(0);
+    // Filler states, made by the database itself (a repeated byte: stored compressed, counted at its full length),
+    // bring the total to the limit less one more snapshot of the same size.
+    let fill = limits.maxSnapshotBytesPerProposal - 2 * size;
+    const chunk = 8 * 1024 * 1024;
+    for (let i = 0; fill > 0; i++) {
+      const n = Math.min(chunk, fill);
+      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, name: `Filler ${i}`, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
+      await server.ctx.db.query(`insert into snapshot_sections (snapshot_id, section_id, state, chars) values ($1, $2, convert_to(repeat('a', $3::int), 'UTF8'), 0)`, [
+        id,
+        p.sectionIds[i % p.sectionIds.length]!,
+        n,
+      ]);
+      fill -= n;
+    }
+    const atLimit = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'Exactly at the limit' });
+    expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(201);
+    const past = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'One byte past' });
+    expect(past.status).toBe(413);
+    expect(past.body).toEqual({
+      error: { code: 'snapshot_size_limit', message: 'snapshot_size_limit', limit: limits.maxSnapshotBytesPerProposal, used: limits.maxSnapshotBytesPerProposal, size },
+    });
+  });
+});
+
+describe('SEC16: heavy requests at once per instance', () => {
+  it(`SEC16 ${limits.maxExportsAtOnce} exports run at once and both answer 200; one more while they run gets 429 export_busy with Retry-After`, async () => {
+    const running = Array.from({ length: limits.maxExportsAtOnce }, () => coordinator.get(`/api/proposals/${proposalId}/export?format=md`));
+    await waitFor(() => server.ctx.work.inFlight('export') === limits.maxExportsAtOnce, 20_000, 'both exports running');
+    const past = await coordinator.get(`/api/proposals/${proposalId}/export?format=md`);
+    expect(past.status).toBe(429);
+    expect(past.headers.get('retry-after')).toBe(String(limits.busyRetryAfterSeconds));
+    expect(past.body).toEqual({ error: { code: 'export_busy', message: 'export_busy', limit: limits.maxExportsAtOnce } });
+    for (const res of await Promise.all(running)) expect(res.status).toBe(200);
+    expect(server.ctx.work.inFlight('export')).toBe(0);
+    expect((await coordinator.get(`/api/proposals/${proposalId}/export?format=html`)).status).toBe(200);
+  });
+
+  it(`SEC16 ${limits.maxSnapshotJobsAtOnce} manual snapshots run at once and both answer 201; one more while they run gets 429 snapshot_busy with Retry-After`, async () => {
+    const running = Array.from({ length: limits.maxSnapshotJobsAtOnce }, (_, i) => coordinator.post(`/api/proposals/${proposalId}/snapshots`, { name: `At once ${i}` }));
+    await waitFor(() => server.ctx.work.inFlight('snapshot') === limits.maxSnapshotJobsAtOnce, 20_000, 'both snapshots running');
+    const past = await coordinator.post(`/api/proposals/${proposalId}/snapshots`, { name: 'One too many at once' });
+    expect(past.status).toBe(429);
+    expect(past.headers.get('retry-after')).toBe(String(limits.busyRetryAfterSeconds));
+    expect(past.body).toEqual({ error: { code: 'snapshot_busy', message: 'snapshot_busy', limit: limits.maxSnapshotJobsAtOnce } });
+    for (const res of await Promise.all(running)) expect(res.status).toBe(201);
+  });
+
+  it('SEC15 a job that throws (an undecodable stored update) answers 500 for that request only; the pool goes on serving', async () => {
+    const broken = await smallProposal(coordinator);
+    const healthy = await smallProposal(coordinator);
+    await appendDocUpdates(server.ctx.db, [{ docId: broken.sectionIds[0]!, update: new Uint8Array([1, 200, 1, 2, 3]), userId: coordinator.user.id }]);
+    const [bad, good] = await Promise.all([
+      coordinator.get(`/api/proposals/${broken.id}/export?format=md`),
+      coordinator.get(`/api/proposals/${healthy.id}/export?format=md`),
+    ]);
+    expect(bad.status).toBe(500);
+    expect(good.status).toBe(200);
+    expect((await coordinator.post(`/api/proposals/${healthy.id}/snapshots`, { name: 'After the failure' })).status).toBe(201);
+    expect(server.ctx.work.inFlight('export')).toBe(0);
+  });
+});
+
+describe('SEC15: a worker that dies', () => {
+  let database: TestDatabase;
+  let small: RunningServer;
+
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    // Workers with a heap that loads the renderers but is far too small for a 1.5 MB section: its export kills the worker mid-job.
+    small = await startServer(parseConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STATIC_DIR: './dist' }), { db: database.db, work: { maxHeapMb: 16 } });
+  });
+  afterAll(async () => {
+    await small?.close();
+    await database?.dispose();
+  });
+
+  it('SEC15 a worker killed by its heap limit answers 500 for that export only; a new worker serves the next export', async () => {
+    const client = await signUp(small);
+    const big = await createProposal(client);
+    await appendDocUpdates(small.ctx.db, [{ docId: big.sections[0]!.id, update: bigUpdate, userId: client.user.id }]);
+    const tiny = await createProposal(client);
+    const crashed = await client.get(`/api/proposals/${big.id}/export?format=docx`);
+    expect(crashed.status).toBe(500);
+    expect(small.ctx.work.inFlight('export')).toBe(0);
+    const next = await client.get(`/api/proposals/${tiny.id}/export?format=md`);
+    expect(next.status).toBe(200);
   });
 });
