@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -7,6 +8,10 @@ const apiTarget = 'http://127.0.0.1:3001';
 export default defineConfig({
   root: 'client',
   plugins: [react()],
+  resolve: {
+    // zod without its eval probe, which the CSP reports (client/zod-csp.ts); the shim itself imports zod/v4.
+    alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL('./client/zod-csp.ts', import.meta.url)) }],
+  },
   build: {
     outDir: '../dist',
     emptyOutDir: true,

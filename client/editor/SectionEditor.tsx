@@ -5,6 +5,7 @@ import { useT } from '../i18n';
 import { editorExtensions } from './extensions';
 import { Toolbar } from './Toolbar';
 import { proseMirrorChars } from '../../shared/document/prosemirror-count';
+import './prosemirror-base.css';
 
 export interface SectionEditorProps {
   conn: SectionConnection;
@@ -50,6 +51,8 @@ export function SectionEditor({ conn, generation, readOnly, label, user, onChars
     {
       extensions: editorExtensions({ doc: conn.doc, provider: conn.provider, user, onLinkShortcut: () => promptLinkRef.current() }),
       editable: !readOnly,
+      // The CSP refuses inline <style>: ProseMirror's base styles come from prosemirror-base.css.
+      injectCSS: false,
       editorProps: {
         attributes: {
           class: 'editor__content',

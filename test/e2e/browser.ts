@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as Y from 'yjs';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { seedWorkshop, type Workshop } from '../helpers/factories';
 import { chromiumPath } from '../helpers/requirements';
 import type { ApiClient } from '../helpers/http';
@@ -29,9 +29,51 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * SEC24: Content-Security-Policy violations seen by any page of any context this file
+ * opened, from the page's `securitypolicyviolation` events and from Chromium's console
+ * ("Refused to ... because it violates ... Content Security Policy"). Every e2e file
+ * imports this module, and each test fails if one appeared while it ran.
+ */
+const cspViolations: string[] = [];
+
+/** The violations seen so far, left in place. */
+export function seenCspViolations(): readonly string[] {
+  return [...cspViolations];
+}
+
+/** Takes the violations seen so far (a test that provokes one on purpose). */
+export function takeCspViolations(): string[] {
+  return cspViolations.splice(0);
+}
+
+const expectNoCspViolation = () => {
+  expect(takeCspViolations(), 'Content-Security-Policy violations in the browser').toEqual([]);
+};
+afterEach(expectNoCspViolation);
+// Pages still open after the last test (closed in a file's afterAll) are checked too.
+afterAll(expectNoCspViolation);
+
+/** Reports every CSP violation of `context`'s pages into `cspViolations`. */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__twinpadCspViolation', (_source, report: unknown) => {
+    cspViolations.push(`securitypolicyviolation ${JSON.stringify(report)}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = { directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample };
+      (window as unknown as { __twinpadCspViolation(r: unknown): void }).__twinpadCspViolation(report);
+    });
+  });
+  context.on('console', (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) cspViolations.push(`console ${msg.type()}: ${msg.text()}`);
+  });
+}
+
 /** A fresh browser context (its own cookies, IndexedDB and BroadcastChannel) signed in as `client`. */
 export async function signedInContext(browser: Browser, baseUrl: string, client: ApiClient | null): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 720 } });
+  await watchCsp(context);
   if (client?.cookie) {
     const eq = client.cookie.indexOf('=');
     await context.addCookies([{ name: client.cookie.slice(0, eq), value: client.cookie.slice(eq + 1), url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
