@@ -8,7 +8,7 @@ import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspe
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
 import { isIntact, lacksEverything, parkedBytes } from './doc-state';
-import { deletesTallSubtree, findTooDeep, findTooDeepInDoc } from '../../shared/document/update-depth';
+import { deletesTallSubtree, findTooDeep, findTooDeepInDoc, findTooDeepSince, type TooDeep } from '../../shared/document/update-depth';
 import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type RoomVerbs, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
@@ -59,6 +59,8 @@ export class Room<P extends RoomPeer = RoomPeer> {
    * right after a load from one snapshot it is the stored bytes, not encoded at all.
    */
   private wholeDocFrame: Uint8Array | null = null;
+  /** Set while a server edit that would nest too deep finishes its transaction: its update is not stored. */
+  private editTooDeep: TooDeep | null = null;
   /** Whether the loaded doc nests deeper than the limit (stored before it existed); worked out on the first deletion. */
   private storedTooDeep: boolean | null = null;
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
@@ -289,6 +291,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
         this.persistThenBroadcast(delta, origin.peer, origin.peer.userId);
         return;
       case 'edit':
+        if (this.editTooDeep) return; // refused: never stored or relayed (editAsServer drops the room)
         this.persistThenBroadcast(delta, null, origin.userId);
         return;
       case 'yjs':
@@ -310,7 +313,25 @@ export class Room<P extends RoomPeer = RoomPeer> {
   editAsServer(userId: string, edit: (doc: Y.Doc) => void): Promise<void> {
     if (this.state.kind !== 'ready') return Promise.reject(new Error('room not ready'));
     const before = this.order.latest;
-    this.change(() => Y.transact(this.doc, () => edit(this.doc), { kind: 'edit', userId } satisfies TxOrigin));
+    let tooDeep: TooDeep | null = null;
+    this.change(() =>
+      Y.transact(
+        this.doc,
+        (tr) => {
+          edit(this.doc);
+          // SEC9: checked before the transaction ends, so before its update would be stored.
+          tooDeep = this.editTooDeep = findTooDeepSince(this.doc, tr.beforeState);
+        },
+        { kind: 'edit', userId } satisfies TxOrigin,
+      ),
+    );
+    this.editTooDeep = null;
+    if (tooDeep) {
+      // Yjs cannot take the edit back: the room (whose doc now holds it, unstored) is dropped; the next join loads what is stored.
+      const err = new Error(`the server edit would nest the document too deep (level ${(tooDeep as TooDeep).level})`);
+      this.fail(err, 'server edit refused', 'the section must reload');
+      return Promise.reject(err);
+    }
     if (this.order.latest === before) return Promise.resolve();
     const ticket = this.order.latest;
     return new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { docFromLoaded } from '../db/doc-updates';
 import type { Publish } from './fanout';
 import type { Persistence } from './persistence';
 import type { RoomRegistry } from './rooms';
+import { findTooDeepSince, type TooDeep } from '../../shared/document/update-depth';
 
 /**
  * Server-side edits of a section's document on behalf of a user (a restore),
@@ -47,7 +48,13 @@ async function editStored(storage: Persistence, docId: string, edit: ServerEdit)
     doc.on('update', (u: Uint8Array) => {
       update = update ? Y.mergeUpdates([update, u]) : u;
     });
-    Y.transact(doc, () => edit(doc));
+    let tooDeep: TooDeep | null = null;
+    Y.transact(doc, (tr) => {
+      edit(doc);
+      tooDeep = findTooDeepSince(doc, tr.beforeState);
+    });
+    // SEC9: a server edit may not nest the document deeper than the limit either; nothing of it is stored.
+    if (tooDeep) throw new Error(`the server edit would nest the document too deep (level ${(tooDeep as TooDeep).level})`);
     return update;
   } finally {
     doc.destroy();

@@ -341,3 +341,25 @@ function taller(root: AnyType, maxHeight: number): boolean {
   }
   return false;
 }
+
+/**
+ * The first node added to `doc` since `before` (a state vector, as
+ * `Y.getStateVector`-like map) that sits deeper than allowed, or null: for a
+ * server-side edit, checked before its update is stored. Walks up from each
+ * new type iteratively (memoised).
+ */
+export function findTooDeepSince(doc: Y.Doc, before: ReadonlyMap<number, number>): TooDeep | null {
+  const levels = new DocLevels();
+  for (const [client, structs] of doc.store.clients) {
+    const from = before.get(client) ?? 0;
+    if (Y.getState(doc.store, client) <= from) continue;
+    for (let i = from === 0 ? 0 : Y.findIndexSS(structs, from); i < structs.length; i++) {
+      const s = structs[i]!;
+      if (s.id.clock < from || !(s instanceof Y.Item) || s.deleted || !(s.content instanceof Y.ContentType)) continue;
+      const level = levels.of(s.content.type as AnyType);
+      const limit = levelLimit(s.content.type);
+      if (level > limit) return { level, limit, parked: false };
+    }
+  }
+  return null;
+}

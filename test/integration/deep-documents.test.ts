@@ -184,6 +184,30 @@ async function storeDirectly(sectionId: string, update: Uint8Array): Promise<voi
 
 const storedDepth = (sectionId: string) => readStored(server.database.db, sectionId, (d) => findTooDeepInDoc(d));
 
+describe('SEC9: server-side edits are held to the same limit', () => {
+  it('SEC9 ctx.collab.applyServerEdit that would nest 65 deep is refused and nothing of it is stored, through a live room and on the stored doc; 64 goes through', async () => {
+    const sectionId = world.sectionIds[6]!;
+    const userId = world.coordinator.user.id;
+    const client = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => client.provider.synced, 5000, 'synced');
+    typeParagraph(client, 'Live text.');
+    await waitFor(async () => (await storedText(sectionId)) === 'Live text.', 5000, 'stored');
+    // Live room: the edit is refused, the room is dropped (its doc held the unstored edit), the store is untouched.
+    await expect(server.ctx.collab.applyServerEdit(sectionId, userId, (doc) => writeNested(doc, limit + 1, 'server'))).rejects.toThrow(/too deep/);
+    await waitFor(() => client.closes.length > 0, 5000, 'room dropped');
+    expect(await storedText(sectionId)).toBe('Live text.');
+    client.destroy();
+    await waitFor(() => server.ctx.collab.registry.peek(sectionId) === undefined || server.ctx.collab.registry.peek(sectionId)?.stateKind === 'unloaded', 5000, 'room gone');
+    // No room: the edit is made on the stored doc, and refused there.
+    await expect(server.ctx.collab.applyServerEdit(sectionId, userId, (doc) => writeNested(doc, limit + 1, 'stored'))).rejects.toThrow(/too deep/);
+    expect(await storedText(sectionId)).toBe('Live text.');
+    // At the limit it goes through.
+    await server.ctx.collab.applyServerEdit(sectionId, userId, (doc) => writeNested(doc, limit, 'ok'));
+    expect(await storedText(sectionId)).toContain(`ok ${limit}`);
+    expect(await storedDepth(sectionId)).toBeNull();
+  });
+});
+
 describe('SEC10: a section stored too deep before the limit still loads, exports, restores and can be repaired', () => {
   it('SEC10 a 10,000-deep stored section loads: a client joins and syncs it, the room stays up, and a deletion of the deep subtree is refused with 4414', async () => {
     const sectionId = world.sectionIds[3]!;

@@ -3,7 +3,10 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
 import { sectionField } from '../../shared/document/model';
-import { deletesTallSubtree, findTooDeep, findTooDeepInDoc, maxContainerLevel, maxNodeLevel } from '../../shared/document/update-depth';
+import { deletesTallSubtree, findTooDeep, findTooDeepInDoc, findTooDeepSince, maxContainerLevel, maxNodeLevel } from '../../shared/document/update-depth';
+import { cloneBlocks } from '../../shared/document/clone';
+import { clearWithoutRecursion } from '../../shared/document/clear';
+import { sectionText } from '../../shared/document/text-blocks';
 
 const limit = limits.maxDocumentDepth;
 
@@ -183,6 +186,51 @@ describe('SEC10: a document stored too deep', () => {
     deletion.destroy();
     server.destroy();
     client.destroy();
+  });
+});
+
+describe('SEC9/SEC10: server-side edits and the restore copy', () => {
+  it('SEC9 findTooDeepSince finds a type a server edit nested too deep, and nothing at the limit', () => {
+    const doc = new Y.Doc();
+    let tooDeep: unknown = 'unset';
+    doc.transact((tr) => {
+      nest(doc.getXmlFragment(sectionField), limit);
+      tooDeep = findTooDeepSince(doc, tr.beforeState);
+    });
+    expect(tooDeep).toBeNull();
+    doc.transact((tr) => {
+      nest(doc.getXmlFragment(sectionField), limit + 1);
+      tooDeep = findTooDeepSince(doc, tr.beforeState);
+    });
+    expect(tooDeep).toEqual({ level: limit + 1, limit, parked: false });
+    doc.destroy();
+  });
+
+  it('SEC10 the restore copy of a pathological document (10,000 quotes, 200 nested paragraphs, a deep hard break) passes the write check with every character kept; clearing it never recurses', () => {
+    const source = new Y.Doc();
+    source.transact(() => {
+      const fragment = source.getXmlFragment(sectionField);
+      nest(fragment, 10_000, 'blockquote', 'bottom of the pit');
+      nest(fragment, 200, 'paragraph', 'inside paragraphs');
+      const inner = nest(fragment, limit, 'blockquote', null);
+      const p = new Y.XmlElement('paragraph');
+      inner.insert(0, [p]);
+      p.insert(0, [new Y.XmlText('before'), new Y.XmlElement('hardBreak'), new Y.XmlText('after')]);
+    });
+    const text = sectionText(source);
+    const target = new Y.Doc();
+    target.transact(() => target.getXmlFragment(sectionField).insert(0, cloneBlocks(source.getXmlFragment(sectionField))));
+    expect(findTooDeepInDoc(target)).toBeNull();
+    expect(sectionText(target)).toBe(text);
+    // Cleared from the deepest level up: no RangeError, nothing left, and the deep content is collected.
+    clearWithoutRecursion(source, source.getXmlFragment(sectionField));
+    expect(source.getXmlFragment(sectionField).length).toBe(0);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(source));
+    expect(reloaded.getXmlFragment(sectionField).length).toBe(0);
+    source.destroy();
+    target.destroy();
+    reloaded.destroy();
   });
 });
 
