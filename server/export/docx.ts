@@ -114,7 +114,8 @@ function renderBlocks(blocks: readonly Block[], lists: Lists, ctx: { headingBase
               );
               first = false;
             } else {
-              out.push(...renderBlocks([child], lists, { ...ctx, listLevel: child.kind === 'list' ? ctx.listLevel + 1 : ctx.listLevel }));
+              // A loop, not a spread: a quote in a list item may hold more paragraphs than a call takes arguments.
+              for (const x of renderBlocks([child], lists, { ...ctx, listLevel: child.kind === 'list' ? ctx.listLevel + 1 : ctx.listLevel })) out.push(x);
             }
           }
         }
@@ -208,7 +209,7 @@ export async function renderDocx(doc: ExportDocument): Promise<Buffer> {
       nextNote++;
     }
     body.push(new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: i === 0, children: [new TextRun(sectionHeading(s)), ...refs] }));
-    body.push(...renderBlocks(s.blocks, lists, { headingBase: 2, listLevel: 0 }));
+    for (const x of renderBlocks(s.blocks, lists, { headingBase: 2, listLevel: 0 })) body.push(x);
   });
   const document = new Document({
     title: doc.title,
