@@ -52,7 +52,7 @@ describe('OPS: the compiled server', () => {
   it('OPS19: `node dist-server/main.js` on a new data dir logs its steps, serves /healthz and a signup round trip, logs each request as JSON, and stops on SIGTERM', async () => {
     child = spawn(process.execPath, [join(outDir, 'main.js')], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: './dist', DATA_DIR: join(dataDir, 'data') },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATIC_DIR: './dist', DATA_DIR: join(dataDir, 'data'), METRICS_TOKEN: 'compiled-metrics-token-0123' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = child;
@@ -65,7 +65,10 @@ describe('OPS: the compiled server', () => {
 
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, backend: 'pglite', redis: 'off' });
+    expect(await health.json()).toEqual({ ok: true });
+    // The detail is for the metrics token (SEC25).
+    const detail = await fetch(`${url}/healthz`, { headers: { authorization: 'Bearer compiled-metrics-token-0123' } });
+    expect(await detail.json()).toEqual({ ok: true, backend: 'pglite', redis: 'off' });
     const user = await signUp({ url });
     const me = await user.get('/api/me');
     expect(me.status).toBe(200);
