@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { JSONContent } from '@tiptap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../../shared/limits';
+import { restoreResponseSchema } from '../../shared/schemas/history';
 import { snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import { parseConfig } from '../../server/config';
 import { appendDocUpdates } from '../../server/db/doc-updates';
@@ -189,6 +190,38 @@ describe('SEC16: snapshot limits per proposal', () => {
     expect(past.body).toEqual({
       error: { code: 'snapshot_size_limit', message: 'snapshot_size_limit', limit: limits.maxSnapshotBytesPerProposal, used: limits.maxSnapshotBytesPerProposal, size },
     });
+  });
+});
+
+describe('SEC16: restore backups are pruned, never refused', () => {
+  /** The section's restore backups, newest first. */
+  const backups = async (proposal: string, section: string) =>
+    snapshotListSchema
+      .parse((await coordinator.get(`/api/proposals/${proposal}/snapshots`)).body)
+      .snapshots.filter((s) => s.kind === 'before_restore' && s.sectionId === section)
+      .map((s) => s.id);
+
+  it.each([
+    ['at the limit', limits.maxRestoreBackupsPerSection - 1, 0],
+    ['one past it', limits.maxRestoreBackupsPerSection, 1],
+  ] as const)(`SEC16 a restore with %s of ${limits.maxRestoreBackupsPerSection} backups keeps the newest ${limits.maxRestoreBackupsPerSection}, its own included`, async (_case, earlier, pruned) => {
+    const p = await smallProposal(coordinator);
+    const section = p.sectionIds[0]!;
+    const taken = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'Restore point' });
+    expect(taken.status).toBe(201);
+    const seeded: string[] = [];
+    for (let i = 0; i < earlier; i++) {
+      seeded.push(
+        await insertSnapshot(server.ctx.db, { proposalId: p.id, name: 'Restore point', kind: 'before_restore', sectionId: section, createdBy: coordinator.user.id, states: [] }),
+      );
+    }
+    const restored = await coordinator.post(`/api/sections/${section}/restore`, { snapshotId: snapshotResponseSchema.parse(taken.body).snapshot.id });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    const own = restoreResponseSchema.parse(restored.body).backupSnapshotId;
+    const kept = await backups(p.id, section);
+    expect(kept).toHaveLength(earlier + 1 - pruned);
+    expect(kept).toContain(own);
+    expect(kept.filter((id) => seeded.includes(id)).sort()).toEqual(seeded.slice(pruned).sort());
   });
 });
 
