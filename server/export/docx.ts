@@ -143,19 +143,41 @@ function renderBlocks(blocks: readonly Block[], lists: Lists, ctx: { headingBase
   return out;
 }
 
+/**
+ * The docx package lays a table out on a grid with one column for every spanned
+ * column, so a cell's colspan is bounded: a row's spans add up to at most its widest
+ * row's cell count, or 64, whichever is more (real tables are far below; a colspan of
+ * 1e9 would allocate a billion grid columns).
+ */
+function boundedSpans(rows: readonly CellModel[][]): number[][] {
+  let widest = 64;
+  for (const r of rows) if (r.length > widest) widest = r.length;
+  return rows.map((r) => {
+    let used = 0;
+    return r.map((c, j) => {
+      // Room is kept for the cells after this one (one column each at least).
+      const span = Math.max(1, Math.min(c.colspan, widest - used - (r.length - j - 1)));
+      used += span;
+      return span;
+    });
+  });
+}
+
 function renderTable(rows: readonly CellModel[][], lists: Lists, ctx: { headingBase: number; listLevel: number }): Table {
+  const spans = boundedSpans(rows);
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: rows.map(
       (r, i) =>
         new TableRow({
           tableHeader: i === 0 && r.every((c) => c.header),
-          children: r.map((c) => {
+          children: r.map((c, j) => {
+            const colspan = spans[i]?.[j] ?? 1;
             const children = renderBlocks(c.blocks, lists, { ...ctx, listLevel: 0 }).filter((x): x is Paragraph | Table => x instanceof Paragraph || x instanceof Table);
             return new TableCell({
               borders,
               children: children.length > 0 ? children : [new Paragraph({})],
-              ...(c.colspan > 1 ? { columnSpan: c.colspan } : {}),
+              ...(colspan > 1 ? { columnSpan: colspan } : {}),
               ...(c.rowspan > 1 ? { rowSpan: c.rowspan } : {}),
               ...(c.header ? { shading: { type: ShadingType.CLEAR, fill: 'EEEEEE', color: 'auto' } } : {}),
             });

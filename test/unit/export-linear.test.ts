@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Inline, Marks } from '../../shared/document/model';
 import type { ExportDocument } from '../../server/export/export-source';
+import JSZip from 'jszip';
+import { renderDocx } from '../../server/export/docx';
 import { renderHtml } from '../../server/export/html';
 import { blocksToMarkdown, escapeMarkdown, inlinesToMarkdown, renderMarkdown, type WorkMeter } from '../../server/export/markdown';
 import { isSpace, prefixLines } from '../../server/export/markdown-escape';
@@ -204,5 +206,21 @@ describe('SEC8: pathological text exports in linear work', () => {
     expect(lines[n + 2]).toBe(`| ${Array<string>(n).fill('w').join(' | ')} |`);
     // Linear: a few bytes per cell (padding every row to the widest would be n * n cells).
     expect(md.length).toBeLessThanOrEqual(20 * (2 * n + 1));
+  });
+
+  it('SEC8b DOCX: a cell with colspan 1,000,000,000 exports, its row laid out on at most 64 grid columns; ordinary spans are kept', async () => {
+    const cell = (t: string, colspan = 1): { header: boolean; colspan: number; rowspan: number; blocks: Block[] } => ({ header: false, colspan, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [textInline(t)] }] });
+    const zip = await JSZip.loadAsync(
+      await renderDocx(exportOf([
+        { kind: 'table', rows: [[cell('wide', 1_000_000_000), cell('after')], [cell('a'), cell('b'), cell('c')]] },
+        { kind: 'table', rows: [[cell('two', 2), cell('one')], [cell('a'), cell('b'), cell('c')]] },
+      ])),
+    );
+    const xml = (await zip.file('word/document.xml')?.async('string')) ?? '';
+    const grids = [...xml.matchAll(/<w:tblGrid>([\s\S]*?)<\/w:tblGrid>/g)].map((m) => (m[1]?.match(/<w:gridCol /g) ?? []).length);
+    // The partner table (4 columns), then ours: the wide cell bounded at 63 so the cell after it still fits in 64; the ordinary table keeps its 3.
+    expect(grids).toEqual([4, 64, 3]);
+    expect(xml).toContain('<w:gridSpan w:val="63"/>');
+    expect(xml).toContain('<w:gridSpan w:val="2"/>');
   });
 });
