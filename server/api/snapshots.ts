@@ -3,6 +3,7 @@ import { idParamsSchema } from '../../shared/schemas/domain';
 import { createSnapshotRequestSchema, type Snapshot } from '../../shared/schemas/review';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
+import { deleteManualSnapshot } from '../commands/delete-snapshot';
 import { takeProposalSnapshot } from '../commands/take-snapshot';
 import { listSnapshots, type SnapshotRow } from '../db/snapshots';
 import { proposalMember } from './member-loader';
@@ -20,7 +21,7 @@ export function presentSnapshot(s: SnapshotRow): Snapshot {
   };
 }
 
-/** Named snapshots: every member lists them; the coordinator takes whole-proposal ones. */
+/** Named snapshots: every member lists them; the coordinator takes whole-proposal ones and deletes manual ones. */
 export function snapshotRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
@@ -36,6 +37,14 @@ export function snapshotRoutes(): Hono<AppEnv> {
     const ctx = c.get('ctx');
     const row = await takeProposalSnapshot(ctx, user.id, id, name);
     return c.json({ snapshot: presentSnapshot(row) }, 201);
+  });
+
+  /** SEC29: the coordinator deletes a manual snapshot (409 snapshot_not_manual for automatic ones, 404 for non-members). */
+  r.delete('/snapshots/:id', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    await deleteManualSnapshot(c.get('ctx'), user.id, id);
+    return c.body(null, 204);
   });
 
   return r;

@@ -107,3 +107,8 @@ export async function pruneRestoreBackups(db: Sql, sectionId: string, keep: numb
   );
   return gone.length;
 }
+
+/** Deletes one snapshot (its section states go with it, on delete cascade). */
+export async function deleteSnapshotRow(db: Sql, snapshotId: string): Promise<void> {
+  await db.query(`delete from snapshots where id = $1`, [snapshotId]);
+}
