@@ -268,7 +268,7 @@ export class Connection implements RoomPeer {
       case 'sync-step1': {
         const refusal = (this.budget ??= new SocketBudget()).syncRequest();
         if (refusal) return { code: closeCode.rateLimited, reason: refusal };
-        return this.room.syncStep1(this, answeredStateVector(this.room.doc, message.stateVector));
+        return this.room.syncStep1(this, answeredStateVector(this.room.doc, message.stateVector, this.transport.unsentBytes));
       }
       case 'sync-step2': {
         const refusal = this.room.applyUpdate(this, message.update);

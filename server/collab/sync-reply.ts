@@ -10,10 +10,14 @@ const nothing = Y.encodeStateVector(new Map<number, number>());
  * and shared by every such socket, so a hundred sockets that ask for a 4 MB section
  * and never read hold one 4 MB buffer between them instead of one each. It costs
  * such a client at most twice the bytes of its own diff (Yjs skips what it holds).
+ * So does a socket that has not read everything it was sent yet (`unsentBytes`).
  * Anyone else gets the diff for its own state vector. A malformed state vector is
  * passed on for the room to refuse.
  */
-export function answeredStateVector(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+export function answeredStateVector(doc: Y.Doc, stateVector: Uint8Array, unsentBytes = 0): Uint8Array {
+  // Still behind on what it was sent: no new buffer of its own, whatever it asks
+  // (each socket then holds at most one diff of its own, under half the document).
+  if (unsentBytes > 0) return nothing;
   let held: Map<number, number>;
   try {
     held = Y.decodeStateVector(stateVector);

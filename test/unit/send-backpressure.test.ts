@@ -109,6 +109,12 @@ describe('sync replies to clients that lack most of the document', () => {
     expect(answeredStateVector(doc, own)).toBe(own);
   });
 
+  it('SEC11 a socket that has not read everything it was sent gets the shared frame whatever it asks (no new buffer of its own)', () => {
+    const own = sv([[a.clientID, 100], [b.clientID, 1]]);
+    expect(answeredStateVector(doc, own, 1)).toEqual(nothing);
+    expect(answeredStateVector(doc, own, 0)).toBe(own);
+  });
+
   it('SEC11 a malformed state vector is passed on for the room to refuse', () => {
     const bad = new Uint8Array([5, 200]);
     expect(answeredStateVector(doc, bad)).toBe(bad);
