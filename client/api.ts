@@ -86,7 +86,9 @@ export const api = {
 
   addPartner: (proposalId: string, body: PartnerInput) =>
     call('POST', `/proposals/${encodeURIComponent(proposalId)}/partners`, partnerResponseSchema, body),
-  invitations: (proposalId: string) => call('GET', `/proposals/${encodeURIComponent(proposalId)}/invitations`, invitationListSchema),
+  /** One page of the proposal's invitations, newest first; `after` is the previous page's `next`. */
+  invitations: (proposalId: string, after?: string) =>
+    call('GET', `/proposals/${encodeURIComponent(proposalId)}/invitations${after ? `?after=${encodeURIComponent(after)}` : ''}`, invitationListSchema),
   createInvitation: (proposalId: string, body: CreateInvitationInput) =>
     call('POST', `/proposals/${encodeURIComponent(proposalId)}/invitations`, invitationCreatedSchema, body),
   previewInvitation: (token: string) => call('GET', `/invitations/${encodeURIComponent(token)}`, invitationPreviewSchema),

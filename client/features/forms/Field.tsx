@@ -2,6 +2,7 @@ import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { z } from 'zod';
 import type { I18n } from '../../i18n';
 import { ApiError } from '../../api';
+import { errorText, type ErrorI18n } from '../../errors';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -62,11 +63,8 @@ export function fieldErrors(error: z.ZodError, t: I18n['t'], overrides: Record<s
   return out;
 }
 
-/** A server refusal as field errors (when it names a field) or a form error. */
-export function apiErrors(err: unknown, t: I18n['t']): { fields: FieldErrors; form: string | null } {
-  if (err instanceof ApiError) {
-    if (err.field) return { fields: { [err.field]: err.message }, form: null };
-    return { fields: {}, form: t('common.error', { message: err.message }) };
-  }
-  return { fields: {}, form: t('common.error', { message: err instanceof Error ? err.message : String(err) }) };
+/** A server refusal as field errors (invalid input naming a field) or a translated form error (client/errors.ts). */
+export function apiErrors(err: unknown, i18n: ErrorI18n): { fields: FieldErrors; form: string | null } {
+  if (err instanceof ApiError && err.code === 'invalid_input' && err.field) return { fields: { [err.field]: i18n.t('field.invalid') }, form: null };
+  return { fields: {}, form: errorText(err, i18n) };
 }

@@ -22,7 +22,8 @@ export interface SchemaFormOptions<S extends z.ZodType> {
  * fields), send, and map the server's refusal to field or form errors.
  */
 export function useSchemaForm<S extends z.ZodType>(schema: S, opts: SchemaFormOptions<S>) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,7 +39,7 @@ export function useSchemaForm<S extends z.ZodType>(schema: S, opts: SchemaFormOp
     try {
       await opts.send(parsed.data, form);
     } catch (err) {
-      const { fields, form } = opts.refused?.(err) ?? apiErrors(err, t);
+      const { fields, form } = opts.refused?.(err) ?? apiErrors(err, i18n);
       setErrors(fields ?? {});
       setFormError(form ?? null);
     } finally {

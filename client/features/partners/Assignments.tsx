@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import type { Proposal, UpdateSectionInput } from '../../../shared/schemas';
-import { apiErrors } from '../forms/Field';
+import { errorText } from '../../errors';
 import { Flag } from './Flag';
 
 /** Section owners and due dates; coordinators change them here. */
 export function Assignments({ proposal, manage, onChanged }: { proposal: Proposal; manage: boolean; onChanged(): void }) {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t, date } = i18n;
   const [error, setError] = useState<string | null>(null);
   const partners = new Map(proposal.partners.map((p) => [p.id, p]));
 
@@ -17,8 +18,7 @@ export function Assignments({ proposal, manage, onChanged }: { proposal: Proposa
       await api.updateSection(sectionId, body);
       onChanged();
     } catch (err) {
-      const { fields, form } = apiErrors(err, t);
-      setError(form ?? Object.values(fields)[0] ?? null);
+      setError(errorText(err, i18n));
     }
   }
 

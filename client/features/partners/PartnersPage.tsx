@@ -3,20 +3,22 @@ import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { partnerInputSchema, roleSchema, type Invitation, type Proposal, type Role } from '../../../shared/schemas';
-import { apiErrors, Field } from '../forms/Field';
+import { errorText } from '../../errors';
+import { Field } from '../forms/Field';
 import { useSchemaForm } from '../forms/use-schema-form';
 import { useProposal } from '../workspace/use-proposal';
 import { Flag } from './Flag';
 import { Assignments } from './Assignments';
 
 export default function PartnersPage({ proposalId }: { proposalId: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { state, reload } = useProposal(proposalId);
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
   if (state.status === 'error') {
     return (
       <main id="main" className="page">
-        <h1>{t('common.error', { message: state.error.message })}</h1>
+        <h1>{errorText(state.error, i18n)}</h1>
         <Link href="/proposals">{t('common.goHome')}</Link>
       </main>
     );
@@ -96,7 +98,8 @@ function PartnerList({ proposal, manage, onChanged }: { proposal: Proposal; mana
 }
 
 function Members({ proposal, manage, onChanged }: { proposal: Proposal; manage: boolean; onChanged(): void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [error, setError] = useState<string | null>(null);
   const partners = new Map(proposal.partners.map((p) => [p.id, p]));
 
@@ -106,7 +109,7 @@ function Members({ proposal, manage, onChanged }: { proposal: Proposal; manage: 
       await api.updateMember(proposal.id, userId, body);
       onChanged();
     } catch (err) {
-      setError(apiErrors(err, t).form ?? Object.values(apiErrors(err, t).fields)[0] ?? null);
+      setError(errorText(err, i18n));
     }
   }
 
@@ -182,20 +185,43 @@ function Members({ proposal, manage, onChanged }: { proposal: Proposal; manage: 
 }
 
 function Invitations({ proposal }: { proposal: Proposal }) {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t, date } = i18n;
   const [partnerId, setPartnerId] = useState(proposal.partners[0]?.id ?? '');
   const [role, setRole] = useState<Role>('editor');
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [list, setList] = useState<Invitation[]>([]);
+  /** The cursor of the next page of invitations (SEC26: 50 a page, newest first), or null on the last. */
+  const [next, setNext] = useState<string | null>(null);
 
   useEffect(() => {
+    let live = true;
     api.invitations(proposal.id).then(
-      (r) => setList(r.invitations.filter((i) => i.state === 'pending')),
+      (r) => {
+        if (!live) return;
+        setList(r.invitations.filter((i) => i.state === 'pending'));
+        setNext(r.next);
+      },
       () => undefined,
     );
+    return () => {
+      live = false;
+    };
   }, [proposal.id, link]);
+
+  const showMore = () => {
+    if (next === null) return;
+    api.invitations(proposal.id, next).then(
+      (r) => {
+        const pending = r.invitations.filter((i) => i.state === 'pending');
+        setList((prev) => [...prev, ...pending.filter((i) => !prev.some((p) => p.id === i.id))]);
+        setNext(r.next);
+      },
+      (err: unknown) => setError(errorText(err, i18n)),
+    );
+  };
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -205,7 +231,7 @@ function Invitations({ proposal }: { proposal: Proposal }) {
       const created = await api.createInvitation(proposal.id, { partnerId, role });
       setLink(new URL(created.url, window.location.origin).toString());
     } catch (err) {
-      setError(apiErrors(err, t).form ?? Object.values(apiErrors(err, t).fields)[0] ?? null);
+      setError(errorText(err, i18n));
     }
   }
 
@@ -280,6 +306,11 @@ function Invitations({ proposal }: { proposal: Proposal }) {
             </li>
           ))}
         </ul>
+      )}
+      {next !== null && (
+        <button type="button" className="link-button" onClick={showMore} data-testid="invitations-show-more">
+          {t('partners.showMoreInvitations')}
+        </button>
       )}
     </section>
   );

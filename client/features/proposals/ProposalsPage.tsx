@@ -3,11 +3,13 @@ import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { createProposalSchema, type ProposalSummary } from '../../../shared/schemas';
-import { apiErrors, Field } from '../forms/Field';
+import { errorText } from '../../errors';
+import { Field } from '../forms/Field';
 import { useSchemaForm } from '../forms/use-schema-form';
 
 export function ProposalsPage() {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t, date } = i18n;
   const [proposals, setProposals] = useState<ProposalSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   /** The cursor of the next page (SEC26: a page at a time, newest first), or null on the last. */
@@ -21,12 +23,12 @@ export function ProposalsPage() {
         setProposals(r.proposals);
         setNext(r.next);
       },
-      (err: unknown) => live && setLoadError(apiErrors(err, t).form),
+      (err: unknown) => live && setLoadError(errorText(err, i18n)),
     );
     return () => {
       live = false;
     };
-  }, [t]);
+  }, [i18n]);
 
   const showMore = () => {
     if (next === null) return;
@@ -35,7 +37,7 @@ export function ProposalsPage() {
         setProposals((prev) => [...(prev ?? []), ...r.proposals.filter((p) => !prev?.some((q) => q.id === p.id))]);
         setNext(r.next);
       },
-      (err: unknown) => setLoadError(apiErrors(err, t).form),
+      (err: unknown) => setLoadError(errorText(err, i18n)),
     );
   };
 
