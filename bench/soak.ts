@@ -8,8 +8,9 @@
  *   - `whole`: each state vector holds one character of one author, so the client
  *     lacks nearly the whole document and the room answers with its shared
  *     whole-document frame (one buffer for every socket);
- *   - `diff`: each lacks a little under half, so each gets its own ~2 MB diff: the
- *     worst case, bounded only by send backpressure (maxUnsentBytesPerSocket each).
+ *   - `diff`: each lacks a little under half, so its first reply is its own ~2 MB
+ *     diff; while it has not read that, later requests get the shared frame (the
+ *     worst case: one own diff per socket, then send backpressure drops it).
  *
  * Targets: peak RSS at most baseline + 256 MiB (100 sockets x 2.5 MiB: a quarter of
  * one whole reply each; without the fix 40 such sockets added about 860 MB), and RSS
@@ -60,6 +61,9 @@ interface Section {
   authors: { client: number; clock: number }[];
 }
 
+/** Progress lines on stderr (SOAK_VERBOSE=1). */
+const progress = (line: string) => process.env.SOAK_VERBOSE && console.error(`soak: ${line}`);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -83,13 +87,22 @@ function openSocket(server: ServerProcess, sectionId: string, cookie: string): P
 /** Writes AUTHORS x 1 MB of text into the section, then waits until a fresh socket's sync carries all of it. */
 async function seedSection(server: ServerProcess, sectionId: string, cookie: string): Promise<Section> {
   const writer = await openSocket(server, sectionId, cookie);
+  writer.ws.on('close', (code, reason) => progress(`writer closed ${code} ${reason.toString()}`));
   const authors: Section['authors'] = [];
   for (let i = 0; i < AUTHORS; i++) {
     const doc = new Y.Doc();
-    typeParagraph({ doc }, String.fromCharCode(97 + i).repeat(1_000_000));
-    const update = Y.encodeStateAsUpdate(doc);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    // 1 MB in 100 KB steps, paced: one huge update keeps a loaded server busy past a heartbeat.
+    typeParagraph({ doc }, '');
+    const paragraph = doc.getXmlFragment('default').get(0) as Y.XmlElement;
+    const text = paragraph.get(0) as Y.XmlText;
+    for (let k = 0; k < 10; k++) text.insert(k * 100_000, String.fromCharCode(97 + i).repeat(100_000));
     authors.push({ client: doc.clientID, clock: Y.getState(doc.store, doc.clientID) });
-    writer.ws.send(updateFrame(update));
+    for (const u of updates) {
+      writer.ws.send(updateFrame(u));
+      await sleep(50);
+    }
     doc.destroy();
   }
   for (;;) {
@@ -99,6 +112,7 @@ async function seedSection(server: ServerProcess, sectionId: string, cookie: str
     const reply = checker.frames.find((f) => frameKind(f).sub === 1)!;
     checker.ws.terminate();
     if (holdsAll(reply, authors)) break;
+    progress('seed not complete yet');
     await sleep(200);
   }
   writer.ws.close();
@@ -174,11 +188,12 @@ export async function runSoakBench(opts: { quick: boolean }): Promise<{ result: 
     const sections: Section[] = [];
     for (let u = 0; u < 2; u++) {
       const seeded = await seedTwinpad(server, 1);
+      progress(`seeding section ${u + 1}`);
       sections.push(await seedSection(server, seeded.sections[0]!, seeded.cookie));
     }
     result.docBytes = AUTHORS * 1_000_000;
     await sleep(3000);
-    for (const attack of ['whole', 'diff'] as const) result.phases.push(await runPhase(server, sections, attack, opts.quick ? 6000 : 15_000));
+    for (const attack of ['whole', 'diff'] as const) progress(`attack ${attack}`), result.phases.push(await runPhase(server, sections, attack, opts.quick ? 6000 : 15_000));
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
