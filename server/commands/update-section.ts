@@ -3,23 +3,74 @@ import { findTransition } from '../../shared/workflow';
 import { recordAudit, type AuditInput } from '../db/audit';
 import { findPartnerForReference } from '../db/partners';
 import { touchProposal } from '../db/proposals';
-import { lockSection, updateSection, type SectionRow, type SectionUpdate } from '../db/sections';
+import { findSectionById, lockSection, updateSection, type SectionRow, type SectionUpdate } from '../db/sections';
 import { conflict, invalid, notFound } from '../errors';
 import { actionsForSectionChange, authorize, loadActor, type Actor } from '../policy';
+import { insertSnapshot } from '../db/snapshots';
+import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
-import { approvalSnapshotName, snapshotSection } from './take-snapshot';
+import { isCurrent, mergeOnPool, type MergedState } from './pooled-state';
+import { approvalSnapshotName } from './take-snapshot';
 
 /**
  * One PATCH of a section: owner, due date, status, flags and checklist, in one
  * transaction on the locked row. Permission is checked before the workflow, so a
  * forbidden invalid move is 403 and an allowed invalid one 409. Each changed
  * field writes its own audit event.
+ *
+ * An approval snapshots the section's stored state, exactly as approved: the
+ * merge runs on the work pool before the transaction (an allowed approval
+ * only, checked first without locks), and the transaction, holding the row
+ * lock that stops appends (the log's insert key-shares the row), stores it if
+ * the log still ends at the merged seq. If edits arrived in between, the
+ * transaction is rolled back and the merge taken again, up to
+ * `approvalMergeAttempts` times; the last attempt merges inside the
+ * transaction (on the pool, from the locked log).
  */
 export async function changeSection(
-  ctx: CommandContext,
+  ctx: CommandContext & Pick<ServerContext, 'work'>,
   userId: string,
   sectionId: string,
   input: UpdateSectionInput,
+): Promise<{ section: SectionRow; actor: Actor }> {
+  let merged = input.status === 'approved' && (await mayApprove(ctx, userId, sectionId, input)) ? await mergeOnPool(ctx, ctx.db, sectionId) : null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await changeSectionOnce(ctx, userId, sectionId, input, merged, attempt >= approvalMergeAttempts);
+    } catch (err) {
+      if (!(err instanceof StaleMerge)) throw err;
+      merged = await mergeOnPool(ctx, ctx.db, sectionId);
+    }
+  }
+}
+
+/** Pre-merges an approval this many times at most before merging inside the transaction. */
+const approvalMergeAttempts = 3;
+
+/** The log moved between the pre-merge and the approving transaction (rolled back and retried). */
+class StaleMerge extends Error {}
+
+/** Whether the PATCH would approve the section as it stands (read without locks; the transaction checks again). */
+async function mayApprove(ctx: CommandContext, userId: string, sectionId: string, input: UpdateSectionInput): Promise<boolean> {
+  const section = await findSectionById(ctx.db, sectionId);
+  if (!section || section.status === 'approved' || !findTransition(section.status, 'approved')) return false;
+  const actor = await loadActor(ctx.db, userId, section.proposalId);
+  if (!actor.membership) return false;
+  try {
+    for (const action of actionsForSectionChange(section, input)) authorize(actor, action, section);
+  } catch {
+    return false;
+  }
+  return true;
+}
+
+async function changeSectionOnce(
+  ctx: CommandContext & Pick<ServerContext, 'work'>,
+  userId: string,
+  sectionId: string,
+  input: UpdateSectionInput,
+  premerged: MergedState | null,
+  lastAttempt: boolean,
 ): Promise<{ section: SectionRow; actor: Actor }> {
   const result = await ctx.db.transaction(async (tx) => {
     const before = await lockSection(tx, sectionId);
@@ -102,8 +153,18 @@ export async function changeSection(
     if (audits.length === 0) return { section: before, actor, changed: false };
     const section = await updateSection(tx, sectionId, next);
     if (next.status === 'approved' && before.status !== 'approved') {
-      // The approval snapshot: the section's stored Yjs state, in the approving transaction.
-      const snapshotId = await snapshotSection(tx, { proposalId: before.proposalId, sectionId, name: approvalSnapshotName(before), kind: 'approval', createdBy: userId });
+      // The approval snapshot: the section's stored Yjs state as the locked row holds it (no append can pass the lock, and after commit none is accepted).
+      let state = premerged && (await isCurrent(tx, premerged)) ? premerged : null;
+      if (!state && !lastAttempt) throw new StaleMerge();
+      state ??= await mergeOnPool(ctx, tx, sectionId);
+      const snapshotId = await insertSnapshot(tx, {
+        proposalId: before.proposalId,
+        sectionId,
+        name: approvalSnapshotName(before),
+        kind: 'approval',
+        createdBy: userId,
+        states: [{ sectionId, state: state.state, chars: state.chars }],
+      });
       for (const a of audits) if (a.action === 'section.approved') a.data = { ...a.data, snapshotId };
     }
     for (const a of audits) await recordAudit(tx, { ...a, proposalId: before.proposalId, sectionId, actorId: userId });

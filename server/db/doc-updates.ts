@@ -229,3 +229,17 @@ export async function docLogStats(db: Sql, docId: string): Promise<{ rows: numbe
   );
   return { rows: r?.rows ?? 0, bytes: r?.bytes ?? 0 };
 }
+
+/**
+ * The highest seq a load of the doc would cover (its snapshot's or its newest
+ * row's; 0 for an empty doc): one small read. Seqs only grow, and compaction
+ * and repair keep or raise it, so an unchanged value means the stored state is
+ * the one a load at that seq merged.
+ */
+export async function docLastSeq(db: Sql, docId: string): Promise<number> {
+  const [row] = await db.query<{ seq: number }>(
+    `select greatest(coalesce((select upto_seq from doc_snapshots where doc_id = $1), 0), coalesce((select max(seq) from doc_updates where doc_id = $1), 0))::int8 as seq`,
+    [docId],
+  );
+  return Number(row?.seq ?? 0);
+}

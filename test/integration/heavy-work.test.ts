@@ -5,7 +5,8 @@ import { limits } from '../../shared/limits';
 import { restoreResponseSchema } from '../../shared/schemas/history';
 import { snapshotListSchema, snapshotResponseSchema } from '../../shared/schemas/review';
 import { parseConfig } from '../../server/config';
-import { appendDocUpdates } from '../../server/db/doc-updates';
+import { appendDocUpdates, loadStoredDoc } from '../../server/db/doc-updates';
+import { sectionChars } from '../../shared/document/text-blocks';
 import { insertSnapshot } from '../../server/db/snapshots';
 import { startServer, type RunningServer } from '../../server/server';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
@@ -72,11 +73,14 @@ const heavySections = 2;
 let bigSectionId: string;
 
 let bigUpdate: Uint8Array;
+/** Another document of the same kind (other client ids): with the first, a section of about 3 MB. */
+let secondBigUpdate: Uint8Array;
 
 beforeAll(async () => {
   // Built before any connection is open: it holds this process's loop for seconds, and a keep-alive socket the server closed meanwhile would reset the next request.
   const update = bigSectionUpdate();
   bigUpdate = update;
+  secondBigUpdate = bigSectionUpdate();
   server = await startTestServer();
   coordinator = await signUp(server);
   const proposal = await createProposal(coordinator);
@@ -287,5 +291,40 @@ describe('SEC15: a worker that dies', () => {
     expect(small.ctx.work.inFlight('export')).toBe(0);
     const next = await client.get(`/api/proposals/${tiny.id}/export?format=md`);
     expect(next.status).toBe(200);
+  });
+});
+
+describe('SEC15: snapshots taken by approval, restore and submission merge on the pool before their transaction', () => {
+  /** A proposal of its own whose first section holds the 1.5 MB section twice over (two different documents: about 3 MB of stored Yjs). */
+  async function bigSection(client: UserClient): Promise<{ proposalId: string; sectionId: string }> {
+    const proposal = await createProposal(client);
+    const sectionId = [...proposal.sections].sort((a, b) => a.position - b.position)[0]!.id;
+    await appendDocUpdates(server.ctx.db, [
+      { docId: sectionId, update: bigUpdate, userId: client.user.id },
+      { docId: sectionId, update: secondBigUpdate, userId: client.user.id },
+    ]);
+    return { proposalId: proposal.id, sectionId };
+  }
+
+  it('SEC15 the approval of a 3 MB section: ten /healthz sent one after another while it runs all complete before it answers; the snapshot is the stored state', async () => {
+    const { sectionId } = await bigSection(coordinator);
+    for (const status of ['drafting', 'ready_for_review', 'in_review'] as const) {
+      expect((await coordinator.patch(`/api/sections/${sectionId}`, { status })).status).toBe(200);
+    }
+    const heavy = coordinator.patch(`/api/sections/${sectionId}`, { status: 'approved' });
+    const { before, result } = await smallRequestsDuring(heavy, 10);
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(before).toEqual(new Array(10).fill(true));
+    const [row] = await server.ctx.db.query<{ state: Uint8Array; chars: number }>(
+      `select ss.state, ss.chars from snapshots s join snapshot_sections ss on ss.snapshot_id = s.id where s.section_id = $1 and s.kind = 'approval'`,
+      [sectionId],
+    );
+    const stored = await loadStoredDoc(server.ctx.db, sectionId);
+    try {
+      expect(row?.chars).toBe(sectionChars(stored));
+      expect(Buffer.from(row!.state).equals(Buffer.from(Y.encodeStateAsUpdate(stored)))).toBe(true);
+    } finally {
+      stored.destroy();
+    }
   });
 });
