@@ -11,6 +11,8 @@
  *   npm run bench -- --only rights --quick  # rights change / approval / meeting focus latencies against the 1 s target
  *   (each backend starts with the commit floor: the server's append alone, at each rate scenario's arrival gap)
  *   npm run bench -- --only fuzz --fuzz-seconds 400  # the whole 1,000,000 frames (the default run caps the fuzz at 60 s)
+ *   npm run bench -- --only export-patterns,heavy-work,soak  # issue 16: export MB/s per pathological pattern,
+ *     other rooms' latency while a 5 MB proposal is snapshotted and exported, RSS under 100 non-reading sockets
  *
  * The run ends with one "targets" block (bench/targets.ts): every target of issue 17 with
  * its measured value, its floor or reference, the ratio, and PASS or MISS; the JSON has the
@@ -36,6 +38,9 @@ import { benchInstances, printInstancesReport, type InstancesReport } from './in
 import { runRights, type RightsResult } from './rights';
 import { runReaderBench } from './reader';
 import { printPgliteBench, runPgliteBench } from './pglite';
+import { runExportPatternsBench } from './export-patterns';
+import { runHeavyWorkBench } from './heavy-work';
+import { runSoakBench } from './soak';
 
 const quick = process.argv.includes('--quick');
 const instancesArg = process.argv.indexOf('--instances');
@@ -71,6 +76,11 @@ const standaloneScenarios: StandaloneScenario[] = [
       return { result, targets: [], print: () => printPgliteBench(result) };
     },
   },
+  // Issue 16: pathological text exports linearly (MB/s per pattern), heavy work leaves other rooms alone,
+  // and 100 non-reading sockets cannot hold the instance's memory.
+  { name: 'export-patterns', run: runExportPatternsBench },
+  { name: 'heavy-work', run: runHeavyWorkBench },
+  { name: 'soak', run: runSoakBench },
 ];
 
 const scenarioNames: readonly string[] = [...backendScenarios, ...standaloneScenarios.map((s) => s.name)];
