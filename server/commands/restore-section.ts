@@ -2,16 +2,16 @@ import * as Y from 'yjs';
 import { isLocked } from '../../shared/workflow';
 import { recordAudit } from '../db/audit';
 import type { SectionRow } from '../db/sections';
-import { findSnapshot, replaceSnapshotSectionState, snapshotSectionState } from '../db/snapshots';
+import { limits } from '../../shared/limits';
+import { findSnapshot, insertSnapshot, pruneRestoreBackups, replaceSnapshotSectionState, snapshotSectionState } from '../db/snapshots';
+import { readStoredDoc } from '../export/export-source';
 import { findUserById } from '../db/users';
 import { conflict, notFound } from '../errors';
 import { authorize, loadMemberSection, type Actor } from '../policy';
 import { sectionField as fragmentName } from '../../shared/document/model';
-import { sectionChars } from '../../shared/document/text-blocks';
 import { cloneBlocks } from '../../shared/document/clone';
 import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
-import { snapshotSection } from './take-snapshot';
 import { repairSection } from './repair-section';
 
 /**
@@ -25,7 +25,9 @@ import { repairSection } from './repair-section';
  * (kind `before_restore`, named with the restored snapshot's name; the client
  * shows "Before restoring <name>"):
  * 1. a copy of the stored state is written before the live text is touched, so
- *    the old text is durable whatever happens next;
+ *    the old text is durable whatever happens next (merged on the work pool,
+ *    then stored in a short transaction: edits stored meanwhile are in the
+ *    log, and step 3 replaces this copy anyway);
  * 2. the restore edit reads the live doc's state in the same Yjs transaction
  *    that replaces it, so nobody's typing can slip between the two: an update
  *    the room applied before it is in the copy (and replaced), one after it
@@ -40,7 +42,7 @@ import { repairSection } from './repair-section';
  * 404. A locked section (approved, final) is refused with 409 until reopened.
  */
 export async function restoreSection(
-  ctx: CommandContext & Pick<ServerContext, 'collab'>,
+  ctx: CommandContext & Pick<ServerContext, 'collab' | 'work'>,
   userId: string,
   sectionId: string,
   snapshotId: string,
@@ -53,20 +55,34 @@ export async function restoreSection(
   authorize(actor, 'section.restore', section);
   if (isLocked(section.status)) throw conflict('The section is locked: reopen it before restoring');
 
-  // A section stored too deep (before the depth limit) is repaired first: deleting its deep content in one edit would overflow (SEC10).
-  await repairSection(ctx, sectionId, { actorId: userId });
-
+  // The first copy, merged on the work pool outside any transaction, with the depth check of the stored document.
   const { proposalId } = section;
-  const backupSnapshotId = await ctx.db.transaction((tx) =>
-    snapshotSection(tx, { proposalId, sectionId, name: snapshot.name, kind: 'before_restore', createdBy: userId }),
-  );
+  const stored0 = await readStoredDoc(ctx.db, sectionId);
+  const first = await ctx.work.run({ kind: 'checked-state', stored: stored0 });
+  // A section stored too deep (before the depth limit) is repaired first: deleting its deep content in one edit would overflow (SEC10).
+  // Within the limit it stays within it (every later write is held to the limit), so only a too-deep one is looked at again.
+  if (first.tooDeep !== null) await repairSection(ctx, sectionId, { actorId: userId });
+  const firstCopy = first.tooDeep !== null ? await ctx.work.run({ kind: 'section-state', stored: await readStoredDoc(ctx.db, sectionId) }) : first;
 
-  const replaced: { state: Uint8Array; chars: number }[] = [];
+  const backupSnapshotId = await ctx.db.transaction(async (tx) => {
+    const id = await insertSnapshot(tx, {
+      proposalId,
+      sectionId,
+      name: snapshot.name,
+      kind: 'before_restore',
+      createdBy: userId,
+      states: [{ sectionId, state: firstCopy.state, chars: firstCopy.chars }],
+    });
+    await pruneRestoreBackups(tx, sectionId, limits.maxRestoreBackupsPerSection);
+    return id;
+  });
+
+  const replaced: Uint8Array[] = [];
   const source = new Y.Doc();
   try {
     Y.applyUpdate(source, stored.state);
     await ctx.collab.applyServerEdit(sectionId, userId, (doc) => {
-      replaced.push({ state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc) });
+      replaced.push(Y.encodeStateAsUpdate(doc));
       const live = doc.getXmlFragment(fragmentName);
       if (live.length > 0) live.delete(0, live.length);
       // Copied without recursion, and no deeper than limits.maxDocumentDepth: a snapshot stored too deep restores flattened, never overflows.
@@ -75,8 +91,10 @@ export async function restoreSection(
   } finally {
     source.destroy();
   }
-  const exact = replaced[0];
-  if (!exact) throw new Error('the restore edit did not run');
+  const exactState = replaced[0];
+  if (!exactState) throw new Error('the restore edit did not run');
+  // Its characters are counted on the pool too.
+  const exact = { state: exactState, chars: await ctx.work.run({ kind: 'state-chars', state: exactState }) };
 
   await ctx.db.transaction(async (tx) => {
     await replaceSnapshotSectionState(tx, backupSnapshotId, sectionId, exact.state, exact.chars);

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { ExportFormat } from '../../shared/schemas/export';
 import type { TextBlock } from '../../shared/schemas/history';
 import { sectionChars } from '../../shared/document/text-blocks';
+import { findTooDeepInDoc } from '../../shared/document/update-depth';
 import { clientsOfRows } from '../db/doc-clients';
 import { docFromLoaded } from '../db/doc-updates';
 import { renderDocx } from '../export/docx';
@@ -36,6 +37,10 @@ export interface DeleterBytes {
 interface JobKinds {
   /** A section's stored log merged into one update, with its characters (snapshots). */
   'section-state': { input: { stored: StoredDoc }; output: { state: Uint8Array; chars: number } };
+  /** The same, with the level of the first node past the depth limit (null within it): a restore's backup and its repair check. */
+  'checked-state': { input: { stored: StoredDoc }; output: { state: Uint8Array; chars: number; tooDeep: number | null } };
+  /** Characters with spaces of one state (a restore's exact backup). */
+  'state-chars': { input: { state: Uint8Array }; output: number };
   /** Characters with spaces of several sections (the export preflight). */
   'section-chars': { input: { stored: StoredDoc[] }; output: number[] };
   /** A whole export rendered, with its section count and characters for the audit event. */
@@ -61,6 +66,19 @@ function sectionState(stored: StoredDoc): JobResult<'section-state'> {
   } finally {
     doc.destroy();
   }
+}
+
+function checkedState(stored: StoredDoc): JobResult<'checked-state'> {
+  const doc = docFromLoaded(stored);
+  try {
+    return { state: Y.encodeStateAsUpdate(doc), chars: sectionChars(doc), tooDeep: findTooDeepInDoc(doc)?.level ?? null };
+  } finally {
+    doc.destroy();
+  }
+}
+
+function stateChars(state: Uint8Array): number {
+  return sectionCharsOf({ snapshot: state, updates: [] });
 }
 
 async function renderExport({ format, source }: JobOf<'export'>): Promise<JobResult<'export'>> {
@@ -103,6 +121,10 @@ export async function runJob(job: WorkJob): Promise<JobResult<JobKind>> {
   switch (job.kind) {
     case 'section-state':
       return sectionState(job.stored);
+    case 'checked-state':
+      return checkedState(job.stored);
+    case 'state-chars':
+      return stateChars(job.state);
     case 'section-chars':
       return job.stored.map(sectionCharsOf);
     case 'export':

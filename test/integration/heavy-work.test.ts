@@ -13,7 +13,7 @@ import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import { createProposal, signUp, type UserClient } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { waitFor } from '../helpers/yclient';
+import { rawClient, waitFor } from '../helpers/yclient';
 import { bold, bullets, heading, italic, para, text, writeTiptap } from '../unit/export-content';
 
 /**
@@ -325,6 +325,44 @@ describe('SEC15: snapshots taken by approval, restore and submission merge on th
       expect(Buffer.from(row!.state).equals(Buffer.from(Y.encodeStateAsUpdate(stored)))).toBe(true);
     } finally {
       stored.destroy();
+    }
+  });
+
+  it('SEC15 the restore of a 3 MB section (its room loaded): ten /healthz sent one after another while it runs all complete before it answers; the backup is exactly the text replaced', async () => {
+    const proposal = await createProposal(coordinator);
+    const sectionId = [...proposal.sections].sort((a, b) => a.position - b.position)[0]!.id;
+    const small = new Y.Doc();
+    writeTiptap(small, [para(text('The short text to go back to.'))]);
+    await appendDocUpdates(server.ctx.db, [{ docId: sectionId, update: Y.encodeStateAsUpdate(small), userId: coordinator.user.id }]);
+    small.destroy();
+    const taken = await coordinator.post(`/api/proposals/${proposal.id}/snapshots`, { name: 'Short' });
+    expect(taken.status).toBe(201);
+    await appendDocUpdates(server.ctx.db, [
+      { docId: sectionId, update: bigUpdate, userId: coordinator.user.id },
+      { docId: sectionId, update: secondBigUpdate, userId: coordinator.user.id },
+    ]);
+    const replaced = await loadStoredDoc(server.ctx.db, sectionId);
+    const replacedXml = replaced.getXmlFragment('default').toString();
+    replaced.destroy();
+    // A member in the room: the restore edits the live doc (a raw socket only records what it is sent).
+    const watcher = await rawClient(server.url, sectionId, coordinator.cookie);
+    try {
+      await waitFor(() => watcher.frames.length > 0, 20_000, 'the room loaded');
+      const heavy = coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId: snapshotResponseSchema.parse(taken.body).snapshot.id });
+      const { before, result } = await smallRequestsDuring(heavy, 10);
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
+      expect(before).toEqual(new Array(10).fill(true));
+      const backupId = restoreResponseSchema.parse(result.body).backupSnapshotId;
+      const [row] = await server.ctx.db.query<{ state: Uint8Array }>(`select state from snapshot_sections where snapshot_id = $1 and section_id = $2`, [backupId, sectionId]);
+      const backup = new Y.Doc();
+      try {
+        Y.applyUpdate(backup, row!.state);
+        expect(backup.getXmlFragment('default').toString() === replacedXml).toBe(true);
+      } finally {
+        backup.destroy();
+      }
+    } finally {
+      watcher.close();
     }
   });
 });
