@@ -1,4 +1,5 @@
 import { api, ApiError } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { limits } from '../../../shared/limits';
@@ -19,7 +20,8 @@ function withNext(path: string): string {
 }
 
 export function LoginPage() {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const session = useSession();
   const { errors, formError, busy, submit } = useSchemaForm(loginRequestSchema, {
     read: (data) => ({ email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') }),
@@ -30,7 +32,8 @@ export function LoginPage() {
     },
     refused(err) {
       if (err instanceof ApiError && err.status === 401) return { form: t('auth.badCredentials') };
-      if (err instanceof ApiError && err.status === 429) return { form: t('auth.tooManyAttempts') };
+      // SEC17/SEC19: the wait the server asks for, in seconds or minutes (client/errors.ts).
+      if (err instanceof ApiError && err.status === 429) return { form: errorText(err, i18n) };
       return null;
     },
   });

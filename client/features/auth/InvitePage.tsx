@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import type { InvitationPreview } from '../../../shared/schemas';
@@ -8,7 +9,8 @@ import { useSession } from './session';
 type Preview = { status: 'loading' } | { status: 'ready'; invitation: InvitationPreview['invitation'] } | { status: 'unavailable' } | { status: 'invalid' };
 
 export function InvitePage({ token }: { token: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { state } = useSession();
   const [preview, setPreview] = useState<Preview>({ status: 'loading' });
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +41,7 @@ export function InvitePage({ token }: { token: string }) {
       const { proposalId } = await api.acceptInvitation(token);
       navigate(`/proposals/${encodeURIComponent(proposalId)}`, { replace: true });
     } catch (err) {
-      setError(err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 400) ? t('invite.invalid') : t('common.error', { message: String(err) }));
+      setError(err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 400) ? t('invite.invalid') : errorText(err, i18n));
     } finally {
       setBusy(false);
     }

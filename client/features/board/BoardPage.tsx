@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import type { Proposal, Section } from '../../../shared/schemas';
@@ -17,6 +18,7 @@ const noScores: ReadonlyMap<string, number> = new Map();
 
 /** The board, refetched (debounced) whenever the proposal's stream reports a change. */
 function useBoard(proposalId: string): { board: BoardResponse | null; error: string | null } {
+  const i18n = useI18n();
   const [board, setBoard] = useState<BoardResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
@@ -30,7 +32,7 @@ function useBoard(proposalId: string): { board: BoardResponse | null; error: str
         setBoard(b);
         setError(null);
       },
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => live && setError(errorText(err, i18n)),
     );
     return () => {
       live = false;
@@ -51,7 +53,8 @@ function useBoard(proposalId: string): { board: BoardResponse | null; error: str
 
 /** The coordinator's board: sections by status, the partner × section matrix, and the submission gate. */
 export default function BoardPage({ proposalId }: { proposalId: string }) {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t, date } = i18n;
   const user = useUser();
   const { state } = useProposal(proposalId);
   const { board, error } = useBoard(proposalId);
@@ -60,9 +63,9 @@ export default function BoardPage({ proposalId }: { proposalId: string }) {
   const [mineOnly, setMineOnly] = useState<boolean | null>(null);
   const onlyMine = mineOnly ?? me?.role === 'editor';
 
-  if (state.status === 'error') return <p className="page">{t('common.error', { message: state.error.message })}</p>;
+  if (state.status === 'error') return <p className="page">{errorText(state.error, i18n)}</p>;
   if (!proposal || (!board && !error)) return <p className="page">{t('common.loading')}</p>;
-  if (!board) return <p className="page field__error">{t('common.error', { message: error ?? '' })}</p>;
+  if (!board) return <p className="page field__error">{error ?? t('error.generic')}</p>;
 
   const sections = new Map(proposal.sections.map((s) => [s.id, s]));
   const visible = (s: Section | undefined): s is Section => !!s && (!onlyMine || s.ownerPartnerId === me?.partnerId);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useEditorState, type Editor } from '@tiptap/react';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import type { Proposal, Section } from '../../../shared/schemas';
 import type { Anchor } from '../../../shared/schemas/review';
@@ -37,7 +38,8 @@ export interface CommentsPanelProps {
 
 /** The section's threads, a composer for a new one, and their highlights in the editor. */
 export function CommentsPanel({ proposal, section, editor, threads }: CommentsPanelProps) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [draft, setDraft] = useState<{ anchor: Anchor | null } | null>(null);
   const [active, setActive] = useState<string | null>(null);
   const [showResolved, setShowResolved] = useState(false);
@@ -130,7 +132,7 @@ export function CommentsPanel({ proposal, section, editor, threads }: CommentsPa
       )}
       {threads.error && !list && (
         <p className="field__error" role="alert">
-          {t('common.error', { message: threads.error.message })}
+          {errorText(threads.error, i18n)}
         </p>
       )}
       {list === null && !threads.error && <p className="muted">{t('common.loading')}</p>}

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { ApiError } from '../../api';
-import { useI18n, type I18n } from '../../i18n';
+import { errorText } from '../../errors';
+import { useI18n } from '../../i18n';
 import { limits } from '../../../shared/limits';
 import type { Member } from '../../../shared/schemas';
 
@@ -28,7 +28,8 @@ export interface ComposerProps {
 
 /** A plain-text comment box with @mention suggestions of the proposal's members. */
 export function Composer({ members, label, submitLabel, initial = '', autoFocus, onSubmit, onCancel }: ComposerProps) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const [body, setBody] = useState(initial);
   const [caret, setCaret] = useState(initial.length);
@@ -61,7 +62,7 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
       setBody('');
       setCaret(0);
     } catch (err) {
-      setError(refusalText(err, t));
+      setError(errorText(err, i18n));
     } finally {
       setBusy(false);
     }
@@ -132,14 +133,4 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
       </div>
     </form>
   );
-}
-
-/** A refusal as the member reads it: the caps (SEC27) translated with their limit, anything else as sent. */
-function refusalText(err: unknown, t: I18n['t']): string {
-  if (err instanceof ApiError) {
-    const limit = err.params.limit ?? 0;
-    if (err.code === 'open_threads_limit') return t('comments.openThreadsLimit', { limit });
-    if (err.code === 'thread_comments_limit') return t('comments.threadCommentsLimit', { limit });
-  }
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { localeTags } from '../../../shared/i18n';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import type { Member } from '../../../shared/schemas';
 import type { Comment, Thread } from '../../../shared/schemas/review';
@@ -19,7 +20,8 @@ export interface ThreadViewProps {
 
 /** One thread: its quote, comments and replies, and the actions its abilities allow. */
 export function ThreadView({ thread, detached, active, members, onSelect, onChanged }: ThreadViewProps) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [replying, setReplying] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const root = thread.comments[0];
@@ -31,7 +33,7 @@ export function ThreadView({ thread, detached, active, members, onSelect, onChan
       await fn();
       onChanged();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err, i18n));
     }
   }
 

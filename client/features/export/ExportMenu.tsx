@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { preflightResponseSchema, type ExportFormat, type FillState, type PreflightResponse } from '../../../shared/schemas';
 import type { MessageKey } from '../../../shared/i18n';
@@ -23,7 +24,8 @@ const stateLabels: Record<FillState, MessageKey> = {
  * downloads (plain links: the server answers with an attachment).
  */
 export function ExportMenu({ proposalId }: { proposalId: string }) {
-  const { t, number } = useI18n();
+  const i18n = useI18n();
+  const { t, number } = i18n;
   const [preflight, setPreflight] = useState<PreflightResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notes, setNotes] = useState(false);
@@ -34,7 +36,7 @@ export function ExportMenu({ proposalId }: { proposalId: string }) {
     setError(null);
     call('GET', `/proposals/${proposalId}/export/preflight`, preflightResponseSchema).then(
       (p) => live && setPreflight(p),
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => live && setError(errorText(err, i18n)),
     );
     return () => {
       live = false;
@@ -47,7 +49,7 @@ export function ExportMenu({ proposalId }: { proposalId: string }) {
   return (
     <section className="export-menu" aria-labelledby="export-menu-title" data-testid="export-menu">
       <h2 id="export-menu-title">{t('export.title')}</h2>
-      {error && <p role="alert">{t('common.error', { message: error })}</p>}
+      {error && <p role="alert">{error}</p>}
       {!preflight && !error && <p>{t('common.loading')}</p>}
       {preflight && (
         <>

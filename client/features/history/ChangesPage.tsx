@@ -59,7 +59,7 @@ export default function ChangesPage(props: ChangesPageProps) {
   if (state.status === 'error')
     return (
       <main id="main" className="page">
-        <p role="alert">{t('common.error', { message: state.message })}</p>
+        <p role="alert">{state.message}</p>
         <Link href={`/proposals/${enc(proposalId)}/history`}>{t('history.back')}</Link>
       </main>
     );

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import type { MessageKey } from '../../../shared/i18n';
@@ -31,13 +32,16 @@ export default function HistoryPage({ proposalId }: { proposalId: string }) {
   });
   useStreamEvents(proposalId, (e) => {
     if (e.type === 'meeting' || e.type === 'restored') reload();
+    // Snapshots taken or deleted by others show up with their activity entries (no domain event announces them, so the
+    // entry comes with the proposal's next activity read).
+    if (e.type === 'activity' && (e.event.action === 'snapshot.created' || e.event.action === 'snapshot.deleted')) reload();
   });
 
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
   if (state.status === 'error')
     return (
       <main id="main" className="page">
-        <p role="alert">{t('common.error', { message: state.message })}</p>
+        <p role="alert">{state.message}</p>
       </main>
     );
   const { proposal, snapshots } = state.value;
@@ -49,12 +53,12 @@ export default function HistoryPage({ proposalId }: { proposalId: string }) {
       <h1>{t('history.title', { title: proposal.title })}</h1>
       {proposal.abilities.manage && <SnapshotForm proposal={proposal} onCreated={reload} />}
       <h2>{t('history.snapshots')}</h2>
-      {snapshots.length === 0 ? <p className="muted">{t('history.none')}</p> : <SnapshotList proposal={proposal} snapshots={snapshots} />}
+      {snapshots.length === 0 ? <p className="muted">{t('history.none')}</p> : <SnapshotList proposal={proposal} snapshots={snapshots} onDeleted={reload} />}
     </main>
   );
 }
 
-function SnapshotList({ proposal, snapshots }: { proposal: Proposal; snapshots: Snapshot[] }) {
+function SnapshotList({ proposal, snapshots, onDeleted }: { proposal: Proposal; snapshots: Snapshot[]; onDeleted: () => void }) {
   const { t, date } = useI18n();
   const sectionName = (id: string) => {
     const s = proposal.sections.find((x) => x.id === id);
@@ -79,6 +83,7 @@ function SnapshotList({ proposal, snapshots }: { proposal: Proposal; snapshots: 
             >
               {t('history.changesSince')}
             </Link>
+            {proposal.abilities.manage && s.kind === 'manual' && <DeleteSnapshot snapshot={s} onDeleted={onDeleted} />}
           </div>
         </li>
       ))}
@@ -86,8 +91,55 @@ function SnapshotList({ proposal, snapshots }: { proposal: Proposal; snapshots: 
   );
 }
 
+/** SEC29: the coordinator deletes a manual snapshot, after confirming (a proposal at the snapshot limits can then take new ones). */
+function DeleteSnapshot({ snapshot, onDeleted }: { snapshot: Snapshot; onDeleted: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove() {
+    setBusy(true);
+    setError(null);
+    try {
+      await historyApi.deleteSnapshot(snapshot.id);
+      setConfirming(false);
+      onDeleted();
+    } catch (err) {
+      setError(errorText(err, i18n));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!confirming)
+    return (
+      <button type="button" className="button button--small" onClick={() => setConfirming(true)} data-testid="snapshot-delete">
+        {t('history.delete')}
+      </button>
+    );
+  return (
+    <div className="banner banner--warning" role="alertdialog" aria-label={t('history.delete')} data-testid="snapshot-delete-confirm">
+      <p>{t('history.deleteConfirm', { name: snapshot.name })}</p>
+      <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => void remove()}>
+        {t('history.deleteYes')}
+      </button>{' '}
+      <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+        {t('common.cancel')}
+      </button>
+      {error && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function SnapshotForm({ proposal, onCreated }: { proposal: Proposal; onCreated: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -105,7 +157,7 @@ function SnapshotForm({ proposal, onCreated }: { proposal: Proposal; onCreated: 
       setName('');
       onCreated();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(errorText(err, i18n));
     } finally {
       setBusy(false);
     }

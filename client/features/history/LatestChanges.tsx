@@ -17,7 +17,7 @@ export default function LatestChanges({ proposalId, sectionId }: { proposalId: s
     if (latest) navigate(`/proposals/${enc(proposalId)}/sections/${enc(sectionId)}/changes/${enc(latest.id)}`, { replace: true });
   }, [latest, proposalId, sectionId]);
 
-  if (state.status === 'error') return <p className="page" role="alert">{t('common.error', { message: state.message })}</p>;
+  if (state.status === 'error') return <p className="page" role="alert">{state.message}</p>;
   if (state.status === 'loading' || latest) return <p className="page">{t('common.loading')}</p>;
   return (
     <main id="main" className="page">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import type { Section } from '../../../shared/schemas';
@@ -26,7 +27,7 @@ export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: s
   if (state.status === 'error')
     return (
       <main id="main" className="page">
-        <p role="alert">{t('common.error', { message: state.message })}</p>
+        <p role="alert">{state.message}</p>
         <Link href={`/proposals/${enc(proposalId)}/history`}>{t('history.back')}</Link>
       </main>
     );
@@ -46,7 +47,8 @@ export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: s
 }
 
 function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Snapshot }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const { state } = useLoad(`${snapshot.id}|${section.id}`, () => historyApi.snapshotSection(snapshot.id, section.id));
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string; backupSnapshotId?: string } | null>(null);
@@ -58,7 +60,7 @@ function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Sn
       const { backupSnapshotId } = await historyApi.restore(section.id, snapshot.id);
       setResult({ ok: true, message: t('history.restored'), backupSnapshotId });
     } catch (err) {
-      setResult({ ok: false, message: t('common.error', { message: err instanceof Error ? err.message : String(err) }) });
+      setResult({ ok: false, message: errorText(err, i18n) });
     }
   }
 
@@ -98,7 +100,7 @@ function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Sn
         </p>
       )}
       {state.status === 'loading' && <p>{t('common.loading')}</p>}
-      {state.status === 'error' && <p role="alert">{t('common.error', { message: state.message })}</p>}
+      {state.status === 'error' && <p role="alert">{state.message}</p>}
       {state.status === 'ready' && <TextBlocks blocks={state.value.blocks} empty={t('history.emptySection')} />}
     </section>
   );

@@ -21,6 +21,8 @@ function changesQuery(since: string, until?: string | null): string {
 export const historyApi = {
   snapshots: (proposalId: string) => call('GET', `/proposals/${enc(proposalId)}/snapshots`, snapshotListSchema),
   createSnapshot: (proposalId: string, name: string) => call('POST', `/proposals/${enc(proposalId)}/snapshots`, snapshotResponseSchema, { name }),
+  /** SEC29: the coordinator deletes a manual snapshot (automatic ones are refused with 409). */
+  deleteSnapshot: (snapshotId: string) => call('DELETE', `/snapshots/${enc(snapshotId)}`, null),
   snapshotSection: (snapshotId: string, sectionId: string) =>
     call('GET', `/snapshots/${enc(snapshotId)}/sections/${enc(sectionId)}`, snapshotSectionResponseSchema),
   /** A forward edit everyone sees live; the text it replaces is kept in the automatic snapshot `backupSnapshotId`. */

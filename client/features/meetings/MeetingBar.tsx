@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import type { Proposal, User } from '../../../shared/schemas';
@@ -158,7 +159,8 @@ function useFollow(proposalId: string, focus: Focus | null, sectionId: string | 
 }
 
 function EndMeeting({ meeting }: { meeting: Meeting }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -169,7 +171,7 @@ function EndMeeting({ meeting }: { meeting: Meeting }) {
       const until = ended.endSnapshotId ? `/${enc(ended.endSnapshotId)}` : '';
       navigate(`/proposals/${enc(ended.proposalId)}/changes/${enc(ended.startSnapshotId)}${until}`);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err, i18n));
     }
   }
 
@@ -179,7 +181,7 @@ function EndMeeting({ meeting }: { meeting: Meeting }) {
         <button type="button" className="button button--small" data-testid="end-meeting" onClick={() => setConfirming(true)}>
           {t('meeting.end')}
         </button>
-        {error && <span role="alert">{t('common.error', { message: error })}</span>}
+        {error && <span role="alert">{error}</span>}
       </>
     );
   return (
@@ -198,7 +200,8 @@ function EndMeeting({ meeting }: { meeting: Meeting }) {
 const today = () => new Date().toISOString().slice(0, 10);
 
 function StartMeeting({ proposalId, onStarted }: { proposalId: string; onStarted: () => void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [name, setName] = useState('');
   const [city, setCity] = useState('');
   const [day, setDay] = useState(today);
@@ -217,7 +220,8 @@ function StartMeeting({ proposalId, onStarted }: { proposalId: string; onStarted
       await historyApi.startMeeting(proposalId, { name: name.trim(), city: city.trim(), date: day });
       onStarted();
     } catch (err) {
-      setError({ field: err instanceof ApiError ? err.field : undefined, message: err instanceof Error ? err.message : String(err) });
+      const field = err instanceof ApiError && err.code === 'invalid_input' ? err.field : undefined;
+      setError({ field, message: field ? t('field.invalid') : errorText(err, i18n) });
     } finally {
       setBusy(false);
     }
@@ -235,7 +239,7 @@ function StartMeeting({ proposalId, onStarted }: { proposalId: string; onStarted
           {t('meeting.start')}
         </button>
       </form>
-      {error && error.field === undefined && <p role="alert">{t('common.error', { message: error.message })}</p>}
+      {error && error.field === undefined && <p role="alert">{error.message}</p>}
     </details>
   );
 }

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
+import { errorText } from '../../errors';
+import { useI18n } from '../../i18n';
 import { useStreamEvents } from '../events/use-proposal-stream';
 import { historyApi } from '../history/history-api';
 import { initialMeetingView, meetingReducer, type MeetingView } from './follow-state';
@@ -8,6 +10,7 @@ import { initialMeetingView, meetingReducer, type MeetingView } from './follow-s
  * `meeting` stream events, focus moved by `focus` events.
  */
 export function useMeeting(proposalId: string): MeetingView & { follow(): void; unfollow(): void; reload(): void; error: string | null } {
+  const i18n = useI18n();
   const [view, dispatch] = useReducer(meetingReducer, initialMeetingView);
   const [tick, setTick] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +23,7 @@ export function useMeeting(proposalId: string): MeetingView & { follow(): void; 
         setError(null);
         dispatch({ type: 'loaded', meetings });
       },
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => live && setError(errorText(err, i18n)),
     );
     return () => {
       live = false;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import { useCollab } from '../../collab/context';
 import type { SectionConnection } from '../../collab/provider';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import type { Section } from '../../../shared/schemas';
@@ -20,7 +21,8 @@ const enc = encodeURIComponent;
  * section's document, scrolled to wherever the meeting's facilitator is.
  */
 export default function PresentPage({ proposalId }: { proposalId: string }) {
-  const { t, date } = useI18n();
+  const i18n = useI18n();
+  const { t, date } = i18n;
   const { state } = useProposal(proposalId);
   const meeting = useMeeting(proposalId);
   const pane = useRef<HTMLDivElement | null>(null);
@@ -39,7 +41,7 @@ export default function PresentPage({ proposalId }: { proposalId: string }) {
   }, [ready, focus]);
 
   if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
-  if (state.status === 'error') return <p className="page" role="alert">{t('common.error', { message: state.error.message })}</p>;
+  if (state.status === 'error') return <p className="page" role="alert">{errorText(state.error, i18n)}</p>;
   const p = state.proposal;
   return (
     <div className="present" ref={pane} data-testid="present" data-focus-section={focus?.sectionId ?? ''}>

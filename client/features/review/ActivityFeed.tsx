@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { localeTags } from '../../../shared/i18n';
+import { errorText } from '../../errors';
 import { useI18n, type I18n } from '../../i18n';
 import type { AuditEvent, Proposal, SectionStatus } from '../../../shared/schemas';
 import { sectionStatuses } from '../../../shared/workflow';
@@ -34,6 +35,10 @@ export function describeEvent(e: AuditEvent, proposal: Proposal, t: I18n['t']): 
       return t('activity.applicable', { actor, section });
     case 'section.restored':
       return t('activity.restored', { actor, section, name: str('name') });
+    case 'snapshot.created':
+      return t('activity.snapshotCreated', { actor, name: str('name') });
+    case 'snapshot.deleted':
+      return t('activity.snapshotDeleted', { actor, name: str('name') });
     case 'section.owner_changed':
       return t('activity.ownerChanged', { actor, section, partner: proposal.partners.find((p) => p.id === e.data.to)?.name ?? '?' });
     default:
@@ -43,7 +48,8 @@ export function describeEvent(e: AuditEvent, proposal: Proposal, t: I18n['t']): 
 
 /** The proposal's activity feed: the audit log, newest first, with live additions from the stream. */
 export function ActivityFeed({ proposal }: { proposal: Proposal }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const [events, setEvents] = useState<readonly AuditEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -51,7 +57,7 @@ export function ActivityFeed({ proposal }: { proposal: Proposal }) {
     let live = true;
     reviewApi.audit(proposal.id).then(
       (res) => live && setEvents(res.events.slice(0, MAX_EVENTS)),
-      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => live && setError(errorText(err, i18n)),
     );
     return () => {
       live = false;
@@ -70,7 +76,7 @@ export function ActivityFeed({ proposal }: { proposal: Proposal }) {
   return (
     <section className="activity" aria-labelledby="activity-heading" data-testid="activity-feed">
       <h2 id="activity-heading">{t('activity.title')}</h2>
-      {error && <p className="field__error">{t('common.error', { message: error })}</p>}
+      {error && <p className="field__error">{error}</p>}
       {events === null && !error && <p className="muted">{t('common.loading')}</p>}
       {events && events.length === 0 && <p className="muted">{t('activity.none')}</p>}
       <ol className="activity__list" aria-live="polite">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Section, SectionStatus } from '../../../shared/schemas';
@@ -34,7 +35,8 @@ type Asking = { kind: 'status'; to: SectionStatus } | { kind: 'blocked' } | { ki
  * the blocked and not-applicable flags, and the reasons given for them.
  */
 export function StatusActions({ section, onSectionChanged }: { section: Section; onSectionChanged(s: Section): void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [asking, setAsking] = useState<Asking | null>(null);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,7 +51,7 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
       setAsking(null);
       setReason('');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err, i18n));
     } finally {
       setBusy(false);
     }

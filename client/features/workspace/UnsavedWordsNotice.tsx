@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SectionConnection } from '../../collab/provider';
 import { commentChunks, shownReason, unsavedText, type UnsavedReason, type UnsavedWords } from '../../collab/unsaved-words';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { limits } from '../../../shared/limits';
 import type { MessageKey } from '../../../shared/i18n/en';
@@ -69,7 +70,8 @@ function titleKey(reason: UnsavedReason): MessageKey {
 type CopyState = 'idle' | 'copied' | 'selected';
 
 export function UnsavedWordsNotice({ conn, unsaved, userId, sectionId, locked, canEdit }: UnsavedWordsNoticeProps) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const key = storageKey(userId, sectionId);
   const [kept, setKept] = useState<Kept | null>(() => readKept(key));
   const [copy, setCopy] = useState<CopyState>('idle');
@@ -131,7 +133,7 @@ export function UnsavedWordsNotice({ conn, unsaved, userId, sectionId, locked, c
       update({ ...kept, posted: true });
       conn.dismissUnsaved();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorText(err, i18n));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { PresenceWatch } from '../../collab/presence';
 import { collabUrl } from '../../collab/registry';
+import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { completeness } from '../../../shared/completeness';
@@ -42,7 +43,8 @@ function usePresenceCounts(sectionIds: readonly string[]): ReadonlyMap<string, n
 }
 
 export default function WorkspacePage({ proposalId, sectionId }: { proposalId: string; sectionId: string | null }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const user = useUser();
   const { state, reload, replace } = useProposal(proposalId);
   const [chars, setChars] = useState<ReadonlyMap<string, number>>(new Map());
@@ -89,7 +91,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
     const notFound = state.error instanceof ApiError && state.error.status === 404;
     return (
       <main id="main" className="page">
-        <h1>{notFound ? t('common.notFound') : t('common.error', { message: state.error.message })}</h1>
+        <h1>{notFound ? t('common.notFound') : errorText(state.error, i18n)}</h1>
         <Link href="/proposals">{t('common.goHome')}</Link>
       </main>
     );
