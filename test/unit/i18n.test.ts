@@ -34,6 +34,14 @@ describe('interface catalogues', () => {
     expect(translate('en', 'count.chars', {})).toBe('{count} characters');
   });
 
+  it('SEC29 the refusal sentences (error.*) are translated in every language, none copied from English', () => {
+    const keys = englishKeys.filter((k) => k.startsWith('error.')) as MessageKey[];
+    expect(keys.length).toBeGreaterThanOrEqual(20);
+    for (const locale of ['it', 'sv', 'es', 'fi'] as const) {
+      expect(keys.filter((k) => catalogues[locale][k] === en[k]), locale).toEqual([]);
+    }
+  });
+
   it('I18N3: non-English catalogues are translated, not copied', () => {
     for (const locale of ['it', 'sv', 'es', 'fi'] as const) {
       const same = englishKeys.filter((k) => catalogues[locale][k as MessageKey] === en[k as MessageKey]);
