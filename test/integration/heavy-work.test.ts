@@ -365,4 +365,33 @@ describe('SEC15: snapshots taken by approval, restore and submission merge on th
       watcher.close();
     }
   });
+
+  it('SEC15 the submission of a proposal with a 3 MB section: ten /healthz sent one after another while it runs all complete before it answers; the snapshot holds the stored state', async () => {
+    // The short template, two partners in two countries, every section not applicable (so nothing blocks the submission, whatever its size).
+    const proposal = await createProposal(coordinator, { templateId: 'town-twinning-meeting' });
+    expect((await coordinator.post(`/api/proposals/${proposal.id}/partners`, { name: 'Luleå kommun', town: 'Luleå', country: 'SE' })).status).toBe(201);
+    for (const s of proposal.sections) {
+      expect((await coordinator.patch(`/api/sections/${s.id}`, { notApplicable: { justification: 'Not for this call' } })).status).toBe(200);
+    }
+    const sectionId = [...proposal.sections].sort((a, b) => a.position - b.position)[0]!.id;
+    await appendDocUpdates(server.ctx.db, [
+      { docId: sectionId, update: bigUpdate, userId: coordinator.user.id },
+      { docId: sectionId, update: secondBigUpdate, userId: coordinator.user.id },
+    ]);
+    const heavy = coordinator.post(`/api/proposals/${proposal.id}/submit`);
+    const { before, result } = await smallRequestsDuring(heavy, 10);
+    expect(result.status, JSON.stringify(result.body)).toBe(201);
+    expect(before).toEqual(new Array(10).fill(true));
+    const [row] = await server.ctx.db.query<{ state: Uint8Array; chars: number }>(
+      `select ss.state, ss.chars from snapshots s join snapshot_sections ss on ss.snapshot_id = s.id where s.proposal_id = $1 and s.kind = 'submission' and ss.section_id = $2`,
+      [proposal.id, sectionId],
+    );
+    const stored = await loadStoredDoc(server.ctx.db, sectionId);
+    try {
+      expect(row?.chars).toBe(sectionChars(stored));
+      expect(Buffer.from(row!.state).equals(Buffer.from(Y.encodeStateAsUpdate(stored)))).toBe(true);
+    } finally {
+      stored.destroy();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { appendToOpenDocs, refused } from '../../server/db/doc-updates';
 import { lockSection } from '../../server/db/sections';
 import { openPostgres, type Sql } from '../../server/db/sql';
 import { EventBus } from '../../server/events';
+import { WorkPool } from '../../server/work/pool';
 import { openTestDatabase, type TestDatabase } from '../helpers/db';
 import { textUpdate, waitFor } from '../helpers/yclient';
 
@@ -18,13 +19,17 @@ describe.runIf(!!inject('databaseUrl'))('WSH20: section lock order', () => {
   let t: TestDatabase;
   /** A second connection: holds a section row while the others queue behind it. */
   let other: Sql;
+  /** The submission merges its snapshot on worker threads. */
+  let work: WorkPool;
   beforeAll(async () => {
+    work = new WorkPool({ threads: 1 });
     t = await openTestDatabase();
     other = await openPostgres(t.databaseUrl!, { schema: t.schema!, max: 1 });
   });
   afterAll(async () => {
     await other?.close();
     await t?.dispose();
+    await work?.close();
   });
 
   /** A proposal whose board is ready to submit, with two sections open to edits (not applicable, so done). */
@@ -70,7 +75,7 @@ describe.runIf(!!inject('databaseUrl'))('WSH20: section lock order', () => {
   it('WSH20: a submit and a batch of keystrokes in two sections whose position order is the reverse of their id order both complete', async () => {
     const { userId, proposalId, sectionIds } = await readyProposal();
     const [low, high] = sectionIds as [string, string];
-    const ctx = { db: t.db, events: new EventBus(), clock: () => new Date() };
+    const ctx = { db: t.db, events: new EventBus(), clock: () => new Date(), work };
     let submit: Promise<unknown> | null = null;
     let append: Promise<unknown> | null = null;
     await other.transaction(async (x) => {
