@@ -10,66 +10,14 @@
  * bench/run.ts.
  */
 import { fileURLToPath } from 'node:url';
-import type { Block, Inline, Marks } from '../shared/document/model';
-import type { ExportDocument } from '../server/export/export-source';
 import { renderHtml } from '../server/export/html';
 import { renderMarkdown } from '../server/export/markdown';
+import type { ExportDocument } from '../server/export/export-source';
+import { exportPatterns, pathologicalDocument } from '../test/helpers/pathological-text';
 import { printTargets, targetRow, type TargetRow } from './targets';
 
 const KB = 1000;
 const MB = 1000 * KB;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Each pattern as text of exactly `n` characters. */
-export const exportPatterns: Record<string, (n: number) => string> = {
-  newlines: (n) => `a${'\n'.repeat(n - 2)}a`,
-  backticks: (n) => '`a'.repeat(Math.ceil(n / 2)).slice(0, n),
-  spaces: (n) => `a${' '.repeat(n - 2)}a`,
-  '>': (n) => '>'.repeat(n),
-  '#': (n) => '#'.repeat(n),
-  '|': (n) => '|'.repeat(n),
-  mixed: (n) => {
-    const rand = rng(16);
-    const runs = ['\n', ' ', '`', '>', '#', '|', '\u00a0', '1', '-', '.'];
-    let out = '';
-    while (out.length < n) out += runs[Math.floor(rand() * runs.length)]!.repeat(1 + Math.floor(rand() * 5000)) + 'x';
-    return out.slice(0, n);
-  },
-};
-
-const textInline = (text: string, marks: Marks = {}): Inline => ({ kind: 'text', text, marks });
-
-/** One section holding `text`, cut in seven parts, one in each kind of place. */
-export function pathologicalDocument(text: string): ExportDocument {
-  const part = (i: number) => text.slice((i * text.length) / 7, ((i + 1) * text.length) / 7);
-  const blocks: Block[] = [
-    { kind: 'paragraph', inlines: [textInline(part(0))] },
-    { kind: 'paragraph', inlines: [textInline(part(1), { bold: true, italic: true, link: 'https://example.eu/' })] },
-    { kind: 'paragraph', inlines: [textInline(part(2), { code: true })] },
-    { kind: 'code', text: part(3) },
-    { kind: 'quote', blocks: [{ kind: 'paragraph', inlines: [textInline(part(4))] }] },
-    { kind: 'list', ordered: true, start: 1, items: [[{ kind: 'paragraph', inlines: [textInline(part(5))] }]] },
-    { kind: 'table', rows: [[{ header: true, colspan: 1, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [textInline(part(6))] }] }]] },
-  ];
-  return {
-    title: 'Pathological export',
-    call: 'bench',
-    theme: null,
-    deadline: null,
-    language: 'en',
-    partners: [],
-    sections: [{ id: 's1', number: '1', title: 'Section', minChars: 0, maxChars: 10, blocks, chars: text.length }],
-    notes: null,
-    generatedAt: new Date('2026-12-01T00:00:00Z'),
-  };
-}
 
 const renderers = { markdown: renderMarkdown, html: renderHtml } as const;
 type Format = keyof typeof renderers;

@@ -318,6 +318,18 @@ export function textUpdate(text: string): Uint8Array {
   return update;
 }
 
+/** A Yjs v1 update with no structs and one delete range: what a client sends to delete content it knows the id of. */
+export function deletionUpdate(client: number, clock: number, len: number): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0); // no structs
+  encoding.writeVarUint(e, 1); // one client in the delete set
+  encoding.writeVarUint(e, client);
+  encoding.writeVarUint(e, 1); // one range
+  encoding.writeVarUint(e, clock);
+  encoding.writeVarUint(e, len);
+  return encoding.toUint8Array(e);
+}
+
 /** The first message type of a frame and, for sync frames, the sub-type. */
 export function frameKind(f: Uint8Array): { type: number; sub: number | null } {
   const d = decoding.createDecoder(f);

@@ -5,36 +5,28 @@ import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
+import { watchOtherRoom, type Bystanders } from '../helpers/bystanders';
 import {
   awarenessFrame, fragmentText, frameKind, rawClient, step1Frame, step2Frame, stockClient, typeParagraph, updateFrame, waitFor,
-  type StockClient,
 } from '../helpers/yclient';
 import { storedDoc as storedDocOf } from '../helpers/stored';
 
 let server: TestServer;
 let world: CollabWorld;
-let bystanders: [StockClient, StockClient];
-let probe = 0;
+let bystanders: Bystanders | undefined;
 
 beforeAll(async () => {
   server = await startTestServer();
   world = await buildWorld(server);
-  // Two clients in ANOTHER room, which must keep syncing whatever the hostile socket does.
-  const other = world.sectionIds[5]!;
-  bystanders = [stockClient(server.url, other, world.coordinator), stockClient(server.url, other, world.coordinator)];
-  await waitFor(() => bystanders.every((c) => c.provider.synced), 5000, 'bystanders synced');
+  bystanders = await watchOtherRoom(server, world);
 });
 afterAll(async () => {
-  for (const c of bystanders ?? []) c.destroy();
+  bystanders?.destroy();
   await server?.stop();
 });
 
 /** The other room still syncs: a paragraph typed by one bystander reaches the other. */
-async function otherRoomStillSyncs(): Promise<void> {
-  const text = `probe ${probe++}`;
-  typeParagraph(bystanders[0], text);
-  await waitFor(() => fragmentText(bystanders[1].doc).includes(text), 5000, 'other room syncs');
-}
+const otherRoomStillSyncs = (): Promise<void> => bystanders!.stillSync();
 
 /** The section's document as a cold load from the database gives it. */
 const storedDoc = (sectionId: string): Promise<Y.Doc> => storedDocOf(server.database.db, sectionId);

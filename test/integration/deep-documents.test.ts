@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
 import { closeCode } from '../../shared/protocol';
@@ -12,35 +11,28 @@ import { snapshotSectionState } from '../../server/db/snapshots';
 import { repairSection } from '../../server/commands/repair-section';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
-import { fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor, type StockClient } from '../helpers/yclient';
+import { watchOtherRoom, type Bystanders } from '../helpers/bystanders';
+import { deletionUpdate, fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor } from '../helpers/yclient';
 import { readStored } from '../helpers/stored';
 
 const limit = limits.maxDocumentDepth;
 
 let server: TestServer;
 let world: CollabWorld;
-let bystanders: [StockClient, StockClient];
-let probe = 0;
+let bystanders: Bystanders | undefined;
 
 beforeAll(async () => {
   server = await startTestServer();
   world = await buildWorld(server);
-  // Two clients in a room of their own, which must keep syncing whatever happens elsewhere.
-  const other = world.sectionIds[5]!;
-  bystanders = [stockClient(server.url, other, world.coordinator), stockClient(server.url, other, world.coordinator)];
-  await waitFor(() => bystanders.every((c) => c.provider.synced), 5000, 'bystanders synced');
+  bystanders = await watchOtherRoom(server, world);
 });
 afterAll(async () => {
-  for (const c of bystanders ?? []) c.destroy();
+  bystanders?.destroy();
   await server?.stop();
 });
 
 /** The other room still syncs: a paragraph typed by one bystander reaches the other. */
-async function otherRoomStillSyncs(): Promise<void> {
-  const text = `probe ${probe++}`;
-  typeParagraph(bystanders[0], text);
-  await waitFor(() => fragmentText(bystanders[1].doc).includes(text), 5000, 'other room syncs');
-}
+const otherRoomStillSyncs = (): Promise<void> => bystanders!.stillSync();
 
 /** `depth` nested blockquotes, each holding a paragraph naming its level, written into `fragment` in one transaction. */
 function writeNested(doc: Y.Doc, depth: number, label = 'level'): void {
@@ -219,7 +211,7 @@ describe('SEC10: a section stored too deep before the limit still loads, exports
     // A crafted deletion of the deep branch (ids are all a client needs) would overflow inside Yjs: refused.
     const raw = await rawClient(server.url, sectionId, world.coordinator.cookie);
     const top = client.text.get(1) as Y.XmlElement;
-    raw.send(updateFrame(deletionOf(top._item!.id.client, top._item!.id.clock, 1)));
+    raw.send(updateFrame(deletionUpdate(top._item!.id.client, top._item!.id.clock, 1)));
     await waitFor(() => raw.closed !== null, 10_000, 'socket closed');
     expect(raw.closed!.code).toBe(closeCode.documentTooDeep);
     // The room is still there for the connected client, and an ordinary edit is stored.
@@ -286,15 +278,3 @@ describe('SEC10: the operator repair', () => {
     expect(await repairSection(server.ctx, sectionId)).toEqual({ kind: 'within-limit' });
   });
 });
-
-/** A Yjs v1 update with no structs and one delete range: what a client sends to delete content it knows the id of. */
-function deletionOf(client: number, clock: number, len: number): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0); // no structs
-  encoding.writeVarUint(e, 1); // one client in the delete set
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, 1); // one range
-  encoding.writeVarUint(e, clock);
-  encoding.writeVarUint(e, len);
-  return encoding.toUint8Array(e);
-}

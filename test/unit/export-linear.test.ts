@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Block, Inline, Marks } from '../../shared/document/model';
-import type { ExportDocument } from '../../server/export/export-source';
+import type { Block, Marks } from '../../shared/document/model';
 import JSZip from 'jszip';
 import { renderDocx } from '../../server/export/docx';
 import { renderHtml } from '../../server/export/html';
 import { blocksToMarkdown, escapeMarkdown, inlinesToMarkdown, renderMarkdown, type WorkMeter } from '../../server/export/markdown';
 import { isSpace, prefixLines } from '../../server/export/markdown-escape';
+import { exportOf, exportPatterns as patterns, pathologicalSection, rng, textInline } from '../helpers/pathological-text';
 
 /**
  * SEC8: no input makes the export's work super-linear. Pathological text (runs of
@@ -53,14 +53,6 @@ const legacy = {
   },
 };
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** Everything the escapes care about: markup, line markers, digits, every kind of space and line end. */
 const alphabet = ['a', 'Z', 'å', '😀', '0', '7', '1', '.', ')', '-', '+', '=', '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '#', '&', ' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u2028', '\u2029', '\u3000', '\ufeff', '\u200b', '(', '!'];
 
@@ -75,60 +67,6 @@ function randomText(rand: () => number, maxLength: number): string {
 
 const KB = 1000;
 const MB = 1000 * KB;
-
-/** Each pattern as text of exactly `n` characters. */
-const patterns: Record<string, (n: number) => string> = {
-  newlines: (n) => `a${'\n'.repeat(n - 2)}a`,
-  backticks: (n) => '`a`'.repeat(Math.ceil(n / 3)).slice(0, n),
-  'backtick runs': (n) => {
-    let out = '';
-    for (let run = 1; out.length < n; run++) out += `${'`'.repeat(run)} `;
-    return out.slice(0, n);
-  },
-  spaces: (n) => `a${' '.repeat(n - 2)}a`,
-  quotes: (n) => '>'.repeat(n),
-  hashes: (n) => '#'.repeat(n),
-  pipes: (n) => '|'.repeat(n),
-  'line markers': (n) => ' \n1.\n \t-\n12)\n+ = '.repeat(Math.ceil(n / 20)).slice(0, n),
-  mixed: (n) => {
-    const rand = rng(16);
-    const runs = ['\n', ' ', '`', '>', '#', '|', '\u00a0', '1', '-', '.'];
-    let out = '';
-    while (out.length < n) out += runs[Math.floor(rand() * runs.length)]!.repeat(1 + Math.floor(rand() * 5000)) + 'x';
-    return out.slice(0, n);
-  },
-};
-
-const plain: Marks = {};
-const textInline = (text: string, marks: Marks = plain): Inline => ({ kind: 'text', text, marks });
-
-/** One section carrying `text` in every place the writers treat text differently: plain, marked, code span, code block, quote, list, table cell. */
-function pathologicalSection(text: string): Block[] {
-  const part = (i: number) => text.slice((i * text.length) / 7, ((i + 1) * text.length) / 7);
-  return [
-    { kind: 'paragraph', inlines: [textInline(part(0))] },
-    { kind: 'paragraph', inlines: [textInline(part(1), { bold: true, italic: true, link: 'https://example.eu/a b' })] },
-    { kind: 'paragraph', inlines: [textInline(part(2), { code: true })] },
-    { kind: 'code', text: part(3) },
-    { kind: 'quote', blocks: [{ kind: 'paragraph', inlines: [textInline(part(4))] }] },
-    { kind: 'list', ordered: true, start: 1, items: [[{ kind: 'paragraph', inlines: [textInline(part(5))] }]] },
-    { kind: 'table', rows: [[{ header: true, colspan: 1, rowspan: 1, blocks: [{ kind: 'paragraph', inlines: [textInline(part(6))] }] }]] },
-  ];
-}
-
-function exportOf(blocks: Block[]): ExportDocument {
-  return {
-    title: 'T',
-    call: 'C',
-    theme: null,
-    deadline: null,
-    language: 'en',
-    partners: [],
-    sections: [{ id: 's1', number: '1', title: 'S', minChars: 0, maxChars: 10, blocks, chars: 0 }],
-    notes: null,
-    generatedAt: new Date('2026-12-01T00:00:00Z'),
-  };
-}
 
 function markdownWork(text: string): { steps: number; bytes: number } {
   const meter: WorkMeter = { steps: 0 };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
 import { sectionField } from '../../shared/document/model';
@@ -7,6 +6,7 @@ import { deletesTallSubtree, findTooDeep, findTooDeepInDoc, findTooDeepSince, ma
 import { cloneBlocks } from '../../shared/document/clone';
 import { clearWithoutRecursion } from '../../shared/document/clear';
 import { sectionText } from '../../shared/document/text-blocks';
+import { deletionUpdate } from '../helpers/yclient';
 
 const limit = limits.maxDocumentDepth;
 
@@ -182,7 +182,7 @@ describe('SEC10: a document stored too deep', () => {
     Y.applyUpdate(deletion, Y.encodeStateAsUpdate(client));
     expect(() => deletion.getXmlFragment(sectionField).delete(0, 1)).toThrow(RangeError);
     const topId = (fragment.get(0) as Y.XmlElement)._item!.id;
-    expect(deletesTallSubtree(server, deletionOf(topId.client, topId.clock, 1))).toBe(true);
+    expect(deletesTallSubtree(server, deletionUpdate(topId.client, topId.clock, 1))).toBe(true);
     deletion.destroy();
     server.destroy();
     client.destroy();
@@ -233,15 +233,3 @@ describe('SEC9/SEC10: server-side edits and the restore copy', () => {
     reloaded.destroy();
   });
 });
-
-/** A Yjs v1 update with no structs and one delete range: what a client sends to delete content it knows the id of. */
-function deletionOf(client: number, clock: number, len: number): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0); // no structs
-  encoding.writeVarUint(e, 1); // one client in the delete set
-  encoding.writeVarUint(e, client);
-  encoding.writeVarUint(e, 1); // one range
-  encoding.writeVarUint(e, clock);
-  encoding.writeVarUint(e, len);
-  return encoding.toUint8Array(e);
-}
