@@ -29,7 +29,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function answers(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return res.ok && typeof ((await res.json()) as { backend?: unknown }).backend === 'string';
+    // The public /healthz says only {"ok":true} (SEC25): it names no backend.
+    return res.ok && ((await res.json()) as { ok?: unknown }).ok === true;
   } catch {
     return false;
   }
