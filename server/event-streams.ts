@@ -45,6 +45,7 @@ export function mayAddActivity(e: DomainEvent): e is Extract<DomainEvent, { prop
     case 'partner.changed':
     case 'comment.changed':
     case 'meeting.changed':
+    case 'snapshots.changed':
       return true;
     case 'mention':
     case 'completeness.changed':

@@ -36,6 +36,8 @@ export type DomainEvent =
   | { type: 'mention'; proposalId: string; sectionId: string; threadId: string; userId: string; by: string }
   /** A workshop meeting started or ended. */
   | { type: 'meeting.changed'; proposalId: string; meetingId: string }
+  /** A manual snapshot was taken or deleted (its activity entry tells the history pages). */
+  | { type: 'snapshots.changed'; proposalId: string }
   /** The meeting's facilitator moved to a section and scroll position (0..1): projectors follow. */
   | { type: 'meeting.focus'; proposalId: string; meetingId: string; sectionId: string | null; scroll: number }
   /** A section's stored character count (and so its meter) changed after persisted edits. */

@@ -36,8 +36,9 @@ function translate(e: DomainEvent, proposalId: string, userId: string): { out: S
       return { out: { type: 'meeting', meetingId: e.meetingId }, recheck: false };
     case 'meeting.focus':
       return { out: { type: 'focus', meetingId: e.meetingId, sectionId: e.sectionId, scroll: e.scroll }, recheck: false };
-    case 'presence.changed':
-      return none; // merged per instance by the stream itself
+    case 'snapshots.changed': // its activity entry comes through the proposal's activity reader
+    case 'presence.changed': // merged per instance by the stream itself
+      return none;
   }
 }
 

@@ -240,6 +240,7 @@ const crossesInstances: Record<DomainEvent['type'], true> = {
   'presence.changed': true,
   'meeting.changed': true,
   'meeting.focus': true,
+  'snapshots.changed': true,
 };
 
 /** Events come from our own instances; this only guards against a stray publisher on the channel. */

@@ -186,6 +186,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
       case 'presence.changed':
       case 'meeting.changed':
       case 'meeting.focus':
+      case 'snapshots.changed':
         return;
       default: {
         const never: never = event;

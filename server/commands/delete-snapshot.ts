@@ -11,8 +11,8 @@ import { authorize, loadActor, requireMember } from '../policy';
  * meeting, before a restore) are history and answer 409 `snapshot_not_manual`.
  * A non-member gets 404 as for an unknown snapshot. Records `snapshot.deleted`.
  */
-export async function deleteManualSnapshot(ctx: Pick<ServerContext, 'db'>, userId: string, snapshotId: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+export async function deleteManualSnapshot(ctx: Pick<ServerContext, 'db' | 'events'>, userId: string, snapshotId: string): Promise<void> {
+  const proposalId = await ctx.db.transaction(async (tx) => {
     const snapshot = await findSnapshot(tx, snapshotId);
     if (!snapshot) throw notFound('Snapshot');
     const actor = await loadActor(tx, userId, snapshot.proposalId);
@@ -26,5 +26,7 @@ export async function deleteManualSnapshot(ctx: Pick<ServerContext, 'db'>, userI
       action: 'snapshot.deleted',
       data: { snapshotId: snapshot.id, name: snapshot.name, kind: snapshot.kind },
     });
+    return snapshot.proposalId;
   });
+  ctx.events.publish({ type: 'snapshots.changed', proposalId });
 }

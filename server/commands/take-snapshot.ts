@@ -89,7 +89,7 @@ function checkSnapshotLimits(usage: SnapshotUsage, adding: number): void {
  * audit event. Refused before any work: 404/403, 413 at the snapshot limits,
  * 429 while `maxSnapshotJobsAtOnce` snapshots run on this instance.
  */
-export async function takeProposalSnapshot(ctx: SnapshotContext, userId: string, proposalId: string, name: string): Promise<SnapshotRow> {
+export async function takeProposalSnapshot(ctx: SnapshotContext & Pick<ServerContext, 'events'>, userId: string, proposalId: string, name: string): Promise<SnapshotRow> {
   if (!(await findProposalById(ctx.db, proposalId))) throw notFound('Proposal');
   authorize(await loadActor(ctx.db, userId, proposalId), 'proposal.manage');
   checkSnapshotLimits(await manualSnapshotUsage(ctx.db, proposalId), 0);
@@ -103,6 +103,7 @@ export async function takeProposalSnapshot(ctx: SnapshotContext, userId: string,
       return snapshotId;
     });
   });
+  ctx.events.publish({ type: 'snapshots.changed', proposalId });
   const row = await findSnapshot(ctx.db, id);
   if (!row) throw new Error('snapshot vanished');
   return row;

@@ -5,6 +5,8 @@ import { auditPageSchema } from '../../shared/schemas/domain';
 import { snapshotListSchema } from '../../shared/schemas/review';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { openEventStream } from '../helpers/event-stream';
+import { waitFor } from '../helpers/yclient';
 
 /**
  * SEC29: the coordinator deletes manual snapshots, so a proposal at the SEC16
@@ -48,6 +50,26 @@ describe('SEC29 deleting a manual snapshot', () => {
     const audit = auditPageSchema.parse((await world.coordinator.get(`/api/proposals/${world.proposal.id}/audit`)).body);
     const deleted = audit.events.find((e) => e.action === 'snapshot.deleted');
     expect(deleted?.data).toMatchObject({ snapshotId: ids[0], name: 'Manual 0', kind: 'manual' });
+  });
+
+  it('SEC29 other members learn at once: taking and deleting a manual snapshot reach an open event stream as activity entries', async () => {
+    const stream = await openEventStream(server.url, world.reviewer.cookie, world.proposal.id);
+    try {
+      expect(stream.status).toBe(200);
+      await waitFor(() => stream.events.length > 0, 5000, 'the stream started');
+      const actions = () => stream.events.flatMap((e) => (e.type === 'activity' ? [e.event.action] : []));
+      // Whatever the tests before left (up to the limit), one manual snapshot goes, so one can be taken.
+      const listed = snapshotListSchema.parse((await world.coordinator.get(`/api/proposals/${world.proposal.id}/snapshots`)).body).snapshots;
+      const id = listed.find((s) => s.kind === 'manual')?.id ?? (await seed('manual', 'Seeded for the stream'));
+      expect((await world.coordinator.delete(`/api/snapshots/${id}`)).status).toBe(204);
+      await waitFor(() => actions().includes('snapshot.deleted'), 5000, 'snapshot.deleted reached the stream');
+      const taken = await world.coordinator.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Seen by the stream' });
+      expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+      await waitFor(() => actions().includes('snapshot.created'), 5000, 'snapshot.created reached the stream');
+      expect(actions().filter((a) => a.startsWith('snapshot.'))).toEqual(['snapshot.deleted', 'snapshot.created']);
+    } finally {
+      stream.close();
+    }
   });
 
   it.each(['approval', 'submission', 'meeting', 'before_restore'] as const)('SEC29 an automatic snapshot (%s) is refused with 409 snapshot_not_manual and kept', async (kind) => {
