@@ -215,9 +215,10 @@ describe('SEC16: restore backups are pruned, never refused', () => {
     expect(taken.status).toBe(201);
     const seeded: string[] = [];
     for (let i = 0; i < earlier; i++) {
-      seeded.push(
-        await insertSnapshot(server.ctx.db, { proposalId: p.id, name: 'Restore point', kind: 'before_restore', sectionId: section, createdBy: coordinator.user.id, states: [] }),
-      );
+      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, name: 'Restore point', kind: 'before_restore', sectionId: section, createdBy: coordinator.user.id, states: [] });
+      // A second apart, oldest first: inserts in one millisecond would tie, and ties go by id.
+      await server.ctx.db.query(`update snapshots set created_at = now() - make_interval(secs => $2) where id = $1`, [id, earlier - i]);
+      seeded.push(id);
     }
     const restored = await coordinator.post(`/api/sections/${section}/restore`, { snapshotId: snapshotResponseSchema.parse(taken.body).snapshot.id });
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
