@@ -22,6 +22,7 @@ const code = {
   zero: 0x30,
   nine: 0x39,
   backtick: 0x60,
+  backslash: 0x5c,
 } as const;
 
 /** A JavaScript line terminator: where `^` matches in a multiline regular expression. */
@@ -72,7 +73,7 @@ type LineState = 'spaces' | 'digits' | 'text';
  * for `.` and `)`). One pass; each escape is a backslash before the character.
  */
 export function escapeMarkdown(text: string, meter?: WorkMeter): string {
-  let out = '';
+  let out: UnitWriter | null = null;
   let from = 0;
   let line: LineState = 'spaces';
   const n = text.length;
@@ -96,12 +97,15 @@ export function escapeMarkdown(text: string, meter?: WorkMeter): string {
       line = 'text';
     }
     if (escape) {
-      out += text.slice(from, i) + '\\';
+      (out ??= new UnitWriter(n + (n >> 3))).copy(text, from, i);
+      out.unit(code.backslash);
       from = i;
     }
   }
   if (meter) meter.steps += n;
-  return out === '' ? text : out + text.slice(from);
+  if (out === null) return text;
+  out.copy(text, from, n);
+  return out.toString();
 }
 
 /** `text` cut into its leading spaces, the rest, and its trailing spaces (`\s`); all spaces is all lead. */
@@ -141,14 +145,63 @@ export function joinLines(text: string, meter?: WorkMeter): string {
 /** Each line of `text` after `prefix` (`first` on the first line); an empty line gets the prefix without its trailing spaces. */
 export function prefixLines(text: string, prefix: string, first = prefix, meter?: WorkMeter): string {
   const bare = prefix.trimEnd();
-  let out = first;
+  const out = new UnitWriter(first.length + text.length + (text.length >> 3));
+  out.copy(first, 0, first.length);
   let from = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     if (text.charCodeAt(i) !== code.lineFeed) continue;
-    out += text.slice(from, i + 1) + (text.charCodeAt(i + 1) === code.lineFeed || i + 1 === n ? bare : prefix);
+    out.copy(text, from, i + 1);
+    const after = text.charCodeAt(i + 1) === code.lineFeed || i + 1 === n ? bare : prefix;
+    out.copy(after, 0, after.length);
     from = i + 1;
   }
   if (meter) meter.steps += n;
-  return out + text.slice(from);
+  out.copy(text, from, n);
+  return out.toString();
+}
+
+/**
+ * Output built as UTF-16 code units, for the scans that insert characters all
+ * through a long text: concatenating millions of slices builds a rope of as many
+ * string objects, whose memory and garbage collection grow faster than the text.
+ * Exact for any code units, lone surrogates included.
+ */
+class UnitWriter {
+  private buf: Uint16Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Uint16Array(Math.max(16, capacity));
+  }
+
+  /** Appends `text`'s code units from `from` up to `to`. */
+  copy(text: string, from: number, to: number): void {
+    this.reserve(to - from);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = from; i < to; i++) buf[at++] = text.charCodeAt(i);
+    this.length = at;
+  }
+
+  unit(c: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = c;
+  }
+
+  toString(): string {
+    const parts: string[] = [];
+    // fromCharCode takes its units as arguments: in slices well under any engine's argument limit.
+    for (let i = 0; i < this.length; i += 8192) {
+      parts.push(String.fromCharCode(...this.buf.subarray(i, Math.min(this.length, i + 8192))));
+    }
+    return parts.join('');
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const grown = new Uint16Array(Math.max(this.buf.length * 2, this.length + extra));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
 }
