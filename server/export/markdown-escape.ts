@@ -191,9 +191,11 @@ class UnitWriter {
 
   toString(): string {
     const parts: string[] = [];
-    // fromCharCode takes its units as arguments: in slices well under any engine's argument limit.
+    // fromCharCode takes its units as arguments (apply reads a typed array directly; a spread
+    // would iterate it): in slices well under any engine's argument limit.
     for (let i = 0; i < this.length; i += 8192) {
-      parts.push(String.fromCharCode(...this.buf.subarray(i, Math.min(this.length, i + 8192))));
+      const units: ArrayLike<number> = this.buf.subarray(i, Math.min(this.length, i + 8192));
+      parts.push(String.fromCharCode.apply(null, units as number[]));
     }
     return parts.join('');
   }
