@@ -8,7 +8,8 @@ import { dependsOnMissing, encodeSyncStep1, encodeSyncStep2, encodeUpdate, inspe
 import { RoomLog, type LogStorage } from './room-log';
 import { CommitOrder } from './commit-order';
 import { isIntact, lacksEverything, parkedBytes } from './doc-state';
-import { deletesTallSubtree, findTooDeep, findTooDeepInDoc, findTooDeepSince, type TooDeep } from '../../shared/document/update-depth';
+import { findTooDeepSince, type TooDeep } from '../../shared/document/update-depth';
+import { DepthGuard } from './depth-guard';
 import { SectionLocked, txOrigin, type Refusal, type RoomPeer, type RoomVerbs, type TxOrigin } from './room-types';
 
 /** What a room needs from storage; the room itself knows no SQL. */
@@ -61,8 +62,8 @@ export class Room<P extends RoomPeer = RoomPeer> {
   private wholeDocFrame: Uint8Array | null = null;
   /** Set while a server edit that would nest too deep finishes its transaction: its update is not stored. */
   private editTooDeep: TooDeep | null = null;
-  /** Whether the loaded doc nests deeper than the limit (stored before it existed); worked out on the first deletion. */
-  private storedTooDeep: boolean | null = null;
+  /** SEC9/SEC10 on socket updates; made on the first update (an idle room needs none). */
+  private depth: DepthGuard | null = null;
   /** Fan-out updates that arrive while the room loads; applied right after the load. */
   private early: Uint8Array[] | null = [];
 
@@ -228,7 +229,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     if (peer.sentSync && dependsOnMissing(info, (client) => Y.getState(this.doc.store, client))) {
       return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
     }
-    const deep = this.depthRefusal(update, info.deletes.length > 0);
+    const deep = (this.depth ??= new DepthGuard(this.doc)).refusal(update, info.deletes.length > 0);
     if (deep) return deep;
     const origin: TxOrigin = { kind: 'socket', peer };
     const store = this.doc.store;
@@ -244,26 +245,6 @@ export class Room<P extends RoomPeer = RoomPeer> {
       store.pendingStructs = parkedBefore.structs;
       store.pendingDs = parkedBefore.ds;
       return { code: closeCode.protocolError, reason: 'too much content depends on missing updates' };
-    }
-    return null;
-  }
-
-  /**
-   * SEC9: refuses an update that would nest the document deeper than the limit,
-   * checked before anything of it is applied (update-depth.ts). Parked structs
-   * are checked with the update that would complete them: when they are the
-   * part that would be too deep, they are dropped (never stored; their sender
-   * resends them with its next sync and is refused then) and the update goes on.
-   * SEC10: a doc stored too deep before the limit existed also refuses a deletion
-   * of a subtree too tall for Yjs's recursive delete and garbage collection.
-   */
-  private depthRefusal(update: Uint8Array, deletes: boolean): Refusal | null {
-    const store = this.doc.store;
-    const tooDeep = findTooDeep(this.doc, update, store.pendingStructs?.update ?? null);
-    if (tooDeep && !tooDeep.parked) return { code: closeCode.documentTooDeep, reason: 'document too deep' };
-    if (tooDeep) store.pendingStructs = null;
-    if (deletes && (this.storedTooDeep ??= findTooDeepInDoc(this.doc) !== null) && deletesTallSubtree(this.doc, update)) {
-      return { code: closeCode.documentTooDeep, reason: 'deletion too deep' };
     }
     return null;
   }
