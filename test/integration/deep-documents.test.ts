@@ -12,6 +12,7 @@ import { repairSection } from '../../server/commands/repair-section';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { buildWorld, type CollabWorld } from '../helpers/factories';
 import { watchOtherRoom, type Bystanders } from '../helpers/bystanders';
+import { writeNestedQuotes } from '../helpers/nested-quotes';
 import { deletionUpdate, fragmentText, rawClient, stockClient, typeParagraph, updateFrame, waitFor } from '../helpers/yclient';
 import { readStored } from '../helpers/stored';
 
@@ -34,20 +35,7 @@ afterAll(async () => {
 /** The other room still syncs: a paragraph typed by one bystander reaches the other. */
 const otherRoomStillSyncs = (): Promise<void> => bystanders!.stillSync();
 
-/** `depth` nested blockquotes, each holding a paragraph naming its level, written into `fragment` in one transaction. */
-function writeNested(doc: Y.Doc, depth: number, label = 'level'): void {
-  doc.transact(() => {
-    let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(sectionField);
-    for (let i = 1; i <= depth; i++) {
-      const quote = new Y.XmlElement('blockquote');
-      parent.insert(parent.length, [quote]);
-      const para = new Y.XmlElement('paragraph');
-      quote.insert(0, [para]);
-      para.insert(0, [new Y.XmlText(`${label} ${i}`)]);
-      parent = quote;
-    }
-  });
-}
+const writeNested = writeNestedQuotes;
 
 /** The update of a fresh doc holding `depth` nested quotes (see writeNested). */
 function nestedUpdate(depth: number, label = 'level'): Uint8Array {

@@ -24,6 +24,7 @@ import { encodeAnchorPosition, resolveAnchor } from '../../server/comment-anchor
 import { blocksToMarkdown } from '../../server/export/markdown';
 import { blocksToHtml } from '../../server/export/html';
 import { editorExtensions } from '../../client/editor/extensions';
+import { writeNestedQuotes } from '../helpers/nested-quotes';
 
 /**
  * The per-node-type table (DOC2-DOC5): for every node and mark type the editor's
@@ -524,17 +525,7 @@ describe('DOC: marks, unknown nodes and the depth limit', () => {
     /** `depth` nested quotes, each holding a paragraph naming its level before its inner quote. */
     const nested = (depth: number): Y.Doc => {
       const doc = new Y.Doc();
-      doc.transact(() => {
-        let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment(sectionField);
-        for (let i = 1; i <= depth; i++) {
-          const quote = new Y.XmlElement('blockquote');
-          parent.insert(parent.length, [quote]);
-          const para = new Y.XmlElement('paragraph');
-          para.insert(0, [new Y.XmlText(`level ${i}`)]);
-          quote.insert(0, [para]);
-          parent = quote;
-        }
-      });
+      writeNestedQuotes(doc, depth);
       return doc;
     };
     const quoteNesting = (blocks: Block[]): { nesting: number; innermost: Block[] } => {
