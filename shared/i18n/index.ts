@@ -1,14 +1,43 @@
 import type { Locale } from '../schemas/common';
-import { en, type Catalogue, type MessageKey } from './en';
+import type { KeysOf } from './define';
+import { en, type MessageKey as CoreKey } from './en';
 import { es } from './es';
 import { fi } from './fi';
 import { it } from './it';
 import { sv } from './sv';
+import { a11yMessages } from './features/a11y';
+import { activityMessages } from './features/activity';
+import { boardMessages } from './features/board';
+import { meterMessages } from './features/meter';
+import { onboardingMessages } from './features/onboarding';
+import { reviewMessages } from './features/review';
+import { templatesMessages } from './features/templates';
 
-export type { Catalogue, MessageKey } from './en';
+/**
+ * The core catalogue (./en.ts and its four translations) plus one module per
+ * feature (./features/*.ts, each with all five languages). A key lives in
+ * exactly one of them (I18N tests).
+ */
+const features = [a11yMessages, activityMessages, boardMessages, meterMessages, onboardingMessages, reviewMessages, templatesMessages] as const;
+
+export type MessageKey = CoreKey | KeysOf<(typeof features)[number]>;
+/** A complete catalogue: every key, and no other. */
+export type Catalogue = Readonly<Record<MessageKey, string>>;
+
+const core: Readonly<Record<Locale, Readonly<Record<CoreKey, string>>>> = { en, it, sv, es, fi };
+
+function merged(locale: Locale): Catalogue {
+  return Object.assign({}, core[locale], ...features.map((f) => f[locale])) as Catalogue;
+}
 
 /** Every interface language, each with a complete catalogue. */
-export const catalogues: Readonly<Record<Locale, Catalogue>> = { en, it, sv, es, fi };
+export const catalogues: Readonly<Record<Locale, Catalogue>> = { en: merged('en'), it: merged('it'), sv: merged('sv'), es: merged('es'), fi: merged('fi') };
+
+/** Every key, with the module that owns it (for the one-owner test). */
+export const keyOwners: ReadonlyArray<{ key: string; owner: string }> = [
+  ...Object.keys(en).map((key) => ({ key, owner: 'core' })),
+  ...features.flatMap((f, i) => Object.keys(f.en).map((key) => ({ key, owner: `feature${i}` }))),
+];
 
 /** Each language's name in that language, for the language picker. */
 export const localeNames: Readonly<Record<Locale, string>> = {
