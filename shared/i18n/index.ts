@@ -10,6 +10,7 @@ import { activityMessages } from './features/activity';
 import { boardMessages } from './features/board';
 import { meterMessages } from './features/meter';
 import { onboardingMessages } from './features/onboarding';
+import { partnersMessages } from './features/partners';
 import { reviewMessages } from './features/review';
 import { templatesMessages } from './features/templates';
 
@@ -18,7 +19,7 @@ import { templatesMessages } from './features/templates';
  * feature (./features/*.ts, each with all five languages). A key lives in
  * exactly one of them (I18N tests).
  */
-const features = [a11yMessages, activityMessages, boardMessages, meterMessages, onboardingMessages, reviewMessages, templatesMessages] as const;
+const features = [a11yMessages, activityMessages, boardMessages, meterMessages, onboardingMessages, partnersMessages, reviewMessages, templatesMessages] as const;
 
 export type MessageKey = CoreKey | KeysOf<(typeof features)[number]>;
 /** A complete catalogue: every key, and no other. */
