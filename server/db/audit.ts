@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../shared/audit-actions';
 import type { Sql } from './sql';
 
 /** What one audit event records: who did what to which proposal or section. */
@@ -5,7 +6,8 @@ export interface AuditInput {
   proposalId: string;
   sectionId?: string | null;
   actorId: string | null;
-  action: string;
+  /** One of shared/audit-actions.ts (the feed has a message for each). */
+  action: AuditAction;
   data: Record<string, unknown>;
 }
 
