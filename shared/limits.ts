@@ -186,6 +186,26 @@ export const limits = {
 
   /** About this many characters make one page of an EU form. */
   charsPerPage: 5000,
+
+  /** A verdict's optional note and an approval's justification (multiline, code points). */
+  verdictNoteMaxChars: 2_000,
+  approvalJustificationMaxChars: 2_000,
+  /**
+   * A section's verdicts reset when its text changes substantially after them (VRD5): when
+   * the edit units (characters inserted plus deleted, see server/collab/edit-volume.ts) since
+   * the verdict exceed max(verdictResetMinUnits, verdictResetPercent % of the characters the
+   * section had at the verdict, rounded down).
+   */
+  verdictResetMinUnits: 200,
+  verdictResetPercent: 10,
+
+  /** Invitation links (TEAM2): people one link may let in, and days it may stay valid (default `invitationLifetimeMs`). */
+  invitationMaxUses: 200,
+  invitationMaxDays: 30,
+  /** A bulk invitation (TEAM4): distinct addresses at once, characters of the pasted text, and entries of a list. */
+  bulkInvitationMaxEmails: 100,
+  bulkInvitationMaxChars: 50_000,
+  bulkInvitationMaxEntries: 500,
 } as const;
 
 export type Limits = typeof limits;
