@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCountryCode } from '../countries';
 
 /** Every API error body: `{ error: { code, message, field? } }`. */
 export const errorBodySchema = z.object({
@@ -26,12 +27,16 @@ export type SectionStatus = z.infer<typeof sectionStatusSchema>;
 export const localeSchema = z.enum(['en', 'it', 'sv', 'es', 'fi']);
 export type Locale = z.infer<typeof localeSchema>;
 
-/** ISO 3166-1 alpha-2, upper case. */
+/**
+ * A country a partner may have: an officially assigned ISO 3166-1 alpha-2 code, or XK
+ * (shared/countries.ts), in any case; stored upper case. Only input is checked:
+ * responses keep whatever an older row holds.
+ */
 export const countrySchema = z
   .string()
   .trim()
   .transform((s) => s.toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code'));
+  .pipe(z.string().refine(isCountryCode, 'must be an ISO 3166 alpha-2 country code'));
 
 // ---------------------------------------------------------------- user text
 
