@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { limits } from '../shared/limits';
 import { createApp } from './app';
 import type { Config } from './config';
-import type { ServerContext } from './context';
+import type { Clock, ServerContext } from './context';
 import { migrate } from './db/migrate';
 import { openDatabase, type Sql } from './db/sql';
 import { EventBus } from './events';
@@ -50,6 +50,8 @@ export interface StartOptions {
   httpTimeouts?: Partial<HttpTimeouts>;
   /** The heavy-work pool's threads, worker heap and admission caps (default: sized for the machine, shared/limits.ts). */
   work?: WorkPoolOptions;
+  /** What "now" is for commands (default the wall clock); tests move it to expire links. */
+  clock?: Clock;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db,
     events,
     streams: createEventStreams({ db, events, log }),
-    clock: () => new Date(),
+    clock: opts.clock ?? (() => new Date()),
     log,
     metrics: createMetrics(),
     work: new WorkPool({ onWorkerError: (err) => log.error({ err }, 'work pool worker failed'), ...opts.work }),
