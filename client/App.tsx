@@ -8,6 +8,7 @@ import { LoginPage, SignupPage } from './features/auth/AuthPages';
 import { InvitePage } from './features/auth/InvitePage';
 import { ProposalsPage } from './features/proposals/ProposalsPage';
 import { LanguagePicker } from './features/auth/LanguagePicker';
+import { usePageTitle } from './page-title';
 
 // The editor (Tiptap, Yjs) and the partners page load only when their route opens.
 const WorkspacePage = lazy(() => import('./features/workspace/WorkspacePage'));
@@ -61,6 +62,10 @@ function Localised({ registry }: { registry: CollabRegistry }) {
 function Shell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const session = useSession();
+  const path = usePathname();
+  usePageTitle(path, session.state.status === 'signed-in');
+  // A11Y6: the projector shows the proposal alone, without the app's header.
+  if (matchPath('/proposals/:id/present', path)) return <>{children}</>;
   return (
     <>
       <a href="#main" className="skip-link">

@@ -2,10 +2,11 @@ import type { KeyboardEvent } from 'react';
 import { useEditorState, type Editor } from '@tiptap/react';
 import { useT } from '../i18n';
 import type { MessageKey } from '../../shared/i18n';
+import { Icon, type ToolIcon } from './toolbar-icons';
 
 interface Tool {
   label: MessageKey;
-  text: string;
+  icon: ToolIcon;
   shortcut?: string;
   active?: (e: Editor) => boolean;
   run: (e: Editor) => void;
@@ -19,23 +20,27 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
   // Re-render on selection and content changes, so pressed states stay true.
   useEditorState({ editor, selector: (ctx) => ctx.transactionNumber });
 
+  const inTable = (e: Editor) => e.isActive('table');
   const tools: (Tool | 'sep')[] = [
-    { label: 'toolbar.bold', text: 'B', shortcut: `${mod}B`, active: (e) => e.isActive('bold'), run: (e) => e.chain().focus().toggleBold().run() },
-    { label: 'toolbar.italic', text: 'I', shortcut: `${mod}I`, active: (e) => e.isActive('italic'), run: (e) => e.chain().focus().toggleItalic().run() },
+    { label: 'toolbar.bold', icon: 'bold', shortcut: `${mod}B`, active: (e) => e.isActive('bold'), run: (e) => e.chain().focus().toggleBold().run() },
+    { label: 'toolbar.italic', icon: 'italic', shortcut: `${mod}I`, active: (e) => e.isActive('italic'), run: (e) => e.chain().focus().toggleItalic().run() },
     'sep',
-    { label: 'toolbar.heading', text: 'H2', shortcut: `${mod}Alt+2`, active: (e) => e.isActive('heading', { level: 2 }), run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run() },
-    { label: 'toolbar.subheading', text: 'H3', shortcut: `${mod}Alt+3`, active: (e) => e.isActive('heading', { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
-    { label: 'toolbar.bulletList', text: '•', shortcut: `${mod}Shift+8`, active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
-    { label: 'toolbar.orderedList', text: '1.', shortcut: `${mod}Shift+7`, active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
-    { label: 'toolbar.link', text: 'URL', shortcut: `${mod}K`, active: (e) => e.isActive('link'), run: () => onLink() },
+    { label: 'toolbar.heading', icon: 'heading2', shortcut: `${mod}Alt+2`, active: (e) => e.isActive('heading', { level: 2 }), run: (e) => e.chain().focus().toggleHeading({ level: 2 }).run() },
+    { label: 'toolbar.subheading', icon: 'heading3', shortcut: `${mod}Alt+3`, active: (e) => e.isActive('heading', { level: 3 }), run: (e) => e.chain().focus().toggleHeading({ level: 3 }).run() },
+    { label: 'toolbar.bulletList', icon: 'bulletList', shortcut: `${mod}Shift+8`, active: (e) => e.isActive('bulletList'), run: (e) => e.chain().focus().toggleBulletList().run() },
+    { label: 'toolbar.orderedList', icon: 'orderedList', shortcut: `${mod}Shift+7`, active: (e) => e.isActive('orderedList'), run: (e) => e.chain().focus().toggleOrderedList().run() },
+    { label: 'toolbar.link', icon: 'link', shortcut: `${mod}K`, active: (e) => e.isActive('link'), run: () => onLink() },
     'sep',
-    { label: 'toolbar.table', text: '▦', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
-    { label: 'toolbar.addRow', text: '+≡', enabled: (e) => e.isActive('table'), run: (e) => e.chain().focus().addRowAfter().run() },
-    { label: 'toolbar.addColumn', text: '+‖', enabled: (e) => e.isActive('table'), run: (e) => e.chain().focus().addColumnAfter().run() },
-    { label: 'toolbar.deleteTable', text: '✕▦', enabled: (e) => e.isActive('table'), run: (e) => e.chain().focus().deleteTable().run() },
+    { label: 'toolbar.table', icon: 'table', run: (e) => e.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run() },
+    { label: 'toolbar.addRow', icon: 'addRow', enabled: inTable, run: (e) => e.chain().focus().addRowAfter().run() },
+    { label: 'toolbar.deleteRow', icon: 'deleteRow', enabled: inTable, run: (e) => e.chain().focus().deleteRow().run() },
+    { label: 'toolbar.addColumn', icon: 'addColumn', enabled: inTable, run: (e) => e.chain().focus().addColumnAfter().run() },
+    { label: 'toolbar.deleteColumn', icon: 'deleteColumn', enabled: inTable, run: (e) => e.chain().focus().deleteColumn().run() },
+    { label: 'toolbar.mergeCells', icon: 'mergeCells', enabled: (e) => e.can().mergeOrSplit(), run: (e) => e.chain().focus().mergeOrSplit().run() },
+    { label: 'toolbar.deleteTable', icon: 'deleteTable', enabled: inTable, run: (e) => e.chain().focus().deleteTable().run() },
     'sep',
-    { label: 'toolbar.undo', text: '↶', shortcut: `${mod}Z`, run: (e) => e.chain().focus().undo().run() },
-    { label: 'toolbar.redo', text: '↷', shortcut: `${mod}Shift+Z`, run: (e) => e.chain().focus().redo().run() },
+    { label: 'toolbar.undo', icon: 'undo', shortcut: `${mod}Z`, run: (e) => e.chain().focus().undo().run() },
+    { label: 'toolbar.redo', icon: 'redo', shortcut: `${mod}Shift+Z`, run: (e) => e.chain().focus().redo().run() },
   ];
 
   // One tab stop for the whole toolbar; arrow keys, Home and End move between its buttons.
@@ -67,6 +72,7 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
             type="button"
             tabIndex={i === 0 ? 0 : -1}
             className="toolbar__button"
+            // The name is the label alone (no visible text to mismatch it); the tooltip adds the shortcut.
             aria-label={t(tool.label)}
             title={tool.shortcut ? `${t(tool.label)} (${tool.shortcut})` : t(tool.label)}
             aria-pressed={tool.active ? tool.active(editor) : undefined}
@@ -74,7 +80,7 @@ export function Toolbar({ editor, disabled, onLink }: { editor: Editor; disabled
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => tool.run(editor)}
           >
-            {tool.text}
+            <Icon icon={tool.icon} />
           </button>
         ),
       )}

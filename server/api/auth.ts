@@ -6,6 +6,7 @@ import {
   signupRequestSchema,
   updateMeRequestSchema,
   userColors,
+  type SessionResponse,
   type User,
   type UserResponse,
 } from '../../shared/schemas/auth';
@@ -15,7 +16,7 @@ import { hashPassword, verifyCredentials, verifyPassword } from '../auth/passwor
 import { createSession, invalidateSession, invalidateUserSessions } from '../auth/session';
 import { loginFailed, loginSucceeded, reserveLoginAttempt, reserveSignup } from '../auth/throttle';
 import { findPasswordHash, insertUser, updatePasswordHash, updateUserProfile, type UserRecord } from '../db/users';
-import { AppError, conflict, invalid, unauthenticated } from '../errors';
+import { AppError, conflict, refusal, unauthenticated } from '../errors';
 import { jsonBody } from './validate';
 
 /** Allowlist of what the API shows of a user: never the password hash. */
@@ -24,7 +25,7 @@ function presentUser(user: UserRecord): User {
 }
 
 /** One message for unknown emails and wrong passwords alike, so neither reveals which emails exist. */
-const badCredentials = () => new AppError('unauthenticated', 'Email or password is incorrect');
+const badCredentials = () => new AppError('unauthenticated', 'bad_credentials');
 
 /** Starts a fresh session (a new token every time) and ends the one the request came with, if any. */
 async function startSession(c: Context<AppEnv>, userId: string): Promise<void> {
@@ -50,7 +51,7 @@ export function authRoutes(): Hono<AppEnv> {
       locale: body.locale ?? 'en',
       color: userColors[randomInt(userColors.length)] ?? userColors[0],
     });
-    if (!user) throw conflict('An account with this email already exists');
+    if (!user) throw conflict('email_taken');
     await startSession(c, user.id);
     return c.json<UserResponse>({ user: presentUser(user) }, 201);
   });
@@ -86,6 +87,13 @@ export function authRoutes(): Hono<AppEnv> {
     return c.json<UserResponse>({ user: presentUser(user) });
   });
 
+  // A11Y4: the client's start-up probe. A signed-out visitor is an answer, not an error,
+  // so the browser logs no failed request; /me keeps its 401 for API clients.
+  app.get('/session', (c) => {
+    const auth = c.get('auth');
+    return c.json<SessionResponse>({ user: auth ? presentUser(auth.user) : null });
+  });
+
   app.patch('/me', async (c) => {
     const ctx = c.get('ctx');
     const { user } = requireAuth(c);
@@ -105,7 +113,7 @@ export function authRoutes(): Hono<AppEnv> {
     if (stored === null) throw unauthenticated();
     if (!(await verifyPassword(currentPassword, stored, ctx.metrics.passwordHashes))) {
       await loginFailed(ctx.db, reservation, ctx.clock());
-      throw invalid('currentPassword: is incorrect', 'currentPassword');
+      throw refusal('invalid_input', 'wrong_password', {}, {}, 'currentPassword');
     }
     await loginSucceeded(ctx.db, reservation);
     await updatePasswordHash(ctx.db, user.id, await hashPassword(newPassword, ctx.metrics.passwordHashes));

@@ -42,6 +42,10 @@ export type User = z.infer<typeof userSchema>;
 export const userResponseSchema = z.object({ user: userSchema });
 export type UserResponse = z.infer<typeof userResponseSchema>;
 
+/** `GET /api/session`: the signed-in user, or null for a visitor (200 either way, A11Y4). */
+export const sessionResponseSchema = z.object({ user: userSchema.nullable() });
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
 export const signupRequestSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,

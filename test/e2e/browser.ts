@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as Y from 'yjs';
@@ -158,4 +158,35 @@ export function workshopInChromium(set: (suite: WorkshopInChromium) => void): vo
     await browser?.close();
     await server?.stop();
   });
+}
+
+/** One serious or critical axe-core finding: the rule, where, and how to fix it. */
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+let axeSource: string | null = null;
+
+/**
+ * A11Y1: axe-core's serious and critical violations on `page` as it is now. The
+ * script is evaluated through the DevTools protocol (page.evaluate), which the
+ * app's CSP (script-src 'self') does not govern, so no context needs bypassCSP.
+ * `exclude` takes selectors left out (e.g. a third party's markup).
+ */
+export async function axeViolations(page: Page, opts: { exclude?: string[] } = {}): Promise<AxeFinding[]> {
+  axeSource ??= readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
+  if (!loaded) await page.evaluate(axeSource);
+  return page.evaluate(async (exclude: string[]) => {
+    type Result = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Result[] }> } }).axe;
+    const context = exclude.length > 0 ? { include: [document], exclude: exclude.map((s) => [s]) } : document;
+    const { violations } = await axe.run(context, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+  }, opts.exclude ?? []);
 }

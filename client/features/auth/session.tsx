@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError } from '../../api';
-import { localeSchema, type Locale, type User } from '../../../shared/schemas';
+import { api, call } from '../../api';
+import { localeSchema, sessionResponseSchema, type Locale, type User } from '../../../shared/schemas';
 
 export type SessionState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; user: User };
 
@@ -31,13 +31,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let live = true;
-    api.me().then(
-      ({ user }) => live && setState({ status: 'signed-in', user }),
-      (err: unknown) => {
-        if (!live) return;
-        if (err instanceof ApiError && err.status === 401) setState({ status: 'anonymous' });
-        else setState({ status: 'anonymous' });
-      },
+    // A11Y4: /api/session answers 200 for visitors too, so a signed-out load logs no 401.
+    call('GET', '/session', sessionResponseSchema).then(
+      ({ user }) => live && setState(user ? { status: 'signed-in', user } : { status: 'anonymous' }),
+      () => live && setState({ status: 'anonymous' }),
     );
     return () => {
       live = false;

@@ -25,7 +25,7 @@ export default function PresentPage({ proposalId }: { proposalId: string }) {
   const { t, date } = i18n;
   const { state } = useProposal(proposalId);
   const meeting = useMeeting(proposalId);
-  const pane = useRef<HTMLDivElement | null>(null);
+  const pane = useRef<HTMLElement | null>(null);
   const focus = meeting.meeting ? meeting.focus : null;
   const ready = state.status === 'ready';
 
@@ -40,11 +40,11 @@ export default function PresentPage({ proposalId }: { proposalId: string }) {
     return () => ro.disconnect();
   }, [ready, focus]);
 
-  if (state.status === 'loading') return <p className="page">{t('common.loading')}</p>;
-  if (state.status === 'error') return <p className="page" role="alert">{errorText(state.error, i18n)}</p>;
+  if (state.status === 'loading') return <main id="main" className="page">{t('common.loading')}</main>;
+  if (state.status === 'error') return <main id="main" className="page" role="alert">{errorText(state.error, i18n)}</main>;
   const p = state.proposal;
   return (
-    <div className="present" ref={pane} data-testid="present" data-focus-section={focus?.sectionId ?? ''}>
+    <main id="main" className="present" ref={pane} data-testid="present" data-focus-section={focus?.sectionId ?? ''}>
       <header className="present__header">
         <h1>{p.title}</h1>
         {meeting.meeting ? (
@@ -61,7 +61,7 @@ export default function PresentPage({ proposalId }: { proposalId: string }) {
       {p.sections.map((s) => (
         <PresentSection key={s.id} section={s} focused={focus?.sectionId === s.id} />
       ))}
-    </div>
+    </main>
   );
 }
 

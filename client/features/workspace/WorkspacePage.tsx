@@ -101,7 +101,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
 
   return (
     <div className="workspace">
-      <div className="workspace__side">
+      <aside className="workspace__side" aria-label={t('workspace.proposalTools')}>
         <p className="workspace__proposal">
           <strong>{p.title}</strong>
         </p>
@@ -121,7 +121,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
         )}
         <ProposalMeter proposal={p} liveScores={liveScores} />
         <Sidebar proposal={p} currentId={section?.id ?? null} liveScores={liveScores} presence={presence} />
-      </div>
+      </aside>
       <main id="main" className="workspace__main">
         <MeetingBar proposal={p} sectionId={section?.id ?? null} user={user} />
         <MentionNotice proposal={p} />
