@@ -1,6 +1,6 @@
 import type { Role, SectionStatus } from '../shared/schemas/common';
 import type { ProposalAbilities, SectionAbilities, UpdateSectionInput } from '../shared/schemas/domain';
-import { actionForStatusChange, isLocked, nextStatuses } from '../shared/workflow';
+import { actionForStatusChange, isLocked, nextStatuses, takesVerdicts } from '../shared/workflow';
 import { findMembership } from './db/members';
 import { findSectionById, type SectionRow } from './db/sections';
 import type { Sql } from './db/sql';
@@ -34,7 +34,12 @@ export type Action =
   /** Set or clear the blocked and not-applicable flags. */
   | 'section.flag'
   /** Restore a section to a snapshot: the owner partner's editors and coordinators. Whether it is locked is asked after (409). */
-  | 'section.restore';
+  | 'section.restore'
+  /**
+   * Give a verdict ("ready" / "needs changes") on a section: every member whose partner
+   * does NOT own it (VRD1). Whether the section's status takes verdicts is asked after (409).
+   */
+  | 'section.verdict';
 
 export const actions = [
   'proposal.read',
@@ -48,6 +53,7 @@ export const actions = [
   'section.reopen',
   'section.flag',
   'section.restore',
+  'section.verdict',
 ] as const satisfies readonly Action[];
 
 export interface Actor {
@@ -88,14 +94,18 @@ export function can(actor: Actor, action: Action, subject?: Subject): boolean {
     case 'section.review':
     case 'section.reopen':
       return coordinator;
-    case 'section.edit': {
-      if (!isSection(subject) || isLocked(subject.status)) return false;
-      return coordinator || (editor && ownsSection(subject));
+    case 'section.edit':
+    case 'section.restore': {
+      // While a section is in review, only the coordinator writes; its owners wait for the verdict (VRD7).
+      if (!isSection(subject) || (action === 'section.edit' && isLocked(subject.status))) return false;
+      return coordinator || (editor && ownsSection(subject) && subject.status !== 'in_review');
     }
     case 'section.submit':
-    case 'section.restore':
       if (!isSection(subject)) return false;
       return coordinator || (editor && ownsSection(subject));
+    case 'section.verdict':
+      if (!isSection(subject)) return false;
+      return !ownsSection(subject);
     case 'section.flag':
       if (!isSection(subject)) return false;
       return coordinator || (editor && ownsSection(subject) && !isLocked(subject.status));
@@ -112,7 +122,7 @@ export function can(actor: Actor, action: Action, subject?: Subject): boolean {
  * open socket), `read` makes it read-only, `write` read-write. The reason is a
  * code for logs and refusals, never a sentence.
  */
-export type SocketAccessReason = 'not_member' | 'coordinator' | 'owner' | 'locked' | 'reviewer' | 'not_owner';
+export type SocketAccessReason = 'not_member' | 'coordinator' | 'owner' | 'locked' | 'in_review' | 'reviewer' | 'not_owner';
 export interface SocketAccess {
   access: 'none' | 'read' | 'write';
   reason: SocketAccessReason;
@@ -128,6 +138,7 @@ export function socketAccess(actor: Actor, section: SectionSubject): SocketAcces
   if (!m || !can(actor, 'proposal.read')) return { access: 'none', reason: 'not_member' };
   if (can(actor, 'section.edit', section)) return { access: 'write', reason: m.role === 'coordinator' ? 'coordinator' : 'owner' };
   if (isLocked(section.status)) return { access: 'read', reason: 'locked' };
+  if (section.status === 'in_review' && m.role === 'editor' && section.ownerPartnerId === m.partnerId) return { access: 'read', reason: 'in_review' };
   return { access: 'read', reason: m.role === 'reviewer' ? 'reviewer' : 'not_owner' };
 }
 
@@ -198,6 +209,7 @@ export function sectionAbilities(actor: Actor, section: SectionSubject): Section
     flag: can(actor, 'section.flag', section),
     assign: can(actor, 'proposal.manage', section),
     restore: can(actor, 'section.restore', section),
+    verdict: can(actor, 'section.verdict', section) && takesVerdicts(section.status),
     transitions: nextStatuses(section.status).filter((to) => can(actor, actionForStatusChange(section.status, to), section)),
   };
 }

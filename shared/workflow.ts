@@ -79,3 +79,39 @@ export function nextStatuses(from: SectionStatus): SectionStatus[] {
 export function isLocked(status: SectionStatus): boolean {
   return status === 'approved' || status === 'final';
 }
+
+/**
+ * Whether a section takes verdicts (VRD3): not before any text exists (`not_started`)
+ * and not once it is locked (approved or final); 409 otherwise.
+ */
+export function takesVerdicts(status: SectionStatus): boolean {
+  return status !== 'not_started' && !isLocked(status);
+}
+
+/** Why an approval needs a justification (VRD9). */
+export type ApprovalConcern = 'under_min' | 'required_items';
+
+export interface ApprovalNeeds {
+  reasons: ApprovalConcern[];
+  chars: number;
+  minChars: number;
+  /** Keys of required items not confirmed present. */
+  missingItems: string[];
+}
+
+/**
+ * VRD9: approving a section with fewer than `minChars` characters, or with required
+ * items not confirmed present, needs the coordinator's justification. A section
+ * flagged not applicable needs none. Null when nothing is wanting.
+ */
+export function approvalNeeds(
+  section: { minChars: number; requiredItems: readonly { key: string }[]; itemsPresent: readonly string[]; notApplicable: boolean },
+  chars: number,
+): ApprovalNeeds | null {
+  if (section.notApplicable) return null;
+  const missingItems = section.requiredItems.map((r) => r.key).filter((k) => !section.itemsPresent.includes(k));
+  const reasons: ApprovalConcern[] = [];
+  if (chars < section.minChars) reasons.push('under_min');
+  if (missingItems.length > 0) reasons.push('required_items');
+  return reasons.length === 0 ? null : { reasons, chars, minChars: section.minChars, missingItems };
+}

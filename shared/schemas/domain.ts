@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { limits } from '../limits';
 import { countrySchema, idSchema, lineTextSchema, multilineTextSchema, optionalLineTextSchema, roleSchema, sectionStatusSchema } from './common';
 import { nextCursorSchema } from './page';
+import { completenessSchema } from './completeness';
+import { verdictRowSchema } from './verdicts';
+
+// Invitation links live in ./invitations.ts; re-exported here so older imports keep working.
+export * from './invitations';
 
 /**
  * Requests and responses of the domain API: proposals, partners, members,
@@ -66,9 +71,6 @@ export const updatePartnerSchema = partnerInputSchema
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'must change at least one field');
 export type UpdatePartnerInput = z.infer<typeof updatePartnerSchema>;
 
-export const createInvitationSchema = z.strictObject({ partnerId: idSchema, role: roleSchema });
-export type CreateInvitationInput = z.infer<typeof createInvitationSchema>;
-
 export const updateMemberSchema = z
   .strictObject({ role: roleSchema.optional(), partnerId: idSchema.optional() })
   .refine((v) => v.role !== undefined || v.partnerId !== undefined, 'must change role or partnerId');
@@ -83,6 +85,8 @@ export const updateSectionSchema = z
     notApplicable: z.strictObject({ justification: multilineTextSchema(limits.reasonMaxChars) }).nullable().optional(),
     /** Why changes are requested (with status `changes_requested`). */
     reason: multilineTextSchema(limits.reasonMaxChars).optional(),
+    /** Why the section is approved below minChars or with open required items (VRD9; with status `approved`). */
+    justification: multilineTextSchema(limits.approvalJustificationMaxChars).optional(),
     /** Indices of the guidance prompts the owner has covered. */
     checklist: z.array(z.number().int().min(0).max(99)).max(100).optional(),
     /** Keys of the section's required items the owner confirms are in the text. */
@@ -112,8 +116,8 @@ export const memberSchema = z.object({
 });
 export type Member = z.infer<typeof memberSchema>;
 
-export const missingItemSchema = z.object({ item: z.string(), reason: z.string() });
-export const completenessSchema = z.object({ score: z.number(), missing: z.array(missingItemSchema) });
+/** The meter's output: score, parts with reasons, unmet items (codes with parameters; shared/schemas/completeness.ts). */
+export { completenessSchema, missingItemSchema } from './completeness';
 
 export const sectionAbilitiesSchema = z.object({
   edit: z.boolean(),
@@ -125,6 +129,8 @@ export const sectionAbilitiesSchema = z.object({
   assign: z.boolean(),
   /** Restore to a snapshot (the server answers 409 while the section is locked). */
   restore: z.boolean(),
+  /** Give a verdict now: the caller's partner does not own it, and its status takes verdicts. */
+  verdict: z.boolean(),
   /** Statuses this caller may move the section to now. */
   transitions: z.array(sectionStatusSchema),
 });
@@ -152,6 +158,8 @@ export const sectionSchema = z.object({
   dueDate: z.string().nullable(),
   completeness: completenessSchema,
   abilities: sectionAbilitiesSchema,
+  /** Members' current verdicts (VRD1), stale ones last. */
+  verdicts: z.array(verdictRowSchema),
 });
 export type Section = z.infer<typeof sectionSchema>;
 
@@ -168,7 +176,8 @@ export const callRulesSchema = z.object({ minPartners: z.number(), minCountries:
 
 export const proposalRollUpSchema = z.object({
   score: z.number(),
-  byCriterion: z.array(z.object({ criterion: z.string(), label: z.string(), score: z.number(), sections: z.number() })),
+  /** Per award criterion id; the client names it in the reader's language (criterionLabel in shared/templates, TPL3). */
+  byCriterion: z.array(z.object({ criterion: z.string(), score: z.number(), sections: z.number() })),
   pages: z.object({ estimate: z.number(), limit: z.number(), over: z.boolean() }),
 });
 
@@ -184,7 +193,8 @@ export const proposalSchema = z.object({
   sections: z.array(sectionSchema),
   completeness: proposalRollUpSchema,
   callRules: callRulesSchema,
-  themes: z.array(z.object({ id: z.string(), label: z.string() })),
+  /** The template's theme ids; the client names them in the reader's language (themeLabel in shared/templates, TPL3). */
+  themes: z.array(z.object({ id: z.string() })),
   abilities: proposalAbilitiesSchema,
 });
 export type Proposal = z.infer<typeof proposalSchema>;
@@ -208,34 +218,6 @@ export const partnerResponseSchema = z.object({ partner: partnerSchema });
 export const memberResponseSchema = z.object({ member: memberSchema });
 export const sectionResponseSchema = z.object({ section: sectionSchema });
 
-export const invitationCreatedSchema = z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string() });
-export type InvitationCreated = z.infer<typeof invitationCreatedSchema>;
-
-export const invitationStateSchema = z.enum(['pending', 'accepted', 'revoked', 'expired']);
-export const invitationSchema = z.object({
-  id: z.string(),
-  partnerId: z.string(),
-  role: roleSchema,
-  state: invitationStateSchema,
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  acceptedBy: z.string().nullable(),
-});
-export type Invitation = z.infer<typeof invitationSchema>;
-/** One page of a proposal's invitations, newest first (SEC26). */
-export const invitationListSchema = z.object({ invitations: z.array(invitationSchema), next: nextCursorSchema });
-
-export const invitationPreviewSchema = z.object({
-  invitation: z.object({
-    proposalTitle: z.string(),
-    partner: z.object({ name: z.string(), town: z.string(), country: z.string() }),
-    role: roleSchema,
-    expiresAt: z.string(),
-  }),
-});
-export type InvitationPreview = z.infer<typeof invitationPreviewSchema>;
-export const invitationAcceptedSchema = z.object({ proposalId: z.string() });
-
 export const auditEventSchema = z.object({
   id: z.number(),
   action: z.string(),
@@ -248,10 +230,10 @@ export const auditEventSchema = z.object({
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 export const auditPageSchema = z.object({ events: z.array(auditEventSchema), nextBefore: z.number().nullable() });
 
+/** Ids and counts only: the client names a template and its themes in the reader's language (templateTitle, themeLabel in shared/templates, TPL3). */
 export const templateSummarySchema = z.object({
   id: z.string(),
-  title: z.string(),
   sections: z.number(),
-  themes: z.array(z.object({ id: z.string(), label: z.string() })),
+  themes: z.array(z.object({ id: z.string() })),
 });
 export const templateListSchema = z.object({ templates: z.array(templateSummarySchema) });

@@ -12,42 +12,59 @@ const OTHER = 'partner-other';
 const ME = 'user-me';
 const SOMEONE = 'user-someone';
 
-type ActorKind = 'coordinator' | 'editor-own' | 'editor-other' | 'reviewer' | 'non-member';
-const actorKinds: ActorKind[] = ['coordinator', 'editor-own', 'editor-other', 'reviewer', 'non-member'];
+type ActorKind = 'coordinator' | 'coordinator-own' | 'editor-own' | 'editor-other' | 'reviewer' | 'reviewer-other' | 'non-member';
+const actorKinds: ActorKind[] = ['coordinator', 'coordinator-own', 'editor-own', 'editor-other', 'reviewer', 'reviewer-other', 'non-member'];
 
 const actorOf: Record<ActorKind, Actor> = {
   coordinator: { userId: ME, membership: { role: 'coordinator', partnerId: OTHER } },
+  'coordinator-own': { userId: ME, membership: { role: 'coordinator', partnerId: OWN } },
   'editor-own': { userId: ME, membership: { role: 'editor', partnerId: OWN } },
   'editor-other': { userId: ME, membership: { role: 'editor', partnerId: OTHER } },
   reviewer: { userId: ME, membership: { role: 'reviewer', partnerId: OWN } },
+  'reviewer-other': { userId: ME, membership: { role: 'reviewer', partnerId: OTHER } },
   'non-member': { userId: ME, membership: null },
 };
 
 const unlocked = (s: SectionStatus) => s !== 'approved' && s !== 'final';
+/** VRD7: while a section is in review, its owners wait; only the coordinator writes. */
+const ownerMayWrite = (s: SectionStatus) => unlocked(s) && s !== 'in_review';
+const notInReview = (s: SectionStatus) => s !== 'in_review';
 const always = () => true;
 const never = () => false;
 
 /** action → actor kind → (status) → allowed, straight from the design table. */
 const table: Record<Exclude<Action, 'thread.resolve'>, Record<ActorKind, (s: SectionStatus) => boolean>> = {
   // read the proposal and every section: every member; non-member 404
-  'proposal.read': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  'proposal.read': { coordinator: always, 'coordinator-own': always, 'editor-own': always, 'editor-other': always, reviewer: always, 'reviewer-other': always, 'non-member': never },
   // export is a read of the whole proposal
-  'proposal.export': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  'proposal.export': { coordinator: always, 'coordinator-own': always, 'editor-own': always, 'editor-other': always, reviewer: always, 'reviewer-other': always, 'non-member': never },
   // edit a section's text: coordinator every unlocked section; editor unlocked sections of their partner
-  'section.edit': { coordinator: unlocked, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'non-member': never },
+  // VRD7: while in review, only the coordinator
+  'section.edit': { coordinator: unlocked, 'coordinator-own': unlocked, 'editor-own': ownerMayWrite, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
   // comment, reply: every member
-  'comment.create': { coordinator: always, 'editor-own': always, 'editor-other': always, reviewer: always, 'non-member': never },
+  'comment.create': { coordinator: always, 'coordinator-own': always, 'editor-own': always, 'editor-other': always, reviewer: always, 'reviewer-other': always, 'non-member': never },
   // assign owners, due dates; add partners; invite: coordinator only
-  'proposal.manage': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
+  'proposal.manage': { coordinator: always, 'coordinator-own': always, 'editor-own': never, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
   // submit own section for review: coordinator, owner partner
-  'section.submit': { coordinator: always, 'editor-own': always, 'editor-other': never, reviewer: never, 'non-member': never },
+  'section.submit': { coordinator: always, 'coordinator-own': always, 'editor-own': always, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
   // approve / request changes / reopen: coordinator only
-  'section.review': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
-  'section.reopen': { coordinator: always, 'editor-own': never, 'editor-other': never, reviewer: never, 'non-member': never },
+  'section.review': { coordinator: always, 'coordinator-own': always, 'editor-own': never, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
+  'section.reopen': { coordinator: always, 'coordinator-own': always, 'editor-own': never, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
   // blocked / not applicable: the coordinator, or the owner partner while unlocked
-  'section.flag': { coordinator: always, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'non-member': never },
+  'section.flag': { coordinator: always, 'coordinator-own': always, 'editor-own': unlocked, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
   // restore to a snapshot: the owner or the coordinator (issue 7); a locked section is then a 409, not a 403
-  'section.restore': { coordinator: always, 'editor-own': always, 'editor-other': never, reviewer: never, 'non-member': never },
+  // VRD7: not by the owners while in review (a restore writes the text)
+  'section.restore': { coordinator: always, 'coordinator-own': always, 'editor-own': notInReview, 'editor-other': never, reviewer: never, 'reviewer-other': never, 'non-member': never },
+  // VRD1: give a verdict: every member whose partner does not own the section (coordinator, editor, reviewer alike); the status is a 409 after
+  'section.verdict': {
+    coordinator: always,
+    'coordinator-own': never,
+    'editor-own': never,
+    'editor-other': always,
+    reviewer: never,
+    'reviewer-other': always,
+    'non-member': never,
+  },
 };
 
 const cells = Object.entries(table).flatMap(([action, byActor]) =>
@@ -66,9 +83,11 @@ describe('policy: design section 2 table', () => {
   // resolve a thread: coordinator yes; editor if author or owner of the section; reviewer if author
   const resolveExpected: Record<ActorKind, { author: boolean; notAuthor: boolean }> = {
     coordinator: { author: true, notAuthor: true },
+    'coordinator-own': { author: true, notAuthor: true },
     'editor-own': { author: true, notAuthor: true },
     'editor-other': { author: true, notAuthor: false },
     reviewer: { author: true, notAuthor: false },
+    'reviewer-other': { author: true, notAuthor: false },
     'non-member': { author: false, notAuthor: false },
   };
   const resolveCells = actorKinds.flatMap((kind) =>
@@ -105,6 +124,8 @@ describe('policy: abilities and section changes', () => {
       expect(a.flag).toBe(can(actor, 'section.flag', section));
       expect(a.assign).toBe(can(actor, 'proposal.manage', section));
       expect(a.restore).toBe(can(actor, 'section.restore', section));
+      // VRD3: the ability also needs a status that takes verdicts (not not_started, approved or final)
+      expect(a.verdict).toBe(can(actor, 'section.verdict', section) && !['not_started', 'approved', 'final'].includes(status));
       const p = abilitiesFor(actor);
       expect(p).toEqual({
         read: can(actor, 'proposal.read'),
@@ -147,10 +168,11 @@ describe('policy: collab socket access', () => {
   const expectedSocket = (kind: ActorKind, status: SectionStatus): { access: string; reason: string } => {
     if (kind === 'non-member') return { access: 'none', reason: 'not_member' };
     const open = unlocked(status);
-    if (kind === 'coordinator' && open) return { access: 'write', reason: 'coordinator' };
-    if (kind === 'editor-own' && open) return { access: 'write', reason: 'owner' };
+    if ((kind === 'coordinator' || kind === 'coordinator-own') && open) return { access: 'write', reason: 'coordinator' };
+    if (kind === 'editor-own' && open && status !== 'in_review') return { access: 'write', reason: 'owner' };
     if (!open) return { access: 'read', reason: 'locked' };
-    return { access: 'read', reason: kind === 'reviewer' ? 'reviewer' : 'not_owner' };
+    if (kind === 'editor-own') return { access: 'read', reason: 'in_review' };
+    return { access: 'read', reason: kind === 'reviewer' || kind === 'reviewer-other' ? 'reviewer' : 'not_owner' };
   };
   const socketCells = actorKinds.flatMap((kind) => sectionStatuses.map((status) => ({ kind, status })));
 
@@ -167,7 +189,7 @@ describe('policy: leading a meeting', () => {
   it('SEC28 only the facilitator leads, and only while they may start a meeting (a demoted facilitator loses the projector)', () => {
     const meeting = { facilitatorId: ME };
     const leads = actorKinds.map((kind) => [kind, canLeadMeeting(actorOf[kind], meeting)] as const);
-    expect(leads).toEqual(actorKinds.map((kind) => [kind, kind === 'coordinator'] as const));
+    expect(leads).toEqual(actorKinds.map((kind) => [kind, kind === 'coordinator' || kind === 'coordinator-own'] as const));
     expect(canLeadMeeting(actorOf.coordinator, { facilitatorId: SOMEONE })).toBe(false);
     expect(canLeadMeeting(actorOf.coordinator, { facilitatorId: null })).toBe(false);
   });
