@@ -10,13 +10,14 @@ import type {
 } from '../shared/schemas/domain';
 import { findTemplate } from '../shared/templates';
 import type { AuditRow } from './db/audit';
-import type { InvitationRow } from './db/invitations';
+import type { InvitationListRow, InvitationRow } from './db/invitations';
 import type { MemberRow } from './db/members';
 import type { PartnerRow } from './db/partners';
 import type { ProposalRow, ProposalSummaryRow } from './db/proposals';
 import type { SectionRow } from './db/sections';
 import { abilitiesFor, type Actor } from './policy';
 import { sectionScore } from './section-stats';
+import type { VerdictRow } from '../shared/schemas/verdicts';
 
 /** Row → JSON allowlists. Nothing leaves the server except through these. */
 
@@ -32,6 +33,8 @@ export function presentMember(m: MemberRow): Member {
 export interface SectionStats {
   chars: number;
   openThreads: number;
+  /** Members' verdicts on the section (server/db/verdicts.ts); none when omitted. */
+  verdicts?: readonly VerdictRow[];
 }
 
 /**
@@ -39,7 +42,7 @@ export interface SectionStats {
  * count the server recomputes after edits (0 when the caller passes none).
  * Over maxChars, the meter's `fill` item says by how much.
  */
-export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars }: SectionStats): Section {
+export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars, verdicts = [] }: SectionStats): Section {
   return {
     id: s.id,
     proposalId: s.proposalId,
@@ -62,23 +65,29 @@ export function presentSection(s: SectionRow, actor: Actor, { openThreads, chars
     dueDate: s.dueDate,
     completeness: sectionScore(s, chars, openThreads),
     abilities: abilitiesFor(actor, { ownerPartnerId: s.ownerPartnerId, status: s.status }),
+    verdicts: [...verdicts],
   };
 }
 
 export function presentProposal(
   p: ProposalRow,
-  parts: { partners: PartnerRow[]; members: MemberRow[]; sections: SectionRow[]; stats: ReadonlyMap<string, SectionStats> },
+  parts: {
+    partners: PartnerRow[];
+    members: MemberRow[];
+    sections: SectionRow[];
+    stats: ReadonlyMap<string, SectionStats>;
+    verdicts?: ReadonlyMap<string, readonly VerdictRow[]>;
+  },
   actor: Actor,
 ): Proposal {
   const template = findTemplate(p.templateId);
   const statsOf = (id: string): SectionStats => parts.stats.get(id) ?? { chars: 0, openThreads: 0 };
-  const sections = parts.sections.map((s) => presentSection(s, actor, statsOf(s.id)));
+  const sections = parts.sections.map((s) => presentSection(s, actor, { ...statsOf(s.id), verdicts: parts.verdicts?.get(s.id) ?? [] }));
   const rules = template?.rules ?? { minPartners: 0, minCountries: 0, pageLimit: 0 };
   const rollUp = rollUpProposal(
     sections.map((s) => ({ criterion: s.criterion, score: s.completeness.score, chars: s.notApplicableReason === null ? statsOf(s.id).chars : 0 })),
     rules.pageLimit,
   );
-  const label = (id: string) => template?.criteria.find((c) => c.id === id)?.label ?? id;
   return {
     id: p.id,
     title: p.title,
@@ -89,9 +98,9 @@ export function presentProposal(
     partners: parts.partners.map(presentPartner),
     members: parts.members.map(presentMember),
     sections,
-    completeness: { ...rollUp, byCriterion: rollUp.byCriterion.map((c) => ({ ...c, label: label(c.criterion) })) },
+    completeness: rollUp,
     callRules: { ...rules },
-    themes: (template?.themes ?? []).map((t) => ({ id: t.id, label: t.label })),
+    themes: (template?.themes ?? []).map((t) => ({ id: t.id })),
     abilities: abilitiesFor(actor),
   };
 }
@@ -109,14 +118,15 @@ export function presentProposalSummary(p: ProposalSummaryRow): ProposalSummary {
   };
 }
 
+/** A link is used up once as many people joined as it allows; else revoked, expired or pending (TEAM3). */
 export function invitationState(i: InvitationRow, now: Date): Invitation['state'] {
-  if (i.acceptedAt) return 'accepted';
+  if (i.uses >= i.maxUses) return 'used_up';
   if (i.revokedAt) return 'revoked';
   if (i.expiresAt.getTime() <= now.getTime()) return 'expired';
   return 'pending';
 }
 
-export function presentInvitation(i: InvitationRow, now: Date): Invitation {
+export function presentInvitation(i: InvitationListRow, now: Date): Invitation {
   return {
     id: i.id,
     partnerId: i.partnerId,
@@ -125,6 +135,10 @@ export function presentInvitation(i: InvitationRow, now: Date): Invitation {
     createdAt: i.createdAt.toISOString(),
     expiresAt: i.expiresAt.toISOString(),
     acceptedBy: i.acceptedBy,
+    maxUses: i.maxUses,
+    uses: i.uses,
+    email: i.email,
+    createdByName: i.createdByName,
   };
 }
 

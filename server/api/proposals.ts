@@ -14,6 +14,7 @@ import { listPartners } from '../db/partners';
 import { listProposalsForUser } from '../db/proposals';
 import type { ProposalRow } from '../db/proposals';
 import { listSections } from '../db/sections';
+import { verdictsByProposal } from '../db/verdicts';
 import type { Actor } from '../policy';
 import { presentAuditEvent, presentProposal, presentProposalSummary } from '../presenters';
 import { loadSectionStats } from '../section-stats';
@@ -23,13 +24,14 @@ import { jsonBody, query } from './validate';
 /** The full proposal as `actor` (a member) may see it. */
 async function presentProposalFor(ctx: ServerContext, proposal: ProposalRow, actor: Actor) {
   const proposalId = proposal.id;
-  const [partners, members, sections, stats] = await Promise.all([
+  const [partners, members, sections, stats, verdicts] = await Promise.all([
     listPartners(ctx.db, proposalId),
     listMembers(ctx.db, proposalId),
     listSections(ctx.db, proposalId),
     loadSectionStats(ctx.db, proposalId),
+    verdictsByProposal(ctx.db, proposalId),
   ]);
-  return presentProposal(proposal, { partners, members, sections, stats }, actor);
+  return presentProposal(proposal, { partners, members, sections, stats, verdicts }, actor);
 }
 
 /** Proposals, their activity feed, and the call templates to start from. */
@@ -39,7 +41,7 @@ export function proposalRoutes(): Hono<AppEnv> {
   r.get('/templates', (c) => {
     requireAuth(c);
     return c.json({
-      templates: templates.map((t) => ({ id: t.id, title: t.title, sections: t.sections.length, themes: t.themes.map((th) => ({ id: th.id, label: th.label })) })),
+      templates: templates.map((t) => ({ id: t.id, sections: t.sections.length, themes: t.themes.map((th) => ({ id: th.id })) })),
     });
   });
 

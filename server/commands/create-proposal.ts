@@ -1,6 +1,6 @@
 import { limits } from '../../shared/limits';
 import type { CreateProposalInput } from '../../shared/schemas/domain';
-import { defaultTemplateId, findTemplate } from '../../shared/templates';
+import { contentLocale, defaultTemplateId, findTemplate, inLocale } from '../../shared/templates';
 import type { ServerContext } from '../context';
 import { recordAudit } from '../db/audit';
 import { insertMember } from '../db/members';
@@ -33,9 +33,9 @@ export async function assertRoomForProposal(tx: Sql, userId: string): Promise<vo
 export async function createProposal(ctx: CommandContext, userId: string, input: CreateProposalInput): Promise<string> {
   const templateId = input.templateId ?? defaultTemplateId;
   const template = findTemplate(templateId);
-  if (!template) throw invalid(`templateId: no template "${templateId}"`, 'templateId');
+  if (!template) throw refusal('invalid_input', 'template_unknown', {}, {}, 'templateId');
   if (input.theme !== undefined && !template.themes.some((t) => t.id === input.theme)) {
-    throw invalid(`theme: must be one of ${template.themes.map((t) => t.id).join(', ')}`, 'theme');
+    throw refusal('invalid_input', 'theme_unknown', {}, {}, 'theme');
   }
 
   return ctx.db.transaction(async (tx) => {
@@ -57,6 +57,8 @@ export async function createProposal(ctx: CommandContext, userId: string, input:
       isLead: true,
     });
     await insertMember(tx, { proposalId: proposal.id, userId, partnerId: lead.id, role: 'coordinator' });
+    // The sections' texts in the proposal's language (TPL2): one of the five, else English.
+    const locale = contentLocale(proposal.language);
     let position = 0;
     for (const s of template.sections) {
       await insertSection(tx, {
@@ -64,10 +66,10 @@ export async function createProposal(ctx: CommandContext, userId: string, input:
         key: s.key,
         position: position++,
         number: s.number,
-        title: s.title,
+        title: inLocale(s.title, locale),
         criterion: s.criterion,
-        guidance: s.guidance,
-        requiredItems: s.requiredItems ?? [],
+        guidance: s.guidance.map((g) => inLocale(g, locale)),
+        requiredItems: (s.requiredItems ?? []).map((r) => ({ key: r.key, label: inLocale(r.label, locale) })),
         minChars: s.minChars,
         maxChars: s.maxChars,
         ownerPartnerId: lead.id,

@@ -1,4 +1,4 @@
-import { findTemplate } from '../../shared/templates';
+import { contentLocale, findTemplate, inLocale, themeLabel } from '../../shared/templates';
 import { docFromLoaded, loadDoc, loadStoredDoc, type LoadedDoc } from '../db/doc-updates';
 import { listPartners } from '../db/partners';
 import type { ProposalRow } from '../db/proposals';
@@ -161,10 +161,12 @@ export interface ExportSource extends Omit<ExportDocument, 'sections'> {
 export async function readExportSource(db: Sql, proposal: ProposalRow, opts: { notes?: ExportNote[] | null; generatedAt?: Date } = {}): Promise<ExportSource> {
   const [partners, sections] = await Promise.all([listPartners(db, proposal.id), readSectionDocs(db, proposal.id)]);
   const template = findTemplate(proposal.templateId);
+  // Template texts in the proposal's language, as its section titles are (TPL2).
+  const locale = contentLocale(proposal.language);
   return {
     title: proposal.title,
-    call: template ? `${template.title} (${template.call})` : proposal.templateId,
-    theme: template?.themes.find((t) => t.id === proposal.theme)?.label ?? proposal.theme,
+    call: template ? `${inLocale(template.title, locale)} (${inLocale(template.call, locale)})` : proposal.templateId,
+    theme: proposal.theme === null ? null : themeLabel(proposal.templateId, proposal.theme, locale),
     deadline: proposal.deadline,
     language: proposal.language,
     partners: partners.map((p) => ({

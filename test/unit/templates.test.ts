@@ -6,7 +6,7 @@ const twinning = findTemplate('town-twinning-meeting');
 
 describe('templates', () => {
   it('API10: CERV Network of Towns, Part B is the default template', () => {
-    expect(cerv?.title).toBe('CERV Network of Towns, Part B');
+    expect(cerv?.title.en).toBe('CERV Network of Towns, Part B');
     expect(defaultTemplateId).toBe('cerv-network-of-towns');
   });
 
@@ -14,12 +14,12 @@ describe('templates', () => {
     const numbers = cerv?.sections.map((s) => s.number);
     expect(numbers).toEqual(['0', '1.1', '1.2', '1.3', '2.1.1', '2.1.2', '2.1.3', '2.1.4', '2.1.5', '2.2.1', '2.2.2', '3.1', '3.2', '3.3', '4.1', '4.2', '5']);
     expect(cerv?.sections[0]?.key).toBe('summary');
-    expect(cerv?.sections.at(-1)?.title).toMatch(/ethics and security/i);
+    expect(cerv?.sections.at(-1)?.title.en).toMatch(/ethics and security/i);
   });
 
   it('API10: CERV carries the call rules and the five theme tags', () => {
     expect(cerv?.rules).toEqual({ minPartners: 4, minCountries: 4, pageLimit: 40 });
-    expect(cerv?.themes.map((t) => t.label)).toEqual([
+    expect(cerv?.themes.map((t) => t.label.en)).toEqual([
       'Young people and development',
       'Social sector business',
       'Renewable energy sources',
@@ -37,7 +37,7 @@ describe('templates', () => {
   });
 
   it("API10: the town twinning citizens' meeting has 6 sections", () => {
-    expect(twinning?.title).toBe("Town twinning citizens' meeting");
+    expect(twinning?.title.en).toBe("Town twinning citizens' meeting");
     expect(twinning?.sections).toHaveLength(6);
   });
 
@@ -46,7 +46,7 @@ describe('templates', () => {
     ({ template, section }) => {
       expect(section.guidance.length).toBeGreaterThanOrEqual(3);
       expect(section.guidance.length).toBeLessThanOrEqual(6);
-      for (const g of section.guidance) expect(g.trim().length).toBeGreaterThan(5);
+      for (const g of section.guidance) expect(g.en.trim().length).toBeGreaterThan(5);
       expect(section.minChars).toBeGreaterThan(0);
       expect(section.minChars).toBeLessThan(section.maxChars);
       expect(template.criteria.map((c) => c.id)).toContain(section.criterion);

@@ -1,6 +1,7 @@
 import { useI18n } from '../../i18n';
 import { rollUpByCriterion } from '../../../shared/completeness';
 import type { Proposal } from '../../../shared/schemas';
+import { criterionLabel } from '../../../shared/templates';
 import './meter.css';
 
 /**
@@ -9,11 +10,10 @@ import './meter.css';
  * rules on partners and countries.
  */
 export function ProposalMeter({ proposal, liveScores }: { proposal: Proposal; liveScores: ReadonlyMap<string, number> }) {
-  const { t, percent, number } = useI18n();
+  const { t, percent, number, locale } = useI18n();
   const scored = proposal.sections.map((s) => ({ criterion: s.criterion, score: liveScores.get(s.id) ?? s.completeness.score, chars: 0 }));
   const byCriterion = rollUpByCriterion(scored);
   const overall = scored.length === 0 ? 0 : Math.round(scored.reduce((a, s) => a + s.score, 0) / scored.length);
-  const labels = new Map(proposal.completeness.byCriterion.map((c) => [c.criterion, c.label]));
   const pages = proposal.completeness.pages;
   const countries = new Set(proposal.partners.map((p) => p.country)).size;
   const rules = proposal.callRules;
@@ -31,7 +31,7 @@ export function ProposalMeter({ proposal, liveScores }: { proposal: Proposal; li
       <ul className="proposal-meter__criteria">
         {byCriterion.map((c) => (
           <li key={c.criterion}>
-            <span>{labels.get(c.criterion) ?? c.criterion}</span> <strong>{percent(c.score)}</strong>
+            <span>{criterionLabel(proposal.templateId, c.criterion, locale)}</span> <strong>{percent(c.score)}</strong>
           </li>
         ))}
       </ul>

@@ -18,6 +18,7 @@ import { StatusActions } from '../review/StatusActions';
 import { UnsavedWordsNotice } from './UnsavedWordsNotice';
 import { isLocked } from '../../../shared/workflow';
 import { limits } from '../../../shared/limits';
+import { guidancePrompts, requiredItemLabel } from '../../../shared/templates';
 
 export interface SectionPaneProps {
   proposal: Proposal;
@@ -159,15 +160,17 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads)} />
       </div>
       <div className="review-side">
-        <Guidance section={section} onSectionChanged={onSectionChanged} />
+        <Guidance templateId={proposal.templateId} section={section} onSectionChanged={onSectionChanged} />
         <CommentsPanel proposal={proposal} section={section} editor={editor} threads={threads} />
       </div>
     </div>
   );
 }
 
-function Guidance({ section, onSectionChanged }: { section: Section; onSectionChanged(s: Section): void }) {
-  const { t } = useI18n();
+/** Guidance prompts and required items in the reader's language, from the template (TPL3); the section's stored copy for a template this build does not know. */
+function Guidance({ templateId, section, onSectionChanged }: { templateId: string; section: Section; onSectionChanged(s: Section): void }) {
+  const { t, locale } = useI18n();
+  const prompts = guidancePrompts(templateId, section.key, locale, section.guidance);
   const [busy, setBusy] = useState(false);
   const checked = new Set(section.checklist);
   const present = new Set(section.itemsPresent);
@@ -196,7 +199,7 @@ function Guidance({ section, onSectionChanged }: { section: Section; onSectionCh
       <h2 id="guidance-heading">{t('workspace.guidance')}</h2>
       <p className="muted">{t('workspace.guidanceHint')}</p>
       <ul className="guidance__list">
-        {section.guidance.map((prompt, i) => (
+        {prompts.map((prompt, i) => (
           <li key={i}>
             <label className="guidance__item">
               <input
@@ -224,7 +227,7 @@ function Guidance({ section, onSectionChanged }: { section: Section; onSectionCh
                     disabled={busy || !section.abilities.edit}
                     onChange={() => void save({ itemsPresent: toggle(present, item.key).sort() })}
                   />
-                  <span>{item.label}</span>
+                  <span>{requiredItemLabel(templateId, section.key, item.key, locale, item.label)}</span>
                 </label>
               </li>
             ))}
