@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { limits } from '../../shared/limits';
-import { createInvitationSchema, idParamsSchema, tokenParamsSchema } from '../../shared/schemas/domain';
+import { idParamsSchema, tokenParamsSchema } from '../../shared/schemas/domain';
+import { bulkInvitationSchema, createInvitationSchema } from '../../shared/schemas/invitations';
 import { pageQuerySchema } from '../../shared/schemas/page';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
-import { acceptInvitation, createInvitation, findUsableInvitation, revokeInvitation } from '../commands/invitation-changes';
+import { acceptInvitation, createBulkInvitations, createInvitation, findUsableInvitation, revokeInvitation } from '../commands/invitation-changes';
 import { listInvitationsPage } from '../db/invitations';
 import { pageOf } from '../db/keyset';
 import { findPartnerById } from '../db/partners';
@@ -14,7 +15,9 @@ import { presentInvitation } from '../presenters';
 import { proposalMember } from './member-loader';
 import { jsonBody, params } from './validate';
 
-/** Invitation links: create, list and revoke (coordinator), preview and accept (invitee). */
+const inviteUrl = (origin: string, token: string) => `${origin}/invite/${token}`;
+
+/** Invitation links: create (one, or one per pasted address), list and revoke (coordinator), preview and accept (invitee). */
 export function invitationRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
@@ -24,7 +27,33 @@ export function invitationRoutes(): Hono<AppEnv> {
     const input = await jsonBody(c, createInvitationSchema);
     const ctx = c.get('ctx');
     const { token, invitation } = await createInvitation(ctx, user.id, id, input);
-    return c.json({ id: invitation.id, token, url: `${ctx.publicOrigin()}/invite/${token}`, expiresAt: invitation.expiresAt.toISOString() }, 201);
+    return c.json(
+      { id: invitation.id, token, url: inviteUrl(ctx.publicOrigin(), token), expiresAt: invitation.expiresAt.toISOString(), maxUses: invitation.maxUses },
+      201,
+    );
+  });
+
+  // One personal link per pasted address (TEAM4).
+  r.post('/proposals/:id/invitations/bulk', async (c) => {
+    const { user } = requireAuth(c);
+    const { id } = params(c, idParamsSchema);
+    const input = await jsonBody(c, bulkInvitationSchema);
+    const ctx = c.get('ctx');
+    const { invitations, skipped } = await createBulkInvitations(ctx, user.id, id, input);
+    const origin = ctx.publicOrigin();
+    return c.json(
+      {
+        invitations: invitations.map(({ email, token, invitation }) => ({
+          email,
+          id: invitation.id,
+          token,
+          url: inviteUrl(origin, token),
+          expiresAt: invitation.expiresAt.toISOString(),
+        })),
+        skipped,
+      },
+      201,
+    );
   });
 
   // Newest first, one page at a time (SEC26).
