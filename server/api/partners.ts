@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { idParamsSchema, partnerInputSchema, updatePartnerSchema } from '../../shared/schemas/domain';
+import { removePartnerSchema } from '../../shared/schemas/partners';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { addPartner, changePartner, removePartner } from '../commands/partner-changes';
 import { presentPartner } from '../presenters';
 import { jsonBody, params } from './validate';
 
-/** Partner organisations of a proposal: add, rename, remove. */
+/** Partner organisations of a proposal: add, change, remove (reassigning what the partner owns). */
 export function partnerRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
@@ -29,7 +30,8 @@ export function partnerRoutes(): Hono<AppEnv> {
   r.delete('/partners/:id', async (c) => {
     const { user } = requireAuth(c);
     const { id } = params(c, idParamsSchema);
-    await removePartner(c.get('ctx'), user.id, id);
+    const input = await jsonBody(c, removePartnerSchema);
+    await removePartner(c.get('ctx'), user.id, id, input);
     return c.body(null, 204);
   });
 

@@ -1,3 +1,4 @@
+import type { Role } from '../../shared/schemas/common';
 import type { Sql } from './sql';
 
 export interface PartnerRow {
@@ -77,4 +78,22 @@ export async function partnerUsage(db: Sql, id: string): Promise<{ sections: num
     [id],
   );
   return row ?? { sections: 0, members: 0 };
+}
+
+/** Gives every section `from` owns to `to`; returns the moved sections' ids, in id order. */
+export async function reassignPartnerSections(db: Sql, from: string, to: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(`update sections set owner_partner_id = $2, updated_at = now() where owner_partner_id = $1 returning id`, [from, to]);
+  return rows.map((r) => r.id).sort();
+}
+
+/** Moves every member of `from` to `to`; returns the moved users' ids, in id order. */
+export async function movePartnerMembers(db: Sql, from: string, to: string): Promise<string[]> {
+  const rows = await db.query<{ userId: string }>(`update members set partner_id = $2 where partner_id = $1 returning user_id as "userId"`, [from, to]);
+  return rows.map((r) => r.userId).sort();
+}
+
+/** Removes every member of the partner; returns who left, in user id order. */
+export async function removePartnerMembers(db: Sql, partnerId: string): Promise<{ userId: string; role: Role }[]> {
+  const rows = await db.query<{ userId: string; role: Role }>(`delete from members where partner_id = $1 returning user_id as "userId", role`, [partnerId]);
+  return rows.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }
