@@ -70,7 +70,7 @@ describe('invitations API', () => {
     expect((await late.get(`/api/proposals/${w.proposal.id}`)).status).toBe(404);
     const list = invitationListSchema.parse((await w.coordinator.get(`/api/proposals/${w.proposal.id}/invitations`)).body).invitations;
     const row = list.find((i) => i.acceptedBy === newcomer.user.id);
-    expect(row?.state).toBe('accepted');
+    expect(row?.state).toBe('used_up');
   });
 
   it('API4: two people accepting one invitation at once: exactly one joins', async () => {
