@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import type { Sql } from '../db/sql';
 import type { EventBus } from '../events';
 import { StatsRecomputer } from '../section-stats';
+import { EditVolume, editUnits } from './edit-volume';
 import type { Connection } from './connection';
 import { PresenceTracker } from './presence';
 import type { Room } from './room';
@@ -35,6 +36,12 @@ export function observeCollab({ db, events, log }: ObserverDeps, registry: RoomR
     return room && room.stateKind === 'ready' ? room.doc : null;
   };
   const stats = new StatsRecomputer({ db, events, liveDoc, log });
+  const afterCommitted = (docId: string, then: () => void) => {
+    const room = registry.peek(docId);
+    if (room && room.stateKind === 'ready') room.afterCommitted(then);
+    else then();
+  };
+  const volume = new EditVolume({ db, events, liveDoc, afterCommitted, log });
   const presence = new PresenceTracker(events, () => registry.select(() => true), randomUUID());
   const watched = new WeakSet<Room<Connection>>();
 
@@ -51,13 +58,15 @@ export function observeCollab({ db, events, log }: ObserverDeps, registry: RoomR
       // afterTransaction, not 'update': an 'update' listener makes Yjs encode every
       // transaction's update, the room's load (the whole doc) included.
       room.doc.on('afterTransaction', (tr: Y.Transaction) => {
-        const kind = txOrigin(tr.origin).kind;
-        if (kind === 'socket' || kind === 'edit') stats.schedule(room.docId);
+        const origin = txOrigin(tr.origin);
+        if (origin.kind !== 'socket' && origin.kind !== 'edit') return;
+        stats.schedule(room.docId);
+        volume.noted(room.docId, editUnits(tr), origin.kind === 'socket' ? origin.peer.userId : origin.userId);
       });
     },
     async close() {
       presence.close();
-      await stats.close();
+      await Promise.all([stats.close(), volume.close()]);
     },
   };
 }
