@@ -46,6 +46,7 @@ export function mayAddActivity(e: DomainEvent): e is Extract<DomainEvent, { prop
     case 'comment.changed':
     case 'meeting.changed':
     case 'snapshots.changed':
+    case 'verdicts.changed':
       return true;
     case 'mention':
     case 'completeness.changed':

@@ -5,6 +5,7 @@ import { requireAuth } from '../auth/middleware';
 import { changeSection } from '../commands/update-section';
 import type { ServerContext } from '../context';
 import type { SectionRow } from '../db/sections';
+import { verdictsBySection } from '../db/verdicts';
 import type { Actor } from '../policy';
 import { presentSection } from '../presenters';
 import { loadSectionStats } from '../section-stats';
@@ -34,5 +35,5 @@ export function sectionRoutes(): Hono<AppEnv> {
 /** A section with its stored character count and open threads, for the meter. */
 async function presentWithStats(ctx: ServerContext, section: SectionRow, actor: Actor) {
   const stats = (await loadSectionStats(ctx.db, section.proposalId)).get(section.id) ?? { chars: 0, openThreads: 0 };
-  return presentSection(section, actor, stats);
+  return presentSection(section, actor, { ...stats, verdicts: await verdictsBySection(ctx.db, section.id) });
 }

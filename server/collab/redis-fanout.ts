@@ -241,6 +241,7 @@ const crossesInstances: Record<DomainEvent['type'], true> = {
   'meeting.changed': true,
   'meeting.focus': true,
   'snapshots.changed': true,
+  'verdicts.changed': true,
 };
 
 /** Events come from our own instances; this only guards against a stray publisher on the channel. */

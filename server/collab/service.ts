@@ -187,6 +187,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
       case 'meeting.changed':
       case 'meeting.focus':
       case 'snapshots.changed':
+      case 'verdicts.changed':
         return;
       default: {
         const never: never = event;
