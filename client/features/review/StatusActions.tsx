@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Section, SectionStatus } from '../../../shared/schemas';
 import { findTransition } from '../../../shared/workflow';
+import { limits } from '../../../shared/limits';
 import '../comments/comments.css';
 import './review.css';
 
@@ -28,7 +29,23 @@ function actionLabel(from: SectionStatus, to: SectionStatus): MessageKey {
   }
 }
 
-type Asking = { kind: 'status'; to: SectionStatus } | { kind: 'blocked' } | { kind: 'notApplicable' };
+/** VRD9: why an approval needs the coordinator's justification, as the server's 409 says it. */
+interface ApprovalNeeds {
+  underMin: { chars: number; minChars: number } | null;
+  missingItems: string[];
+}
+
+type Asking = { kind: 'status'; to: SectionStatus } | { kind: 'blocked' } | { kind: 'notApplicable' } | { kind: 'approval'; needs: ApprovalNeeds };
+
+function approvalNeeds(err: unknown): ApprovalNeeds | null {
+  if (!(err instanceof ApiError) || err.code !== 'approval_needs_justification') return null;
+  const { reasons, chars, minChars, missingItems } = err.params;
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    underMin: list(reasons).includes('under_min') ? { chars: Number(chars) || 0, minChars: Number(minChars) || 0 } : null,
+    missingItems: list(missingItems),
+  };
+}
 
 /**
  * The workflow buttons this user may press now (from `abilities.transitions`),
@@ -51,7 +68,12 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
       setAsking(null);
       setReason('');
     } catch (err) {
-      setError(errorText(err, i18n));
+      // VRD9: a short text or open required items: ask the coordinator why, then approve with it.
+      const needs = body.status === 'approved' && body.justification === undefined ? approvalNeeds(err) : null;
+      if (needs) {
+        setReason('');
+        setAsking({ kind: 'approval', needs });
+      } else setError(errorText(err, i18n));
     } finally {
       setBusy(false);
     }
@@ -72,12 +94,22 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
     const text = reason.trim();
     if (!asking || !text) return;
     if (asking.kind === 'status') void patch({ status: asking.to, reason: text });
+    else if (asking.kind === 'approval') void patch({ status: 'approved', justification: text });
     else if (asking.kind === 'blocked') void patch({ blocked: { reason: text } });
     else void patch({ notApplicable: { justification: text } });
   }
 
   const flags = section.abilities.flag;
-  const askLabel: MessageKey | null = !asking ? null : asking.kind === 'status' ? 'review.reasonLabel' : asking.kind === 'blocked' ? 'review.blockedLabel' : 'review.justificationLabel';
+  const askLabel: MessageKey | null = !asking
+    ? null
+    : asking.kind === 'status'
+      ? 'review.reasonLabel'
+      : asking.kind === 'blocked'
+        ? 'review.blockedLabel'
+        : asking.kind === 'approval'
+          ? 'approval.justification'
+          : 'review.justificationLabel';
+  const itemLabel = (key: string) => section.requiredItems.find((r) => r.key === key)?.label ?? key;
 
   return (
     <div className="status-actions" data-testid="status-actions">
@@ -123,7 +155,37 @@ export function StatusActions({ section, onSectionChanged }: { section: Section;
             </button>
           ))}
       </div>
-      {asking && askLabel && (
+      {asking?.kind === 'approval' && askLabel && (
+        <form
+          className="status-actions__reason approval-dialog"
+          role="dialog"
+          aria-labelledby="approval-dialog-title"
+          data-testid="approval-dialog"
+          onSubmit={(e) => {
+            e.preventDefault();
+            confirmAsk();
+          }}
+        >
+          <h2 id="approval-dialog-title" className="status-actions__title">
+            {t('approval.title')}
+          </h2>
+          <ul data-testid="approval-reasons">
+            {asking.needs.underMin && <li>{t('approval.underMin', { chars: asking.needs.underMin.chars, minChars: asking.needs.underMin.minChars })}</li>}
+            {asking.needs.missingItems.length > 0 && <li>{t('approval.requiredItems', { items: asking.needs.missingItems.map(itemLabel).join(', ') })}</li>}
+          </ul>
+          <label>
+            {t(askLabel)}
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus required rows={3} maxLength={limits.approvalJustificationMaxChars} data-testid="justification-input" />
+          </label>
+          <button type="submit" className="button button--small button--primary" disabled={busy || !reason.trim()} data-testid="approval-confirm">
+            {t('approval.confirm')}
+          </button>
+          <button type="button" className="button button--small" onClick={() => setAsking(null)}>
+            {t('common.cancel')}
+          </button>
+        </form>
+      )}
+      {asking && asking.kind !== 'approval' && askLabel && (
         <form
           className="status-actions__reason"
           onSubmit={(e) => {

@@ -1,5 +1,6 @@
 import { call } from '../../api';
-import { auditPageSchema } from '../../../shared/schemas';
+import { auditPageSchema, sectionResponseSchema } from '../../../shared/schemas';
+import { verdictResponseSchema, type GiveVerdictInput } from '../../../shared/schemas/verdicts';
 import {
   boardResponseSchema,
   commentResponseSchema,
@@ -21,6 +22,10 @@ export const reviewApi = {
   /** A soft delete: the thread stays readable. */
   deleteComment: (commentId: string) => call('DELETE', `/comments/${enc(commentId)}`, null),
   board: (proposalId: string) => call('GET', `/proposals/${enc(proposalId)}/board`, boardResponseSchema),
+  /** The caller's verdict on a section (VRD1): given or replaced, and withdrawn. */
+  giveVerdict: (sectionId: string, body: GiveVerdictInput) => call('PUT', `/sections/${enc(sectionId)}/verdict`, verdictResponseSchema, body),
+  withdrawVerdict: (sectionId: string) => call('DELETE', `/sections/${enc(sectionId)}/verdict`, null),
+  section: (sectionId: string) => call('GET', `/sections/${enc(sectionId)}`, sectionResponseSchema),
   audit: (proposalId: string, before?: number) =>
     call('GET', `/proposals/${enc(proposalId)}/audit${before === undefined ? '' : `?before=${before}`}`, auditPageSchema),
 };
