@@ -46,9 +46,16 @@ describe('proposals API', () => {
       expect(s.ownerPartnerId).toBe(lead.id);
       expect(s.status).toBe('not_started');
       expect(s.guidance.length).toBeGreaterThanOrEqual(3);
-      // An empty, unreviewed section with no threads: only the threads' share, and the required items' when it has none.
-      expect(s.completeness.score).toBe(s.requiredItems.length === 0 ? 25 : 10);
-      expect(s.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...s.requiredItems.map(() => 'requiredItems'), 'review']);
+      // MTR2: an empty section scores 0; every part says why (the old meter gave 25 or 10 for nothing).
+      expect(s.completeness.score).toBe(0);
+      expect(s.completeness.parts.map((x) => [x.part, x.earned, x.reason.kind])).toEqual([
+        ['fill', 0, 'fill_empty'],
+        ['checklist', 0, 'no_text'],
+        ['requiredItems', 0, 'no_text'],
+        ['review', 0, 'no_text'],
+        ['threads', 0, 'no_text'],
+      ]);
+      expect(s.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...(s.requiredItems.length === 0 ? ['requiredItems'] : s.requiredItems.map(() => 'requiredItems')), 'review', 'threads']);
     }
     expect(p.callRules).toEqual({ minPartners: 4, minCountries: 4, pageLimit: 40 });
     expect(p.abilities).toEqual({ read: true, manage: true, comment: true, export: true, review: true });

@@ -83,8 +83,9 @@ describe('sections API', () => {
     await step(w.coordinator, { status: 'in_review' }, 'in_review');
     const approved = await step(w.coordinator, { status: 'approved' }, 'approved');
     expect(approved.abilities.edit).toBe(false); // locked for everyone, coordinator included
-    // Approval gives the review its whole share: what is still unmet is the empty text's alone.
-    expect(approved.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...approved.requiredItems.map(() => 'requiredItems')]);
+    // MTR2: approval of an empty section earns nothing: every part waits for text.
+    expect(approved.completeness.score).toBe(0);
+    expect(approved.completeness.missing.map((m) => m.item)).toEqual(['fill', 'checklist', ...(approved.requiredItems.length === 0 ? ['requiredItems'] : approved.requiredItems.map(() => 'requiredItems')), 'review', 'threads']);
     expect(parse((await editor.get(`/api/sections/${s.id}`)).body).abilities).toMatchObject({ edit: false, transitions: [] });
     await step(w.coordinator, { status: 'final' }, 'final');
     await step(w.coordinator, { status: 'drafting' }, 'drafting');
@@ -174,7 +175,7 @@ describe('sections API', () => {
     await luleaSection(index);
     // Whatever earlier tests did to it, the section is applicable and unblocked here.
     const section = parse((await patch(w.coordinator, sectionAt(index).id, { notApplicable: null, blocked: null })).body);
-    const missingRisk = (x: Section) => x.completeness.missing.some((m) => m.item === 'requiredItems');
+    const missingRisk = (x: Section) => x.completeness.missing.some((m) => m.kind === 'required_item');
     expect(section.itemsPresent).toEqual([]);
     expect(missingRisk(section)).toBe(true);
 
@@ -186,7 +187,8 @@ describe('sections API', () => {
     const confirmed = parse((await patch(w.editors.lulea, section.id, { itemsPresent: ['timetable'] })).body);
     expect(confirmed.itemsPresent).toEqual(['timetable']);
     expect(missingRisk(confirmed)).toBe(false);
-    expect(confirmed.completeness.score).toBeGreaterThan(section.completeness.score);
+    // The section has no text yet: the item counts once it has (MTR2, MTR5); the meter says so.
+    expect(confirmed.completeness.parts.find((x) => x.part === 'requiredItems')?.reason.kind).toBe('no_text');
     expect((await latest())[0]?.action).toBe('section.items_changed');
   });
 

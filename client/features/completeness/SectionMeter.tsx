@@ -1,7 +1,9 @@
 import { useI18n } from '../../i18n';
-import { completeness, type CompletenessItem, type MissingItem } from '../../../shared/completeness';
+import { completeness, type MeterPart } from '../../../shared/completeness';
 import type { MessageKey } from '../../../shared/i18n';
 import type { Section } from '../../../shared/schemas';
+import { requiredItemLabel } from '../../../shared/templates';
+import { meterReasonText } from './meter-reasons';
 import './meter.css';
 
 /** The meter of one section from its live character count, checklist, status and open threads. */
@@ -14,41 +16,34 @@ export function liveCompleteness(section: Section, chars: number, openThreads: n
   );
 }
 
-const itemKeys: Record<Exclude<CompletenessItem, 'fill' | 'requiredItems' | 'blocked'>, MessageKey> = {
-  checklist: 'meter.checklist',
-  review: 'meter.review',
-  threads: 'meter.threads',
+const partNames: Record<MeterPart, MessageKey> = {
+  fill: 'meterPart.fill',
+  checklist: 'meterPart.checklist',
+  requiredItems: 'meterPart.requiredItems',
+  review: 'meterPart.review',
+  threads: 'meterPart.threads',
 };
 
-function Missing({ m, section, chars, openThreads }: { m: MissingItem; section: Section; chars: number; openThreads: number }) {
-  const { t, number } = useI18n();
-  switch (m.item) {
-    case 'fill':
-      return chars > section.maxChars ? (
-        <>{t('count.over', { count: number(chars - section.maxChars) })}</>
-      ) : (
-        <>{t('count.under', { count: number(section.minChars - chars) })}</>
-      );
-    case 'requiredItems':
-      return <>{t('meter.requiredItem', { item: m.reason.replace(/^Missing: /, '') })}</>;
-    case 'blocked':
-      return <>{t('review.blockedBanner', { reason: section.blockedReason ?? '' })}</>;
-    case 'checklist': {
-      const ticked = new Set(section.checklist).size;
-      return <>{t(itemKeys.checklist, { count: section.guidance.length - ticked, total: section.guidance.length })}</>;
-    }
-    case 'threads':
-      return <>{t(itemKeys.threads, { count: openThreads })}</>;
-    case 'review':
-      return <>{t(itemKeys.review, { status: t(`status.${section.status}`) })}</>;
-  }
-}
-
-/** Score bar and unmet items; red, with the excess, over maxChars. */
-export function SectionMeter({ section, chars, openThreads }: { section: Section; chars: number; openThreads: number }) {
-  const { t, percent, number } = useI18n();
+/**
+ * Score bar, then each part of the score with its points and its reason (MTR9),
+ * the required items still missing and the blocked flag; red, with the excess, over maxChars.
+ */
+export function SectionMeter({ section, chars, openThreads, templateId }: { section: Section; chars: number; openThreads: number; templateId?: string }) {
+  const { t, percent, number, locale } = useI18n();
   const result = liveCompleteness(section, chars, openThreads);
   const over = chars > section.maxChars;
+  const points = (n: number) => number(Math.round(n * 10) / 10);
+  const itemLabel = (key: string, stored: string) => (templateId ? requiredItemLabel(templateId, section.key, key, locale, stored) : stored);
+  const extras = result.missing.flatMap((m): { key: string; item: string; text: string }[] => {
+    switch (m.kind) {
+      case 'required_item':
+        return [{ key: `item-${m.params.key}`, item: m.item, text: t('meterItem.required', { item: itemLabel(m.params.key, m.params.label) }) }];
+      case 'blocked':
+        return [{ key: 'blocked', item: m.item, text: t('meterItem.blocked', { reason: m.params.reason }) }];
+      default:
+        return [];
+    }
+  });
   return (
     <div className={`section-meter${over ? ' section-meter--over' : ''}`} data-testid="section-meter" data-score={result.score} data-over={over}>
       <div className="section-meter__head">
@@ -59,14 +54,26 @@ export function SectionMeter({ section, chars, openThreads }: { section: Section
       </div>
       {over && (
         <p className="section-meter__over" role="alert" data-testid="over-limit">
-          {t('meter.overBy', { count: number(chars - section.maxChars), max: number(section.maxChars) })}
+          {t('meterReason.fill_over', { over: chars - section.maxChars, max: section.maxChars })}
         </p>
       )}
-      {result.missing.length > 0 && (
+      <table className="section-meter__parts" data-testid="meter-parts">
+        <caption className="visually-hidden">{t('meterPart.caption')}</caption>
+        <tbody>
+          {result.parts.map((p) => (
+            <tr key={p.part} data-part={p.part} data-reason={p.reason.kind} className={p.earned < p.max ? 'section-meter__part--short' : undefined}>
+              <th scope="row">{t(partNames[p.part])}</th>
+              <td className="section-meter__points">{t('meterPart.points', { earned: points(p.earned), max: p.max })}</td>
+              <td>{meterReasonText(t, p.reason)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {extras.length > 0 && (
         <ul className="section-meter__missing">
-          {result.missing.map((m, i) => (
-            <li key={i} data-item={m.item}>
-              <Missing m={m} section={section} chars={chars} openThreads={openThreads} />
+          {extras.map((e) => (
+            <li key={e.key} data-item={e.item}>
+              {e.text}
             </li>
           ))}
         </ul>

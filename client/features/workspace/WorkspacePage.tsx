@@ -4,7 +4,7 @@ import { collabUrl } from '../../collab/registry';
 import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { Link, navigate } from '../../router';
-import { completeness } from '../../../shared/completeness';
+import { openThreadsOf } from '../../../shared/completeness';
 import type { Proposal, Section } from '../../../shared/schemas';
 import { useUser } from '../auth/session';
 import { ApiError } from '../../api';
@@ -12,6 +12,7 @@ import { Sidebar } from './Sidebar';
 import { SectionPane } from './SectionPane';
 import { useProposal } from './use-proposal';
 import { ProposalMeter } from '../completeness/ProposalMeter';
+import { liveCompleteness } from '../completeness/SectionMeter';
 import { MentionNotice } from '../comments/MentionNotice';
 import { ExportMenu } from '../export/ExportMenu';
 import { MeetingBar } from '../meetings/MeetingBar';
@@ -80,8 +81,7 @@ export default function WorkspacePage({ proposalId, sectionId }: { proposalId: s
     for (const s of proposal.sections) {
       const n = chars.get(s.id);
       if (n === undefined) continue;
-      const open = s.completeness.missing.some((m) => m.item === 'threads') ? 1 : 0;
-      scores.set(s.id, completeness(s, { chars: n, checked: s.checklist, itemsPresent: s.itemsPresent }, s.status, open).score);
+      scores.set(s.id, liveCompleteness(s, n, openThreadsOf(s.completeness)).score);
     }
     return scores;
   }, [proposal, chars, streamScores]);
