@@ -15,6 +15,7 @@ import { CommentsPanel } from '../comments/CommentsPanel';
 import { openThreadCount, useThreads } from '../comments/use-threads';
 import { SectionMeter } from '../completeness/SectionMeter';
 import { StatusActions } from '../review/StatusActions';
+import { Verdicts } from '../review/Verdicts';
 import { UnsavedWordsNotice } from './UnsavedWordsNotice';
 import { isLocked } from '../../../shared/workflow';
 import { limits } from '../../../shared/limits';
@@ -106,6 +107,7 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         </header>
 
         <StatusActions section={section} onSectionChanged={onSectionChanged} />
+        <Verdicts section={section} userId={user.id} onSectionChanged={onSectionChanged} />
         <RestoreBanner key={section.id} proposalId={proposal.id} sectionId={section.id} />
 
         {/* Once the refused words are known, their notice says what happened; this banner would repeat it. */}
@@ -149,15 +151,15 @@ function ConnectedSection({ proposal, section, user, conn, onChars, onSectionCha
         />
 
         <p className={`char-count${over ? ' char-count--over' : under ? ' char-count--under' : ''}`} data-testid="char-count" data-chars={chars}>
-          {t('count.budget', { count: number(chars), min: number(section.minChars), max: number(section.maxChars) })}
+          {t('count.budget', { count: chars, min: section.minChars, max: section.maxChars })}
           {' · '}
           {over
-            ? t('count.over', { count: number(chars - section.maxChars) })
+            ? t('count.over', { count: chars - section.maxChars })
             : under
-              ? t('count.under', { count: number(section.minChars - chars) })
+              ? t('count.under', { count: section.minChars - chars })
               : t('count.ok')}
         </p>
-        <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads)} />
+        <SectionMeter section={section} chars={chars} openThreads={openThreadCount(threads)} templateId={proposal.templateId} />
       </div>
       <div className="review-side">
         <Guidance templateId={proposal.templateId} section={section} onSectionChanged={onSectionChanged} />
