@@ -92,7 +92,8 @@ function build(state: EditorState, anchors: readonly HighlightAnchor[], active: 
       detached.add(a.threadId);
       continue;
     }
-    if (a.resolved && a.threadId !== active) continue;
+    // A11Y8: a resolved thread is never highlighted, not even while it is the selected one.
+    if (a.resolved) continue;
     const cls = `comment-anchor${a.threadId === active ? ' comment-anchor--active' : ''}`;
     decorations.push(Decoration.inline(range.from, range.to, { class: cls, 'data-thread-id': a.threadId }, { threadId: a.threadId }));
   }
@@ -119,7 +120,7 @@ export const CommentHighlights = Extension.create({
               const detached = new Set(prev.detached);
               for (const a of prev.anchors) {
                 if (drawn.has(a.threadId)) detached.delete(a.threadId);
-                else if (!a.resolved || a.threadId === prev.active) detached.add(a.threadId);
+                else if (!a.resolved) detached.add(a.threadId);
               }
               return { ...prev, decorations, detached };
             }

@@ -36,8 +36,16 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
+  // A11Y7: the suggestions are a listbox driven from the textarea (aria-activedescendant):
+  // arrows choose, Enter or Tab inserts, Escape closes them for this mention.
+  const [activeIndex, setActiveIndex] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const q = mentionQuery(body, caret);
-  const suggestions = q ? members.filter((m) => m.name.toLowerCase().includes(q.query)).slice(0, 6) : [];
+  const open = q !== null && q.start !== dismissedAt;
+  const suggestions = q && open ? members.filter((m) => m.name.toLowerCase().includes(q.query)).slice(0, 6) : [];
+  const active = suggestions.length > 0 ? Math.min(activeIndex, suggestions.length - 1) : -1;
+  const listId = `${id}-mentions`;
+  const optionId = (i: number) => `${id}-mention-${i}`;
   const tooLong = body.length > limits.commentMaxChars;
 
   function pick(m: Member) {
@@ -46,6 +54,7 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
     const at = q.start + m.name.length + 2;
     setBody(next);
     setCaret(at);
+    setActiveIndex(0);
     requestAnimationFrame(() => {
       ref.current?.focus();
       ref.current?.setSelectionRange(at, at);
@@ -69,6 +78,26 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.length > 0 && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      const picked = suggestions[active];
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        setActiveIndex((active + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((e.key === 'Enter' || (e.key === 'Tab' && !e.shiftKey)) && picked) {
+        e.preventDefault();
+        pick(picked);
+        return;
+      }
+      if (e.key === 'Escape' && q) {
+        e.preventDefault();
+        e.stopPropagation();
+        setDismissedAt(q.start);
+        return;
+      }
+    }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void submit();
@@ -96,25 +125,38 @@ export function Composer({ members, label, submitLabel, initial = '', autoFocus,
         autoFocus={autoFocus}
         maxLength={limits.commentMaxChars + 100}
         aria-invalid={tooLong || undefined}
+        aria-autocomplete="list"
+        aria-controls={suggestions.length > 0 ? listId : undefined}
+        aria-activedescendant={active >= 0 ? optionId(active) : undefined}
         onChange={(e) => {
           setBody(e.target.value);
           setCaret(e.target.selectionStart);
+          setActiveIndex(0);
         }}
         onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
         onKeyDown={onKeyDown}
         data-testid="comment-input"
       />
       {suggestions.length > 0 && (
-        <ul className="composer__mentions" role="listbox" aria-label={t('comments.mentionSuggestions')}>
-          {suggestions.map((m) => (
-            <li key={m.userId} role="option" aria-selected={false}>
-              <button type="button" className="link-button" onMouseDown={(e) => e.preventDefault()} onClick={() => pick(m)}>
-                @{m.name}
-              </button>
+        <ul className="composer__mentions" id={listId} role="listbox" aria-label={t('comments.mentionSuggestions')} data-testid="mention-list">
+          {suggestions.map((m, i) => (
+            <li
+              key={m.userId}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'composer__mention composer__mention--active' : 'composer__mention'}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(m)}
+            >
+              @{m.name}
             </li>
           ))}
         </ul>
       )}
+      <p className="visually-hidden" role="status">
+        {suggestions.length > 0 ? `${t('comments.mentionCount', { count: suggestions.length })}. ${t('comments.mentionHint')}` : ''}
+      </p>
       {tooLong && <p className="field__error">{t('field.tooLong', { max: limits.commentMaxChars })}</p>}
       {error && (
         <p className="field__error" role="alert">
