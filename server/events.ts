@@ -1,4 +1,4 @@
-import type { SnapshotKind } from './db/snapshots';
+import type { SnapshotLabel } from '../shared/schemas/history';
 
 /**
  * Domain events inside one process. Commands publish them after their
@@ -9,7 +9,7 @@ export type DomainEvent =
   /** A section's owner, status, flags or due date changed: its sockets re-check their rights. */
   | { type: 'section.changed'; proposalId: string; sectionId: string }
   /**
-   * `by` restored the section to snapshot `snapshotId` (`snapshotName`); the live text it
+   * `by` restored the section to snapshot `snapshotId` (`snapshotLabel`); the live text it
    * replaced is kept in snapshot `backupSnapshotId`. Open editors of the section are told.
    */
   | {
@@ -17,8 +17,7 @@ export type DomainEvent =
       proposalId: string;
       sectionId: string;
       snapshotId: string;
-      snapshotName: string;
-      snapshotKind: SnapshotKind;
+      snapshotLabel: SnapshotLabel;
       backupSnapshotId: string;
       by: { id: string; name: string };
     }
@@ -36,6 +35,8 @@ export type DomainEvent =
   | { type: 'mention'; proposalId: string; sectionId: string; threadId: string; userId: string; by: string }
   /** A workshop meeting started or ended. */
   | { type: 'meeting.changed'; proposalId: string; meetingId: string }
+  /** A member gave, replaced or withdrew a verdict on the section, or its verdicts went stale (VRD1, VRD5). */
+  | { type: 'verdicts.changed'; proposalId: string; sectionId: string }
   /** A manual snapshot was taken or deleted (its activity entry tells the history pages). */
   | { type: 'snapshots.changed'; proposalId: string }
   /** The meeting's facilitator moved to a section and scroll position (0..1): projectors follow. */

@@ -17,10 +17,11 @@ function translate(e: DomainEvent, proposalId: string, userId: string): { out: S
   if (!('proposalId' in e) || e.proposalId !== proposalId) return none;
   switch (e.type) {
     case 'section.changed':
+    case 'verdicts.changed': // the section (its verdicts) is read again; no rights changed
       return { out: { type: 'section', sectionId: e.sectionId }, recheck: false };
     case 'section.restored': {
-      const { sectionId, snapshotId, snapshotName, snapshotKind, backupSnapshotId, by } = e;
-      return { out: { type: 'restored', sectionId, snapshotId, snapshotName, snapshotKind, backupSnapshotId, by }, recheck: false };
+      const { sectionId, snapshotId, snapshotLabel, backupSnapshotId, by } = e;
+      return { out: { type: 'restored', sectionId, snapshotId, snapshotLabel, backupSnapshotId, by }, recheck: false };
     }
     case 'member.changed':
       return { out: { type: 'proposal' }, recheck: e.userId === userId };

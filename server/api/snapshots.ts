@@ -13,6 +13,7 @@ export function presentSnapshot(s: SnapshotRow): Snapshot {
   return {
     id: s.id,
     name: s.name,
+    label: s.label,
     kind: s.kind,
     sectionId: s.sectionId,
     createdBy: s.createdBy ? { id: s.createdBy, name: s.createdByName ?? '' } : null,

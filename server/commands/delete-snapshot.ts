@@ -24,7 +24,7 @@ export async function deleteManualSnapshot(ctx: Pick<ServerContext, 'db' | 'even
       proposalId: snapshot.proposalId,
       actorId: userId,
       action: 'snapshot.deleted',
-      data: { snapshotId: snapshot.id, name: snapshot.name, kind: snapshot.kind },
+      data: { snapshotId: snapshot.id, name: snapshot.name, kind: snapshot.kind, label: snapshot.label },
     });
     return snapshot.proposalId;
   });

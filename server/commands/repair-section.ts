@@ -69,7 +69,7 @@ export async function repairSection(ctx: RepairContext, sectionId: string, opts:
     try {
       const tooDeep = findTooDeepInDoc(doc);
       if (!tooDeep) return { kind: 'within-limit' };
-      if (isLocked(section.status)) throw conflict('The section is locked: reopen it before repairing');
+      if (isLocked(section.status)) throw conflict('section_locked', { action: 'repair' });
       levelBefore = tooDeep.level;
       state = repairedState(doc);
     } finally {
@@ -79,7 +79,7 @@ export async function repairSection(ctx: RepairContext, sectionId: string, opts:
       const backupSnapshotId = await snapshotSection(tx, {
         proposalId: section.proposalId,
         sectionId,
-        name: opts.snapshotName ?? 'Before repair',
+        label: opts.snapshotName ? { kind: 'manual', params: { name: opts.snapshotName } } : { kind: 'before_repair', params: {} },
         kind: 'manual',
         createdBy: actorId,
       });
@@ -89,7 +89,7 @@ export async function repairSection(ctx: RepairContext, sectionId: string, opts:
     const [marker] = await appendDocUpdates(ctx.db, [{ docId: sectionId, update: Y.encodeStateAsUpdate(new Y.Doc()), userId: actorId }]);
     const replaced = await compactDoc(ctx.db, sectionId, state, marker!, { snapshotSeq: loaded.snapshotSeq, rows: new Set([...loaded.seqs, marker!]) });
     if (!replaced) {
-      if (attempt >= ATTEMPTS) throw conflict('The section was compacted meanwhile: try the repair again');
+      if (attempt >= ATTEMPTS) throw conflict('section_compacted');
       continue;
     }
     await ctx.db.transaction((tx) =>

@@ -3,7 +3,7 @@ import { isLocked } from '../../shared/workflow';
 import { recordAudit } from '../db/audit';
 import type { SectionRow } from '../db/sections';
 import { limits } from '../../shared/limits';
-import { findSnapshot, insertSnapshot, pruneRestoreBackups, replaceSnapshotSectionState, snapshotSectionState } from '../db/snapshots';
+import { findSnapshot, insertSnapshot, pruneRestoreBackups, replaceSnapshotSectionState, restoredLabel, snapshotSectionState } from '../db/snapshots';
 import { readStoredDoc } from '../export/export-source';
 import { findUserById } from '../db/users';
 import { conflict, notFound } from '../errors';
@@ -53,7 +53,7 @@ export async function restoreSection(
   const stored = await snapshotSectionState(ctx.db, snapshotId, sectionId);
   if (!stored) throw notFound('Snapshot');
   authorize(actor, 'section.restore', section);
-  if (isLocked(section.status)) throw conflict('The section is locked: reopen it before restoring');
+  if (isLocked(section.status)) throw conflict('section_locked', { action: 'restore' });
 
   // The first copy, merged on the work pool outside any transaction, with the depth check of the stored document.
   const { proposalId } = section;
@@ -68,7 +68,7 @@ export async function restoreSection(
     const id = await insertSnapshot(tx, {
       proposalId,
       sectionId,
-      name: snapshot.name,
+      label: { kind: 'before_restore', params: {}, restored: restoredLabel(snapshot.label) },
       kind: 'before_restore',
       createdBy: userId,
       states: [{ sectionId, state: firstCopy.state, chars: firstCopy.chars }],
@@ -103,11 +103,11 @@ export async function restoreSection(
       sectionId,
       actorId: userId,
       action: 'section.restored',
-      data: { snapshotId, name: snapshot.name, backupSnapshotId },
+      data: { snapshotId, name: snapshot.name, label: snapshot.label, backupSnapshotId },
     });
   });
   const by = { id: userId, name: (await findUserById(ctx.db, userId))?.name ?? '' };
-  ctx.events.publish({ type: 'section.restored', proposalId, sectionId, snapshotId, snapshotName: snapshot.name, snapshotKind: snapshot.kind, backupSnapshotId, by });
+  ctx.events.publish({ type: 'section.restored', proposalId, sectionId, snapshotId, snapshotLabel: snapshot.label, backupSnapshotId, by });
   ctx.events.publish({ type: 'section.changed', proposalId, sectionId });
   return { section, actor, backupSnapshotId };
 }

@@ -40,7 +40,7 @@ export async function submitProposal(ctx: CommandContext & Pick<ServerContext, '
     await lockProposalSections(tx, proposalId);
     const sections = await listSections(tx, proposalId);
     const board = await submissionBoard(ctx, tx, proposal, sections);
-    if (!board.readyToSubmit) throw conflict(`Not ready to submit: ${board.blockers.map((b) => b.message).join('; ')}`);
+    if (!board.readyToSubmit) throw conflict('not_ready_to_submit', { count: board.blockers.length });
     const finalised: string[] = [];
     for (const s of sections) {
       if (s.status !== 'approved') continue;
@@ -56,7 +56,7 @@ export async function submitProposal(ctx: CommandContext & Pick<ServerContext, '
     }
     const snapshotId = await insertSnapshot(tx, {
       proposalId,
-      name: `Submitted: ${proposal.title}`.slice(0, 200),
+      label: { kind: 'submission', params: { title: proposal.title } },
       kind: 'submission',
       sectionId: null,
       createdBy: userId,

@@ -5,6 +5,7 @@ import { recordAudit } from '../db/audit';
 import { loadStoredDoc } from '../db/doc-updates';
 import { findProposalById } from '../db/proposals';
 import { listSections } from '../db/sections';
+import type { SnapshotLabel } from '../../shared/schemas/history';
 import { findSnapshot, insertSnapshot, manualSnapshotUsage, pruneRestoreBackups, type SnapshotKind, type SnapshotRow, type SnapshotUsage } from '../db/snapshots';
 import type { Sql } from '../db/sql';
 import { notFound, refusal } from '../errors';
@@ -61,7 +62,7 @@ export async function proposalStates(ctx: SnapshotContext, proposalId: string): 
  */
 export async function snapshotSection(
   tx: Sql,
-  s: { proposalId: string; sectionId: string; name: string; kind: SnapshotKind; createdBy: string | null },
+  s: { proposalId: string; sectionId: string; label: SnapshotLabel; kind: SnapshotKind; createdBy: string | null },
 ): Promise<string> {
   const { state, chars } = await storedSectionState(tx, s.sectionId);
   const id = await insertSnapshot(tx, { ...s, states: [{ sectionId: s.sectionId, state, chars }] });
@@ -69,9 +70,9 @@ export async function snapshotSection(
   return id;
 }
 
-/** The approval snapshot's name, e.g. "Approved: 2.1 Relevance of the project". */
-export function approvalSnapshotName(section: { number: string; title: string }): string {
-  return `Approved: ${section.number} ${section.title}`.slice(0, 200);
+/** The approval snapshot's name (TPL4): the section's number and title, shown as "Approved: 2.1 Relevance of the project" in the reader's language. */
+export function approvalSnapshotLabel(section: { number: string; title: string }): SnapshotLabel {
+  return { kind: 'approval', params: { number: section.number, title: section.title.slice(0, 200) } };
 }
 
 const stateBytes = (states: readonly SectionState[]) => states.reduce((n, s) => n + s.state.byteLength, 0);
@@ -98,8 +99,9 @@ export async function takeProposalSnapshot(ctx: SnapshotContext & Pick<ServerCon
     return ctx.db.transaction(async (tx) => {
       authorize(await loadActor(tx, userId, proposalId), 'proposal.manage');
       checkSnapshotLimits(await manualSnapshotUsage(tx, proposalId, { lock: true }), stateBytes(states));
-      const snapshotId = await insertSnapshot(tx, { proposalId, name, kind: 'manual', sectionId: null, createdBy: userId, states });
-      await recordAudit(tx, { proposalId, actorId: userId, action: 'snapshot.created', data: { snapshotId, name, kind: 'manual' } });
+      const label: SnapshotLabel = { kind: 'manual', params: { name } };
+      const snapshotId = await insertSnapshot(tx, { proposalId, label, kind: 'manual', sectionId: null, createdBy: userId, states });
+      await recordAudit(tx, { proposalId, actorId: userId, action: 'snapshot.created', data: { snapshotId, name, kind: 'manual', label } });
       return snapshotId;
     });
   });

@@ -1,16 +1,16 @@
 import type { UpdateSectionInput } from '../../shared/schemas/domain';
-import { findTransition } from '../../shared/workflow';
+import { approvalNeeds, findTransition } from '../../shared/workflow';
 import { recordAudit, type AuditInput } from '../db/audit';
 import { findPartnerForReference } from '../db/partners';
 import { touchProposal } from '../db/proposals';
 import { findSectionById, lockSection, updateSection, type SectionRow, type SectionUpdate } from '../db/sections';
-import { conflict, invalid, notFound } from '../errors';
+import { conflict, invalid, notFound, refusal } from '../errors';
 import { actionsForSectionChange, authorize, loadActor, type Actor } from '../policy';
 import { insertSnapshot } from '../db/snapshots';
 import type { ServerContext } from '../context';
 import type { CommandContext } from './create-proposal';
 import { isCurrent, mergeOnPool, type MergedState } from './pooled-state';
-import { approvalSnapshotName } from './take-snapshot';
+import { approvalSnapshotLabel } from './take-snapshot';
 
 /**
  * One PATCH of a section: owner, due date, status, flags and checklist, in one
@@ -102,12 +102,13 @@ async function changeSectionOnce(
       audits.push({ action: 'section.due_date_changed', data: { from: before.dueDate, to: input.dueDate } });
     }
     if (input.reason !== undefined && input.status !== 'changes_requested') {
-      throw invalid('reason: only with status "changes_requested"', 'reason');
+      throw refusal('invalid_input', 'reason_not_allowed', {}, {}, 'reason');
     }
+    if (input.justification !== undefined && input.status !== 'approved') throw invalid('justification', 'only_with_approval');
     if (input.status !== undefined && input.status !== before.status) {
       const step = findTransition(before.status, input.status);
-      if (!step) throw conflict(`A section cannot move from ${before.status} to ${input.status}`);
-      if (step.needsReason && input.reason === undefined) throw invalid('reason: required when requesting changes', 'reason');
+      if (!step) throw conflict('status_transition', { from: before.status, to: input.status });
+      if (step.needsReason && input.reason === undefined) throw refusal('invalid_input', 'reason_required', {}, {}, 'reason');
       next.status = input.status;
       next.changesRequestedReason = input.status === 'changes_requested' ? (input.reason ?? null) : null;
       audits.push({
@@ -132,7 +133,7 @@ async function changeSectionOnce(
     if (input.checklist !== undefined) {
       const checklist = [...new Set(input.checklist)].sort((a, b) => a - b);
       const bad = checklist.find((i) => i >= before.guidance.length);
-      if (bad !== undefined) throw invalid(`checklist: no guidance prompt ${bad} (the section has ${before.guidance.length})`, 'checklist');
+      if (bad !== undefined) throw refusal('invalid_input', 'checklist_prompt_unknown', { index: bad, count: before.guidance.length }, {}, 'checklist');
       if (JSON.stringify(checklist) !== JSON.stringify(before.checklist)) {
         next.checklist = checklist;
         audits.push({ action: 'section.checklist_changed', data: { from: before.checklist, to: checklist } });
@@ -143,7 +144,7 @@ async function changeSectionOnce(
       const known = new Set(before.requiredItems.map((r) => r.key));
       const items = [...new Set(input.itemsPresent)].sort();
       const bad = items.find((k) => !known.has(k));
-      if (bad !== undefined) throw invalid(`itemsPresent: the section has no required item "${bad}"`, 'itemsPresent');
+      if (bad !== undefined) throw refusal('invalid_input', 'required_item_unknown', { item: bad }, {}, 'itemsPresent');
       if (JSON.stringify(items) !== JSON.stringify([...before.itemsPresent].sort())) {
         next.itemsPresent = items;
         audits.push({ action: 'section.items_changed', data: { from: before.itemsPresent, to: items } });
@@ -160,12 +161,16 @@ async function changeSectionOnce(
       const snapshotId = await insertSnapshot(tx, {
         proposalId: before.proposalId,
         sectionId,
-        name: approvalSnapshotName(before),
+        label: approvalSnapshotLabel(before),
         kind: 'approval',
         createdBy: userId,
         states: [{ sectionId, state: state.state, chars: state.chars }],
       });
-      for (const a of audits) if (a.action === 'section.approved') a.data = { ...a.data, snapshotId };
+      // VRD9: under minChars or with open required items, the coordinator says why (stored in the audit event).
+      const needs = approvalNeeds({ ...before, notApplicable: before.notApplicableReason !== null }, state.chars);
+      if (needs && input.justification === undefined) throw conflict('approval_needs_justification', { ...needs });
+      const justification = input.justification !== undefined ? { justification: input.justification } : {};
+      for (const a of audits) if (a.action === 'section.approved') a.data = { ...a.data, snapshotId, ...justification };
     }
     for (const a of audits) await recordAudit(tx, { ...a, proposalId: before.proposalId, sectionId, actorId: userId });
     await touchProposal(tx, before.proposalId);

@@ -32,6 +32,32 @@ export const snapshotSectionResponseSchema = z.object({
 export const snapshotKindSchema = z.enum(['manual', 'approval', 'submission', 'meeting', 'before_restore']);
 
 /**
+ * A snapshot's name as a kind with parameters (TPL4), never an English sentence:
+ * the client renders it in the reader's language. `manual` is the taker's own
+ * text, shown as typed. Parameters are data (section number and title, the
+ * proposal title, the meeting name).
+ */
+const namedSnapshotLabelSchemas = [
+  z.object({ kind: z.literal('manual'), params: z.object({ name: z.string() }) }),
+  /** Taken when the section was approved. */
+  z.object({ kind: z.literal('approval'), params: z.object({ number: z.string(), title: z.string() }) }),
+  /** The whole proposal as submitted. */
+  z.object({ kind: z.literal('submission'), params: z.object({ title: z.string() }) }),
+  z.object({ kind: z.literal('meeting_start'), params: z.object({ meeting: z.string() }) }),
+  z.object({ kind: z.literal('meeting_end'), params: z.object({ meeting: z.string() }) }),
+  /** The section as it was before an operator's depth repair (SEC10). */
+  z.object({ kind: z.literal('before_repair'), params: z.object({}) }),
+] as const;
+export const restorableSnapshotLabelSchema = z.discriminatedUnion('kind', namedSnapshotLabelSchemas);
+export const snapshotLabelSchema = z.discriminatedUnion('kind', [
+  ...namedSnapshotLabelSchemas,
+  /** The live text a restore replaced; `restored` names the snapshot restored (a restore of such a backup names the backup's own `restored`). */
+  z.object({ kind: z.literal('before_restore'), params: z.object({}), restored: restorableSnapshotLabelSchema }),
+]);
+export type SnapshotLabel = z.infer<typeof snapshotLabelSchema>;
+export type RestorableSnapshotLabel = z.infer<typeof restorableSnapshotLabelSchema>;
+
+/**
  * POST /api/sections/:id/restore {snapshotId} → 200 {section, backupSnapshotId}: a forward
  * edit everyone sees live. First, the live text it replaces is kept as an automatic section
  * snapshot (kind `before_restore`, named with the restored snapshot's name: the client shows
@@ -42,16 +68,15 @@ export const restoreResponseSchema = z.object({ section: sectionSchema, backupSn
 
 /**
  * The proposal event stream's `restored` event: `by` restored section `sectionId` to snapshot
- * `snapshotId` (`snapshotName`); the text it replaced is in snapshot `backupSnapshotId`.
+ * `snapshotId` (`snapshotLabel`); the text it replaced is in snapshot `backupSnapshotId`.
  * Open editors of the section show a banner from it. Ids and names only, never a sentence.
  */
 export const restoredEventSchema = z.object({
   type: z.literal('restored'),
   sectionId: z.string(),
   snapshotId: z.string(),
-  snapshotName: z.string(),
-  /** The restored snapshot's kind: a `before_restore` one is shown as "Before restoring <name>". */
-  snapshotKind: snapshotKindSchema,
+  /** The restored snapshot's name (TPL4), rendered in the reader's language. */
+  snapshotLabel: snapshotLabelSchema,
   backupSnapshotId: z.string(),
   by: z.object({ id: z.string(), name: z.string() }),
 });

@@ -3,7 +3,7 @@ import { limits } from '../limits';
 import { idSchema, lineTextSchema, multilineTextSchema, quoteTextSchema, roleSchema, sectionStatusSchema } from './common';
 import { auditEventSchema } from './domain';
 import { nextCursorSchema } from './page';
-import { restoredEventSchema, snapshotKindSchema } from './history';
+import { restoredEventSchema, snapshotKindSchema, snapshotLabelSchema } from './history';
 
 /**
  * The review loop's contract: comment threads anchored by Yjs relative positions,
@@ -143,20 +143,48 @@ export type StreamEvent = z.infer<typeof streamEventSchema>;
 
 // ---------------------------------------------------------------- board
 
+/** One assignment: the section as its owner partner's row shows it. */
 export const boardCellSchema = z.object({
   sectionId: z.string(),
   status: sectionStatusSchema,
+  /** The meter, 0..100. */
+  score: z.number(),
+  dueDate: z.string().nullable(),
   overdue: z.boolean(),
   openThreads: z.number(),
   lastActivityAt: z.string().nullable(),
-  score: z.number(),
 });
+export type BoardCell = z.infer<typeof boardCellSchema>;
+
+const blockerCount = z.number().int().nonnegative();
+
+/**
+ * What blocks submission, as a code with parameters (never prose): the client
+ * names the section from `sectionId` (number and title) and renders the rest.
+ */
+export const boardBlockerSchema = z.discriminatedUnion('kind', [
+  /** The section is not approved, final or not applicable. */
+  z.object({ kind: z.literal('status'), sectionId: z.string(), params: z.object({ status: sectionStatusSchema }) }),
+  /** Flagged blocked; `reason` is what the member wrote. */
+  z.object({ kind: z.literal('blocked'), sectionId: z.string(), params: z.object({ reason: z.string() }) }),
+  z.object({ kind: z.literal('threads'), sectionId: z.string(), params: z.object({ count: blockerCount }) }),
+  z.object({ kind: z.literal('over_limit'), sectionId: z.string(), params: z.object({ over: blockerCount, max: blockerCount }) }),
+  z.object({ kind: z.literal('partners'), sectionId: z.null(), params: z.object({ min: blockerCount, actual: blockerCount }) }),
+  z.object({ kind: z.literal('countries'), sectionId: z.null(), params: z.object({ min: blockerCount, actual: blockerCount }) }),
+  /** `pages` is the estimate, one decimal (about 5,000 characters a page). */
+  z.object({ kind: z.literal('pages'), sectionId: z.null(), params: z.object({ pages: z.number().nonnegative(), limit: blockerCount }) }),
+]);
+export type BoardBlocker = z.infer<typeof boardBlockerSchema>;
+export type BoardBlockerKind = BoardBlocker['kind'];
+
+/** The counts of a section's verdicts: current "ready", current "needs changes", and stale ones (text changed since). */
+export const boardVerdictsSchema = z.object({ ready: blockerCount, needsChanges: blockerCount, stale: blockerCount });
 
 export const boardResponseSchema = z.object({
-  /** Sections grouped by status, in workflow order. */
-  columns: z.array(z.object({ status: sectionStatusSchema, sectionIds: z.array(z.string()) })),
-  /** Partner (with country) × owned sections. */
-  matrix: z.array(
+  /** The grid's columns: the sections in view, in template order, each with its reviewers' verdicts (stale ones apart, VRD5). */
+  sections: z.array(z.object({ sectionId: z.string(), ownerPartnerId: z.string(), verdicts: boardVerdictsSchema })),
+  /** The grid's rows: partners (with country), each with a cell per section it owns. */
+  rows: z.array(
     z.object({
       partnerId: z.string(),
       name: z.string(),
@@ -164,8 +192,8 @@ export const boardResponseSchema = z.object({
       cells: z.array(boardCellSchema),
     }),
   ),
-  /** The "ready to submit" gate: empty when nothing blocks submission. */
-  blockers: z.array(z.object({ kind: z.string(), sectionId: z.string().nullable(), message: z.string() })),
+  /** The "ready to submit" gate: empty when nothing blocks submission (always about the whole proposal). */
+  blockers: z.array(boardBlockerSchema),
   readyToSubmit: z.boolean(),
 });
 export type BoardResponse = z.infer<typeof boardResponseSchema>;
@@ -175,7 +203,10 @@ export type BoardResponse = z.infer<typeof boardResponseSchema>;
 /** A named, immutable state of one section (sectionId set) or of the whole proposal. */
 export const snapshotSchema = z.object({
   id: z.string(),
+  /** The stored text: a manual snapshot's name as typed; data for an automatic one. People read `label`. */
   name: z.string(),
+  /** The name to show, as a kind with parameters rendered in the reader's language (TPL4). */
+  label: snapshotLabelSchema,
   kind: snapshotKindSchema,
   sectionId: z.string().nullable(),
   createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),

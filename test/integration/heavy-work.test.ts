@@ -146,7 +146,7 @@ describe('SEC16: snapshot limits per proposal', () => {
   it(`SEC16 the ${limits.maxSnapshotsPerProposal}th manual snapshot is taken; the next is refused with 413 snapshot_limit; meeting snapshots do not count and are never refused`, async () => {
     const p = await smallProposal(coordinator);
     for (let i = 0; i < limits.maxSnapshotsPerProposal - 1; i++) {
-      await insertSnapshot(server.ctx.db, { proposalId: p.id, name: `Earlier ${i}`, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
+      await insertSnapshot(server.ctx.db, { proposalId: p.id, label: { kind: 'manual', params: { name: `Earlier ${i}` } }, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
     }
     const atLimit = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'The last one allowed' });
     expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(201);
@@ -179,7 +179,7 @@ describe('SEC16: snapshot limits per proposal', () => {
     const chunk = 8 * 1024 * 1024;
     for (let i = 0; fill > 0; i++) {
       const n = Math.min(chunk, fill);
-      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, name: `Filler ${i}`, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
+      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, label: { kind: 'manual', params: { name: `Filler ${i}` } }, kind: 'manual', sectionId: null, createdBy: coordinator.user.id, states: [] });
       await server.ctx.db.query(`insert into snapshot_sections (snapshot_id, section_id, state, chars) values ($1, $2, convert_to(repeat('a', $3::int), 'UTF8'), 0)`, [
         id,
         p.sectionIds[i % p.sectionIds.length]!,
@@ -215,7 +215,7 @@ describe('SEC16: restore backups are pruned, never refused', () => {
     expect(taken.status).toBe(201);
     const seeded: string[] = [];
     for (let i = 0; i < earlier; i++) {
-      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, name: 'Restore point', kind: 'before_restore', sectionId: section, createdBy: coordinator.user.id, states: [] });
+      const id = await insertSnapshot(server.ctx.db, { proposalId: p.id, label: { kind: 'before_restore', params: {}, restored: { kind: 'manual', params: { name: 'Restore point' } } }, kind: 'before_restore', sectionId: section, createdBy: coordinator.user.id, states: [] });
       // A second apart, oldest first: inserts in one millisecond would tie, and ties go by id.
       await server.ctx.db.query(`update snapshots set created_at = now() - make_interval(secs => $2) where id = $1`, [id, earlier - i]);
       seeded.push(id);

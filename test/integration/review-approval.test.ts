@@ -98,8 +98,8 @@ describe('review: the event stream', () => {
     const fromProposal = proposal.proposal.sections.find((s) => s.id === section);
     const fromSection = sectionResponseSchema.parse((await world.reviewer.get(`/api/sections/${section}`)).body).section;
     for (const s of [fromProposal, fromSection]) {
-      const fill = s?.completeness.missing.find((m) => m.item === 'fill');
-      expect(fill?.reason).toBe(`${(s!.minChars - expected).toLocaleString('en')} more characters needed (minimum ${s!.minChars.toLocaleString('en')})`);
+      const fill = s?.completeness.parts.find((p) => p.part === 'fill');
+      expect(fill?.reason).toEqual({ kind: 'fill_short', params: { missing: s!.minChars - expected, min: s!.minChars } });
     }
     expect(fromSection.completeness).toEqual(fromProposal?.completeness);
     writer.destroy();
@@ -143,7 +143,9 @@ describe('review: approval', () => {
     expect(list.status).toBe(200);
     const snap = snapshotListSchema.parse(list.body).snapshots.find((s) => s.kind === 'approval' && s.sectionId === section);
     const title = world.proposal.sections.find((s) => s.id === section)!;
-    expect(snap?.name).toBe(`Approved: ${title.number} ${title.title}`);
+    // TPL4: named by kind and data, rendered in the reader's language ("Approved: <number> <title>" in English).
+    expect(snap?.label).toEqual({ kind: 'approval', params: { number: title.number, title: title.title } });
+    expect(snap?.name).toBe(`${title.number} ${title.title}`);
     const stored = await snapshotSectionState(server.ctx.db, snap!.id, section);
     const fresh = new Y.Doc();
     Y.applyUpdate(fresh, stored!.state);
@@ -153,13 +155,12 @@ describe('review: approval', () => {
     expect((await world.outsider.get(`/api/proposals/${world.proposal.id}/snapshots`)).status).toBe(404);
   });
 
-  it('REV10: the board groups sections by status, maps partners to sections, filters "my sections", and names what blocks submission', async () => {
+  it('REV10: the board maps partners to sections, filters "my sections", and names what blocks submission', async () => {
     const res = await world.coordinator.get(`/api/proposals/${world.proposal.id}/board`);
     expect(res.status).toBe(200);
     const board = boardResponseSchema.parse(res.body);
     expect(board.readyToSubmit).toBe(false);
-    const approved = board.columns.find((c) => c.status === 'approved');
-    expect(approved?.sectionIds).toContain(world.sectionIds[2]);
+    expect(board.sections.map((c) => c.sectionId)).toEqual(world.proposal.sections.map((x) => x.id));
     // Exactly: every section but the approved one is not approved yet, REV7's thread is open on the first,
     // and the call's partner and country minimums are not met (two partners, two countries).
     expect(board.blockers.map(({ kind, sectionId }) => ({ kind, sectionId }))).toEqual([
@@ -170,11 +171,11 @@ describe('review: approval', () => {
       { kind: 'partners', sectionId: null },
       { kind: 'countries', sectionId: null },
     ]);
-    const lulea = board.matrix.find((m) => m.partnerId === world.partnerId);
+    const lulea = board.rows.find((m) => m.partnerId === world.partnerId);
     expect(lulea?.country).toBe('SE');
     expect(lulea?.cells.map((c) => c.sectionId)).toEqual([world.sectionIds[2]]);
     const mine = boardResponseSchema.parse((await world.editor.get(`/api/proposals/${world.proposal.id}/board?mine=1`)).body);
-    expect(mine.columns.flatMap((c) => c.sectionIds)).toEqual([world.sectionIds[2]]);
+    expect(mine.sections.map((c) => c.sectionId)).toEqual([world.sectionIds[2]]);
     expect(mine.blockers).toEqual(board.blockers);
     expect((await world.outsider.get(`/api/proposals/${world.proposal.id}/board`)).status).toBe(404);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertSnapshot, type SnapshotKind } from '../../server/db/snapshots';
+import { insertSnapshot, legacySnapshotLabel, type SnapshotKind } from '../../server/db/snapshots';
 import { limits } from '../../shared/limits';
 import { auditPageSchema } from '../../shared/schemas/domain';
 import { snapshotListSchema } from '../../shared/schemas/review';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const seed = (kind: SnapshotKind, name: string) =>
-  insertSnapshot(server.ctx.db, { proposalId: world.proposal.id, name, kind, sectionId: null, createdBy: world.coordinator.user.id, states: [] });
+  insertSnapshot(server.ctx.db, { proposalId: world.proposal.id, label: legacySnapshotLabel(kind, name), kind, sectionId: null, createdBy: world.coordinator.user.id, states: [] });
 
 const snapshotIds = async () =>
   snapshotListSchema.parse((await world.coordinator.get(`/api/proposals/${world.proposal.id}/snapshots`)).body).snapshots.map((s) => s.id);

@@ -206,7 +206,7 @@ describe('projector text', () => {
 
 describe('section changes default', () => {
   it('HIS-C5: a section\u2019s changes start from the newest snapshot holding it: whole-proposal or of that section, never another section\u2019s', () => {
-    const snap = (id: string, sectionId: string | null, createdAt: string): Snapshot => ({ id, name: id, kind: 'manual', sectionId, createdBy: null, createdAt, sections: 1 });
+    const snap = (id: string, sectionId: string | null, createdAt: string): Snapshot => ({ id, name: id, label: { kind: 'manual', params: { name: id } }, kind: 'manual', sectionId, createdBy: null, createdAt, sections: 1 });
     const list = [snap('old', null, '2026-01-01T00:00:00Z'), snap('mine', 'sec-1', '2026-02-01T00:00:00Z'), snap('other', 'sec-2', '2026-03-01T00:00:00Z')];
     expect(latestSnapshotFor(list, 'sec-1')?.id).toBe('mine');
     expect(latestSnapshotFor(list, 'sec-3')?.id).toBe('old');

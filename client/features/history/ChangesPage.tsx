@@ -71,7 +71,7 @@ function ChangesView({ proposal, snapshots, changes, meetingName, sectionId }: L
   const colours = useMemo(() => partnerColours(proposal.partners.map((p) => p.id)), [proposal.partners]);
   const nameOf = (id: string | null) => {
     const s = snapshots.find((x) => x.id === id);
-    return s ? snapshotLabel(s, t) : (id ?? '');
+    return s ? snapshotLabel(s.label, t) : (id ?? '');
   };
   const heading = meetingName
     ? t('meeting.changes', { name: meetingName })
@@ -94,7 +94,7 @@ function ChangesView({ proposal, snapshots, changes, meetingName, sectionId }: L
         <select value={changes.since} onChange={(e) => navigate(base + enc(e.target.value))}>
           {wholeProposal.map((s) => (
             <option key={s.id} value={s.id}>
-              {snapshotLabel(s, t)}
+              {snapshotLabel(s.label, t)}
             </option>
           ))}
         </select>

@@ -69,7 +69,7 @@ function SnapshotList({ proposal, snapshots, onDeleted }: { proposal: Proposal; 
       {snapshots.map((s) => (
         <li key={s.id} className="card snapshot" data-testid="snapshot" data-snapshot={s.id}>
           <div>
-            <span className="card__title">{snapshotLabel(s, t)}</span> <span className="chip">{t(kindLabels[s.kind])}</span>
+            <span className="card__title">{snapshotLabel(s.label, t)}</span> <span className="chip">{t(kindLabels[s.kind])}</span>
             {s.sectionId && <span className="muted"> · {sectionName(s.sectionId)}</span>}
             <p className="muted snapshot__meta">{t('history.takenBy', { name: s.createdBy?.name ?? t('activity.someone'), date: date(s.createdAt) })}</p>
           </div>
@@ -121,7 +121,7 @@ function DeleteSnapshot({ snapshot, onDeleted }: { snapshot: Snapshot; onDeleted
     );
   return (
     <div className="banner banner--warning" role="alertdialog" aria-label={t('history.delete')} data-testid="snapshot-delete-confirm">
-      <p>{t('history.deleteConfirm', { name: snapshot.name })}</p>
+      <p>{t('history.deleteConfirm', { name: snapshotLabel(snapshot.label, t) })}</p>
       <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => void remove()}>
         {t('history.deleteYes')}
       </button>{' '}

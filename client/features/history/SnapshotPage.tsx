@@ -38,7 +38,7 @@ export default function SnapshotPage({ proposalId, snapshotId }: { proposalId: s
       <p>
         <Link href={`/proposals/${enc(proposal.id)}/history`}>{t('history.back')}</Link>
       </p>
-      <h1>{t('history.readOnly', { name: snapshotLabel(snapshot, t) })}</h1>
+      <h1>{t('history.readOnly', { name: snapshotLabel(snapshot.label, t) })}</h1>
       {sections.map((s) => (
         <SnapshotSection key={s.id} section={s} snapshot={snapshot} />
       ))}
@@ -93,7 +93,7 @@ function SnapshotSection({ section, snapshot }: { section: Section; snapshot: Sn
               {' '}
               {t('restore.kept')}{' '}
               <Link href={`/proposals/${enc(section.proposalId)}/history/${enc(result.backupSnapshotId)}`} data-testid="restore-backup-link">
-                {t('restore.snapshotName', { name: snapshotLabel(snapshot, t) })}
+                {t('restore.snapshotName', { name: snapshotLabel(snapshot.label, t) })}
               </Link>
             </>
           )}

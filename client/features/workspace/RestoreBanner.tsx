@@ -20,7 +20,7 @@ export function RestoreBanner({ proposalId, sectionId }: { proposalId: string; s
     if (e.type === 'restored' && e.sectionId === sectionId) setRestored(e);
   });
   if (!restored) return null;
-  const snapshot = snapshotLabel({ kind: restored.snapshotKind, name: restored.snapshotName }, t);
+  const snapshot = snapshotLabel(restored.snapshotLabel, t);
   return (
     <div className="banner" role="status" data-testid="restore-banner">
       <p>{t('restore.banner', { name: restored.by.name, snapshot })}</p>

@@ -1,4 +1,278 @@
+import type { AuditAction } from '../../audit-actions';
 import { defineMessages } from '../define';
 
-/** Messages of the activity feature (issue 18). */
-export const activityMessages = defineMessages({} as const, { it: {}, sv: {}, es: {}, fi: {} });
+/**
+ * Messages of the activity feed and of automatic snapshot names (issue 18, TPL4, TPL5).
+ * One `audit.<action>` sentence per action of shared/audit-actions.ts; `{actor}`
+ * is a person's name, `{section}` a section's number and title, `{partner}` a
+ * partner's name, `{role}` and `{from}`/`{to}` are translated role and status names.
+ */
+const en = {
+  'audit.proposal.created': '{actor} created the proposal “{title}”',
+  'audit.proposal.exported': '{actor} exported the proposal as {format}',
+  'audit.proposal.submitted': '{actor} submitted the proposal',
+  'audit.partner.added': '{actor} added the partner {partner} ({town})',
+  'audit.partner.updated': '{actor} updated the partner {partner}',
+  'audit.partner.removed':
+    '{actor} removed the partner {partner}{sections, plural, =0 {} one {; # section went to {to}} other {; # sections went to {to}}}{members, plural, =0 {} one {; # member moved to {to}} other {; # members moved to {to}}}',
+  'audit.member.joined': '{actor} joined as {role} for {partner}',
+  'audit.member.updated': '{actor} made {member} {role} for {partner}',
+  'audit.member.removed': '{actor} removed {member} ({role} for {partner})',
+  'audit.invitation.created':
+    '{uses, plural, one {{actor} created an invitation link for one person as {role} for {partner}} other {{actor} created an invitation link for up to # people as {role} for {partner}}}',
+  'audit.invitation.bulk_created':
+    '{actor} created {count, plural, one {# personal invitation link} other {# personal invitation links}} as {role} for {partner}',
+  'audit.invitation.revoked': '{actor} revoked an invitation link',
+  'audit.section.owner_changed': '{actor} gave {section} to {partner}',
+  'audit.section.due_date_changed': '{cleared, select, yes {{actor} removed the due date of {section}} other {{actor} set the due date of {section} to {date}}}',
+  'audit.section.status_changed':
+    '{auto, select, yes {{section} moved from {from} to {to} when its first text was saved} other {{actor} moved {section} from {from} to {to}}}',
+  'audit.section.approved': '{justified, select, yes {{actor} approved {section} with a justification: {justification}} other {{actor} approved {section}}}',
+  'audit.section.blocked': '{actor} marked {section} as blocked: {reason}',
+  'audit.section.unblocked': '{actor} unblocked {section}',
+  'audit.section.not_applicable': '{actor} marked {section} as not applicable: {reason}',
+  'audit.section.applicable': '{actor} marked {section} as applicable again',
+  'audit.section.checklist_changed':
+    '{actor} updated the guidance checklist of {section}: {count, plural, one {# prompt covered} other {# prompts covered}}',
+  'audit.section.items_changed': '{actor} updated the required items of {section}: {count, plural, one {# item present} other {# items present}}',
+  'audit.section.restored': '{actor} restored {section} to the snapshot “{name}”',
+  'audit.section.repaired': '{actor} repaired the structure of {section}',
+  'audit.section.verdict_given': '{verdict, select, ready {{actor} found {section} ready} other {{actor} found that {section} needs changes}}',
+  'audit.section.verdict_withdrawn': '{actor} withdrew their verdict on {section}',
+  'audit.section.verdicts_reset': '{count, plural, one {# verdict on {section} was reset after substantial changes} other {# verdicts on {section} were reset after substantial changes}}',
+  'audit.thread.resolved': '{actor} resolved a comment thread in {section}',
+  'audit.thread.reopened': '{actor} reopened a comment thread in {section}',
+  'audit.snapshot.created': '{actor} took the snapshot “{name}”',
+  'audit.snapshot.deleted': '{actor} deleted the snapshot “{name}”',
+  'audit.meeting.started': '{actor} started the meeting “{meeting}” in {city}',
+  'audit.meeting.ended': '{actor} ended the meeting “{meeting}”',
+  'activityFeed.unknown': '{actor} made a change',
+  'activityFeed.unknownInSection': '{actor} made a change in {section}',
+  'activityFeed.aSection': 'a section',
+  'activityFeed.aPartner': 'a partner',
+  'activityFeed.aMember': 'a member',
+  'snapshotName.approval': 'Approved: {number} {title}',
+  'snapshotName.submission': 'Submitted: {title}',
+  'snapshotName.meetingStart': 'Meeting start: {meeting}',
+  'snapshotName.meetingEnd': 'Meeting end: {meeting}',
+  'snapshotName.beforeRepair': 'Before repair',
+  'snapshotName.beforeRestore': 'Before restoring “{name}”',
+} as const satisfies Record<`audit.${AuditAction}`, string> & Record<string, string>;
+
+export const activityMessages = defineMessages(en, {
+  it: {
+    'audit.proposal.created': '{actor} ha creato la proposta «{title}»',
+    'audit.proposal.exported': '{actor} ha esportato la proposta in formato {format}',
+    'audit.proposal.submitted': '{actor} ha presentato la proposta',
+    'audit.partner.added': '{actor} ha aggiunto il partner {partner} ({town})',
+    'audit.partner.updated': '{actor} ha modificato il partner {partner}',
+    'audit.partner.removed':
+      '{actor} ha rimosso il partner {partner}{sections, plural, =0 {} one {; # sezione è passata a {to}} other {; # sezioni sono passate a {to}}}{members, plural, =0 {} one {; # membro è passato a {to}} other {; # membri sono passati a {to}}}',
+    'audit.member.joined': '{actor} si è unito come {role} per {partner}',
+    'audit.member.updated': '{actor} ha reso {member} {role} per {partner}',
+    'audit.member.removed': '{actor} ha rimosso {member} ({role} per {partner})',
+    'audit.invitation.created':
+      '{uses, plural, one {{actor} ha creato un link di invito per una persona come {role} per {partner}} other {{actor} ha creato un link di invito per un massimo di # persone come {role} per {partner}}}',
+    'audit.invitation.bulk_created':
+      '{actor} ha creato {count, plural, one {# link di invito personale} other {# link di invito personali}} come {role} per {partner}',
+    'audit.invitation.revoked': '{actor} ha revocato un link di invito',
+    'audit.section.owner_changed': '{actor} ha assegnato {section} a {partner}',
+    'audit.section.due_date_changed':
+      '{cleared, select, yes {{actor} ha tolto la scadenza di {section}} other {{actor} ha fissato la scadenza di {section} al {date}}}',
+    'audit.section.status_changed':
+      '{auto, select, yes {{section} è passata da {from} a {to} quando è stato salvato il primo testo} other {{actor} ha spostato {section} da {from} a {to}}}',
+    'audit.section.approved':
+      '{justified, select, yes {{actor} ha approvato {section} con una motivazione: {justification}} other {{actor} ha approvato {section}}}',
+    'audit.section.blocked': '{actor} ha segnato {section} come bloccata: {reason}',
+    'audit.section.unblocked': '{actor} ha sbloccato {section}',
+    'audit.section.not_applicable': '{actor} ha segnato {section} come non applicabile: {reason}',
+    'audit.section.applicable': '{actor} ha segnato {section} di nuovo come applicabile',
+    'audit.section.checklist_changed':
+      '{actor} ha aggiornato la lista di controllo di {section}: {count, plural, one {# domanda coperta} other {# domande coperte}}',
+    'audit.section.items_changed':
+      '{actor} ha aggiornato gli elementi obbligatori di {section}: {count, plural, one {# elemento presente} other {# elementi presenti}}',
+    'audit.section.restored': '{actor} ha ripristinato {section} all’istantanea «{name}»',
+    'audit.section.repaired': '{actor} ha riparato la struttura di {section}',
+    'audit.section.verdict_given': '{verdict, select, ready {{actor} ha giudicato {section} pronta} other {{actor} ha giudicato che {section} richiede modifiche}}',
+    'audit.section.verdict_withdrawn': '{actor} ha ritirato il suo giudizio su {section}',
+    'audit.section.verdicts_reset':
+      '{count, plural, one {# giudizio su {section} è stato annullato dopo modifiche sostanziali} other {# giudizi su {section} sono stati annullati dopo modifiche sostanziali}}',
+    'audit.thread.resolved': '{actor} ha risolto una discussione in {section}',
+    'audit.thread.reopened': '{actor} ha riaperto una discussione in {section}',
+    'audit.snapshot.created': '{actor} ha creato l’istantanea «{name}»',
+    'audit.snapshot.deleted': '{actor} ha eliminato l’istantanea «{name}»',
+    'audit.meeting.started': '{actor} ha avviato l’incontro «{meeting}» a {city}',
+    'audit.meeting.ended': '{actor} ha concluso l’incontro «{meeting}»',
+    'activityFeed.unknown': '{actor} ha fatto una modifica',
+    'activityFeed.unknownInSection': '{actor} ha fatto una modifica in {section}',
+    'activityFeed.aSection': 'una sezione',
+    'activityFeed.aPartner': 'un partner',
+    'activityFeed.aMember': 'un membro',
+    'snapshotName.approval': 'Approvata: {number} {title}',
+    'snapshotName.submission': 'Presentata: {title}',
+    'snapshotName.meetingStart': 'Inizio dell’incontro: {meeting}',
+    'snapshotName.meetingEnd': 'Fine dell’incontro: {meeting}',
+    'snapshotName.beforeRepair': 'Prima della riparazione',
+    'snapshotName.beforeRestore': 'Prima di ripristinare «{name}»',
+  },
+  sv: {
+    'audit.proposal.created': '{actor} skapade ansökan ”{title}”',
+    'audit.proposal.exported': '{actor} exporterade ansökan som {format}',
+    'audit.proposal.submitted': '{actor} lämnade in ansökan',
+    'audit.partner.added': '{actor} lade till partnern {partner} ({town})',
+    'audit.partner.updated': '{actor} ändrade partnern {partner}',
+    'audit.partner.removed':
+      '{actor} tog bort partnern {partner}{sections, plural, =0 {} one {; # avsnitt gick till {to}} other {; # avsnitt gick till {to}}}{members, plural, =0 {} one {; # medlem flyttades till {to}} other {; # medlemmar flyttades till {to}}}',
+    'audit.member.joined': '{actor} gick med som {role} för {partner}',
+    'audit.member.updated': '{actor} gjorde {member} till {role} för {partner}',
+    'audit.member.removed': '{actor} tog bort {member} ({role} för {partner})',
+    'audit.invitation.created':
+      '{uses, plural, one {{actor} skapade en inbjudningslänk för en person som {role} för {partner}} other {{actor} skapade en inbjudningslänk för upp till # personer som {role} för {partner}}}',
+    'audit.invitation.bulk_created':
+      '{actor} skapade {count, plural, one {# personlig inbjudningslänk} other {# personliga inbjudningslänkar}} som {role} för {partner}',
+    'audit.invitation.revoked': '{actor} återkallade en inbjudningslänk',
+    'audit.section.owner_changed': '{actor} gav {section} till {partner}',
+    'audit.section.due_date_changed': '{cleared, select, yes {{actor} tog bort slutdatumet för {section}} other {{actor} satte slutdatumet för {section} till {date}}}',
+    'audit.section.status_changed':
+      '{auto, select, yes {{section} gick från {from} till {to} när den första texten sparades} other {{actor} flyttade {section} från {from} till {to}}}',
+    'audit.section.approved': '{justified, select, yes {{actor} godkände {section} med en motivering: {justification}} other {{actor} godkände {section}}}',
+    'audit.section.blocked': '{actor} markerade {section} som blockerat: {reason}',
+    'audit.section.unblocked': '{actor} hävde blockeringen av {section}',
+    'audit.section.not_applicable': '{actor} markerade {section} som ej tillämpligt: {reason}',
+    'audit.section.applicable': '{actor} markerade {section} som tillämpligt igen',
+    'audit.section.checklist_changed': '{actor} uppdaterade checklistan för {section}: {count, plural, one {# fråga besvarad} other {# frågor besvarade}}',
+    'audit.section.items_changed': '{actor} uppdaterade de obligatoriska delarna i {section}: {count, plural, one {# del finns} other {# delar finns}}',
+    'audit.section.restored': '{actor} återställde {section} till ögonblicksbilden ”{name}”',
+    'audit.section.repaired': '{actor} reparerade strukturen i {section}',
+    'audit.section.verdict_given': '{verdict, select, ready {{actor} bedömde {section} som klart} other {{actor} bedömde att {section} behöver ändras}}',
+    'audit.section.verdict_withdrawn': '{actor} drog tillbaka sin bedömning av {section}',
+    'audit.section.verdicts_reset':
+      '{count, plural, one {# bedömning av {section} nollställdes efter omfattande ändringar} other {# bedömningar av {section} nollställdes efter omfattande ändringar}}',
+    'audit.thread.resolved': '{actor} löste en kommentarstråd i {section}',
+    'audit.thread.reopened': '{actor} öppnade en kommentarstråd i {section} igen',
+    'audit.snapshot.created': '{actor} tog ögonblicksbilden ”{name}”',
+    'audit.snapshot.deleted': '{actor} raderade ögonblicksbilden ”{name}”',
+    'audit.meeting.started': '{actor} startade mötet ”{meeting}” i {city}',
+    'audit.meeting.ended': '{actor} avslutade mötet ”{meeting}”',
+    'activityFeed.unknown': '{actor} gjorde en ändring',
+    'activityFeed.unknownInSection': '{actor} gjorde en ändring i {section}',
+    'activityFeed.aSection': 'ett avsnitt',
+    'activityFeed.aPartner': 'en partner',
+    'activityFeed.aMember': 'en medlem',
+    'snapshotName.approval': 'Godkänt: {number} {title}',
+    'snapshotName.submission': 'Inlämnad: {title}',
+    'snapshotName.meetingStart': 'Mötets början: {meeting}',
+    'snapshotName.meetingEnd': 'Mötets slut: {meeting}',
+    'snapshotName.beforeRepair': 'Före reparationen',
+    'snapshotName.beforeRestore': 'Innan ”{name}” återställdes',
+  },
+  es: {
+    'audit.proposal.created': '{actor} creó la propuesta «{title}»',
+    'audit.proposal.exported': '{actor} exportó la propuesta en formato {format}',
+    'audit.proposal.submitted': '{actor} presentó la propuesta',
+    'audit.partner.added': '{actor} añadió el socio {partner} ({town})',
+    'audit.partner.updated': '{actor} modificó el socio {partner}',
+    'audit.partner.removed':
+      '{actor} eliminó el socio {partner}{sections, plural, =0 {} one {; # sección pasó a {to}} other {; # secciones pasaron a {to}}}{members, plural, =0 {} one {; # miembro pasó a {to}} other {; # miembros pasaron a {to}}}',
+    'audit.member.joined': '{actor} se unió como {role} de {partner}',
+    'audit.member.updated': '{actor} asignó a {member} como {role} de {partner}',
+    'audit.member.removed': '{actor} eliminó a {member} ({role} de {partner})',
+    'audit.invitation.created':
+      '{uses, plural, one {{actor} creó un enlace de invitación para una persona como {role} de {partner}} other {{actor} creó un enlace de invitación para hasta # personas como {role} de {partner}}}',
+    'audit.invitation.bulk_created':
+      '{actor} creó {count, plural, one {# enlace de invitación personal} other {# enlaces de invitación personales}} como {role} de {partner}',
+    'audit.invitation.revoked': '{actor} revocó un enlace de invitación',
+    'audit.section.owner_changed': '{actor} asignó {section} a {partner}',
+    'audit.section.due_date_changed':
+      '{cleared, select, yes {{actor} quitó la fecha límite de {section}} other {{actor} fijó la fecha límite de {section} el {date}}}',
+    'audit.section.status_changed':
+      '{auto, select, yes {{section} pasó de {from} a {to} al guardarse su primer texto} other {{actor} pasó {section} de {from} a {to}}}',
+    'audit.section.approved': '{justified, select, yes {{actor} aprobó {section} con una justificación: {justification}} other {{actor} aprobó {section}}}',
+    'audit.section.blocked': '{actor} marcó {section} como bloqueada: {reason}',
+    'audit.section.unblocked': '{actor} desbloqueó {section}',
+    'audit.section.not_applicable': '{actor} marcó {section} como no aplicable: {reason}',
+    'audit.section.applicable': '{actor} volvió a marcar {section} como aplicable',
+    'audit.section.checklist_changed':
+      '{actor} actualizó la lista de comprobación de {section}: {count, plural, one {# pregunta cubierta} other {# preguntas cubiertas}}',
+    'audit.section.items_changed':
+      '{actor} actualizó los elementos obligatorios de {section}: {count, plural, one {# elemento presente} other {# elementos presentes}}',
+    'audit.section.restored': '{actor} restauró {section} a la instantánea «{name}»',
+    'audit.section.repaired': '{actor} reparó la estructura de {section}',
+    'audit.section.verdict_given': '{verdict, select, ready {{actor} consideró {section} lista} other {{actor} consideró que {section} necesita cambios}}',
+    'audit.section.verdict_withdrawn': '{actor} retiró su valoración de {section}',
+    'audit.section.verdicts_reset':
+      '{count, plural, one {# valoración de {section} se anuló tras cambios sustanciales} other {# valoraciones de {section} se anularon tras cambios sustanciales}}',
+    'audit.thread.resolved': '{actor} resolvió un hilo de comentarios en {section}',
+    'audit.thread.reopened': '{actor} reabrió un hilo de comentarios en {section}',
+    'audit.snapshot.created': '{actor} tomó la instantánea «{name}»',
+    'audit.snapshot.deleted': '{actor} eliminó la instantánea «{name}»',
+    'audit.meeting.started': '{actor} inició la reunión «{meeting}» en {city}',
+    'audit.meeting.ended': '{actor} cerró la reunión «{meeting}»',
+    'activityFeed.unknown': '{actor} hizo un cambio',
+    'activityFeed.unknownInSection': '{actor} hizo un cambio en {section}',
+    'activityFeed.aSection': 'una sección',
+    'activityFeed.aPartner': 'un socio',
+    'activityFeed.aMember': 'un miembro',
+    'snapshotName.approval': 'Aprobada: {number} {title}',
+    'snapshotName.submission': 'Presentada: {title}',
+    'snapshotName.meetingStart': 'Inicio de la reunión: {meeting}',
+    'snapshotName.meetingEnd': 'Fin de la reunión: {meeting}',
+    'snapshotName.beforeRepair': 'Antes de la reparación',
+    'snapshotName.beforeRestore': 'Antes de restaurar «{name}»',
+  },
+  fi: {
+    'audit.proposal.created': '{actor} loi hakemuksen ”{title}”',
+    'audit.proposal.exported': '{actor} vei hakemuksen muodossa {format}',
+    'audit.proposal.submitted': '{actor} jätti hakemuksen',
+    'audit.partner.added': '{actor} lisäsi kumppanin {partner} ({town})',
+    'audit.partner.updated': '{actor} muokkasi kumppania {partner}',
+    'audit.partner.removed':
+      '{actor} poisti kumppanin {partner}{sections, plural, =0 {} one {; # osio siirtyi kumppanille {to}} other {; # osiota siirtyi kumppanille {to}}}{members, plural, =0 {} one {; # jäsen siirtyi kumppanille {to}} other {; # jäsentä siirtyi kumppanille {to}}}',
+    'audit.member.joined': '{actor} liittyi rooliin {role} kumppanille {partner}',
+    'audit.member.updated': '{actor} antoi käyttäjälle {member} roolin {role} kumppanille {partner}',
+    'audit.member.removed': '{actor} poisti käyttäjän {member} ({role}, {partner})',
+    'audit.invitation.created':
+      '{uses, plural, one {{actor} loi kutsulinkin yhdelle henkilölle rooliin {role} kumppanille {partner}} other {{actor} loi kutsulinkin enintään # henkilölle rooliin {role} kumppanille {partner}}}',
+    'audit.invitation.bulk_created':
+      '{actor} loi {count, plural, one {# henkilökohtaisen kutsulinkin} other {# henkilökohtaista kutsulinkkiä}} rooliin {role} kumppanille {partner}',
+    'audit.invitation.revoked': '{actor} peruutti kutsulinkin',
+    'audit.section.owner_changed': '{actor} antoi osion {section} kumppanille {partner}',
+    'audit.section.due_date_changed':
+      '{cleared, select, yes {{actor} poisti osion {section} määräpäivän} other {{actor} asetti osion {section} määräpäiväksi {date}}}',
+    'audit.section.status_changed':
+      '{auto, select, yes {Osio {section} siirtyi tilasta {from} tilaan {to}, kun sen ensimmäinen teksti tallennettiin} other {{actor} siirsi osion {section} tilasta {from} tilaan {to}}}',
+    'audit.section.approved':
+      '{justified, select, yes {{actor} hyväksyi osion {section} perustelulla: {justification}} other {{actor} hyväksyi osion {section}}}',
+    'audit.section.blocked': '{actor} merkitsi osion {section} estyneeksi: {reason}',
+    'audit.section.unblocked': '{actor} poisti osion {section} eston',
+    'audit.section.not_applicable': '{actor} merkitsi osion {section} tarpeettomaksi: {reason}',
+    'audit.section.applicable': '{actor} merkitsi osion {section} jälleen tarpeelliseksi',
+    'audit.section.checklist_changed':
+      '{actor} päivitti osion {section} tarkistuslistaa: {count, plural, one {# kysymys käsitelty} other {# kysymystä käsitelty}}',
+    'audit.section.items_changed':
+      '{actor} päivitti osion {section} pakollisia osia: {count, plural, one {# osa mukana} other {# osaa mukana}}',
+    'audit.section.restored': '{actor} palautti osion {section} tilannekuvaan ”{name}”',
+    'audit.section.repaired': '{actor} korjasi osion {section} rakenteen',
+    'audit.section.verdict_given': '{verdict, select, ready {{actor} arvioi osion {section} valmiiksi} other {{actor} arvioi, että osio {section} kaipaa muutoksia}}',
+    'audit.section.verdict_withdrawn': '{actor} perui arvionsa osiosta {section}',
+    'audit.section.verdicts_reset':
+      '{count, plural, one {# arvio osiosta {section} nollattiin merkittävien muutosten jälkeen} other {# arviota osiosta {section} nollattiin merkittävien muutosten jälkeen}}',
+    'audit.thread.resolved': '{actor} ratkaisi kommenttiketjun osiossa {section}',
+    'audit.thread.reopened': '{actor} avasi uudelleen kommenttiketjun osiossa {section}',
+    'audit.snapshot.created': '{actor} otti tilannekuvan ”{name}”',
+    'audit.snapshot.deleted': '{actor} poisti tilannekuvan ”{name}”',
+    'audit.meeting.started': '{actor} aloitti tapaamisen ”{meeting}” kaupungissa {city}',
+    'audit.meeting.ended': '{actor} päätti tapaamisen ”{meeting}”',
+    'activityFeed.unknown': '{actor} teki muutoksen',
+    'activityFeed.unknownInSection': '{actor} teki muutoksen osioon {section}',
+    'activityFeed.aSection': 'osio',
+    'activityFeed.aPartner': 'kumppani',
+    'activityFeed.aMember': 'jäsen',
+    'snapshotName.approval': 'Hyväksytty: {number} {title}',
+    'snapshotName.submission': 'Jätetty: {title}',
+    'snapshotName.meetingStart': 'Tapaamisen alku: {meeting}',
+    'snapshotName.meetingEnd': 'Tapaamisen loppu: {meeting}',
+    'snapshotName.beforeRepair': 'Ennen korjausta',
+    'snapshotName.beforeRestore': 'Ennen kuin ”{name}” palautettiin',
+  },
+});
