@@ -21,7 +21,7 @@ import {
   type UpdateSectionInput,
 } from '../shared/schemas';
 
-/** An API refusal: the server's `{error:{code,message,field?, ...params}}` with its status. */
+/** An API refusal: the server's `{error:{code, params, field?}}` with its status (its message is the code, for logs). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -29,25 +29,14 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     /** The code's parameters (e.g. `{ limit: 200 }`), for a translated message. */
-    readonly params: Readonly<Record<string, string | number>> = {},
+    readonly params: Readonly<Record<string, string | number | readonly string[]>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** The string and number fields of an error body beside code, message and field: the code's parameters. */
-function errorParams(raw: unknown): Record<string, string | number> {
-  const error = typeof raw === 'object' && raw !== null ? (raw as { error?: unknown }).error : undefined;
-  const out: Record<string, string | number> = {};
-  if (typeof error !== 'object' || error === null) return out;
-  for (const [k, v] of Object.entries(error)) {
-    if (k !== 'code' && k !== 'message' && k !== 'field' && (typeof v === 'string' || typeof v === 'number')) out[k] = v;
-  }
-  return out;
-}
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Typed fetch: same-origin, cookie session, JSON in, response parsed with the shared schema. */
 export async function call<S extends z.ZodType>(method: Method, path: string, schema: S | null, body?: unknown): Promise<z.infer<S>> {
@@ -65,7 +54,10 @@ export async function call<S extends z.ZodType>(method: Method, path: string, sc
   if (!res.ok) {
     const raw: unknown = await res.json().catch(() => null);
     const parsed = errorBodySchema.safeParse(raw);
-    if (parsed.success) throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.field, errorParams(raw));
+    if (parsed.success) {
+      const { code, params, field } = parsed.data.error;
+      throw new ApiError(res.status, code, code, field, params);
+    }
     throw new ApiError(res.status, 'http_error', res.statusText || `HTTP ${res.status}`);
   }
   if (schema === null || res.status === 204) return undefined as z.infer<S>;

@@ -1,12 +1,14 @@
-import type { MessageKey } from '../shared/i18n';
+import { isErrorCode, type ErrorCode } from '../shared/error-codes';
+import { catalogues, type MessageKey, type MessageParams } from '../shared/i18n';
 import { ApiError } from './api';
 import type { I18n } from './i18n';
 
 /**
- * The ONE place where a server refusal becomes a sentence (SEC29): its code and
- * parameters are translated; the server's own `message` is never shown. A code
- * the client does not know reads as its kind (by HTTP status), else as a
- * generic translated sentence.
+ * The ONE place where a server refusal becomes a sentence (SEC29, I18N6): the
+ * body's code is rendered as the catalogue message `error.code.<code>` with its
+ * parameters (ICU: plurals and numbers in the interface language). The server
+ * sends no prose. A code the client does not know reads as its HTTP status's
+ * kind, else as a generic translated sentence.
  */
 
 /** What errorText needs of the interface language. */
@@ -21,97 +23,71 @@ function numberParam(err: ApiError, name: string): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** `key.one` or `key.other` for `count` in the interface language. */
-function plural(i18n: ErrorI18n, keys: { one: MessageKey; other: MessageKey }, count: number): string {
-  const rule = new Intl.PluralRules(i18n.locale).select(count);
-  return i18n.t(rule === 'one' ? keys.one : keys.other, { count: i18n.number(count) });
+/** The refusal's string and number parameters (lists are left out: no message shows them). */
+function plainParams(err: ApiError): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(err.params)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
 }
 
-/** "Try again in N seconds" or, past two minutes, "in N minutes" (rounded up). */
-function waitText(i18n: ErrorI18n, seconds: number): string {
-  if (seconds <= 0) return i18n.t('auth.tooManyAttempts');
-  if (seconds <= 120) return plural(i18n, { one: 'error.wait.seconds.one', other: 'error.wait.seconds.other' }, Math.ceil(seconds));
-  return plural(i18n, { one: 'error.wait.minutes.one', other: 'error.wait.minutes.other' }, Math.ceil(seconds / 60));
+/** A byte count in MiB, one decimal at most (ICU formats it in the language). */
+function inMiB(bytes: number): number {
+  return Math.round((bytes / mib) * 10) / 10;
 }
 
-/** A byte count in MiB, one decimal at most. */
-function inMiB(i18n: ErrorI18n, bytes: number): string {
-  return i18n.number(Math.round((bytes / mib) * 10) / 10);
+/** "Try again in N seconds" or, past two minutes, "in N minutes" (rounded up); no wait known reads as "a moment". */
+function waitParams(seconds: number): MessageParams {
+  if (seconds <= 0) return { unit: 'unknown', count: 0 };
+  if (seconds <= 120) return { unit: 'seconds', count: Math.ceil(seconds) };
+  return { unit: 'minutes', count: Math.ceil(seconds / 60) };
 }
 
-/** The sentence for a code the client knows; null for any other. */
-function codeText(err: ApiError, i18n: ErrorI18n): string | null {
-  const { t } = i18n;
-  const limit = () => i18n.number(numberParam(err, 'limit'));
-  switch (err.code) {
-    case 'snapshot_limit':
-      return t('error.snapshotLimit', { limit: limit() });
-    case 'snapshot_size_limit':
-      return t('error.snapshotSizeLimit', {
-        limit: inMiB(i18n, numberParam(err, 'limit')),
-        used: inMiB(i18n, numberParam(err, 'used')),
-        size: inMiB(i18n, numberParam(err, 'size')),
-      });
-    case 'snapshot_not_manual':
-      return t('error.snapshotNotManual');
-    case 'export_busy':
-      return t('error.exportBusy');
-    case 'snapshot_busy':
-      return t('error.snapshotBusy');
-    case 'history_busy':
-      return t('error.historyBusy');
-    case 'pending_invitations_limit':
-      return t('error.pendingInvitationsLimit', { limit: limit() });
-    case 'proposals_limit':
-      return t('error.proposalsLimit', { limit: limit() });
-    case 'open_threads_limit':
-      return t('comments.openThreadsLimit', { limit: limit() });
-    case 'thread_comments_limit':
-      return t('comments.threadCommentsLimit', { limit: limit() });
+/** A status token (`drafting`) as the interface language names it. */
+function statusName(i18n: ErrorI18n, status: string | number | undefined): string {
+  const key = `status.${String(status)}`;
+  return key in catalogues[i18n.locale] ? i18n.t(key as MessageKey) : String(status);
+}
+
+/** The parameters a code's message reads: the server's, with a few derived in the interface language. */
+function paramsFor(code: ErrorCode, err: ApiError, i18n: ErrorI18n): MessageParams {
+  const params = plainParams(err);
+  switch (code) {
     case 'too_many_requests':
-      return waitText(i18n, numberParam(err, 'retryAfter'));
+      return waitParams(numberParam(err, 'retryAfter'));
+    case 'snapshot_size_limit':
+      return { limit: inMiB(numberParam(err, 'limit')), used: inMiB(numberParam(err, 'used')), size: inMiB(numberParam(err, 'size')) };
     case 'invalid_input':
-      return err.field ? t('error.invalidField', { field: err.field }) : t('error.invalidInput');
-    case 'payload_too_large':
-      return t('error.payloadTooLarge');
-    case 'unsupported_media_type':
-      return t('error.unsupportedMediaType');
-    case 'unauthenticated':
-      return t('auth.sessionEnded');
-    case 'forbidden':
-      return t('error.forbidden');
-    case 'not_found':
-      return t('error.notFound');
-    case 'conflict':
-      return t('error.conflict');
-    case 'network':
-      return t('error.network');
+      return { ...params, field: err.field ?? (typeof params.field === 'string' ? params.field : 'none') };
+    case 'status_transition':
+      return { from: statusName(i18n, params.from), to: statusName(i18n, params.to) };
     default:
-      return null;
+      return params;
   }
 }
 
-/** The sentence for an HTTP status whose code the client does not know; null for other statuses. */
-function statusText(status: number, i18n: ErrorI18n): string | null {
-  const { t } = i18n;
+/** The message key of a code, when the catalogue has it. */
+function codeKey(code: string): MessageKey | null {
+  const key = `error.code.${code}`;
+  return key in catalogues.en ? (key as MessageKey) : null;
+}
+
+/** The kind (by HTTP status) of a refusal whose code the client does not know. */
+function codeForStatus(status: number): ErrorCode | null {
   switch (status) {
     case 400:
-      return t('error.invalidInput');
+      return 'invalid_input';
     case 401:
-      return t('auth.sessionEnded');
+      return 'unauthenticated';
     case 403:
-      return t('error.forbidden');
+      return 'forbidden';
     case 404:
-      return t('error.notFound');
+      return 'not_found';
     case 409:
-      return t('error.conflict');
+      return 'conflict';
     case 413:
-      return t('error.payloadTooLarge');
+      return 'payload_too_large';
     case 415:
-      return t('error.unsupportedMediaType');
-    case 429:
-    case 503:
-      return t('error.busy');
+      return 'unsupported_media_type';
     default:
       return null;
   }
@@ -119,6 +95,13 @@ function statusText(status: number, i18n: ErrorI18n): string | null {
 
 /** Any error as the member reads it, in the interface language. */
 export function errorText(err: unknown, i18n: ErrorI18n): string {
-  if (err instanceof ApiError) return codeText(err, i18n) ?? statusText(err.status, i18n) ?? i18n.t('error.generic');
+  if (!(err instanceof ApiError)) return i18n.t('error.generic');
+  if (err.code === 'network') return i18n.t('error.network');
+  const known = isErrorCode(err.code) ? codeKey(err.code) : null;
+  if (known !== null && isErrorCode(err.code)) return i18n.t(known, paramsFor(err.code, err, i18n));
+  if (err.status === 429 || err.status === 503) return i18n.t('error.busy');
+  const kind = codeForStatus(err.status);
+  const kindKey = kind === null ? null : codeKey(kind);
+  if (kind !== null && kindKey !== null) return i18n.t(kindKey, kind === 'invalid_input' ? { field: 'none' } : {});
   return i18n.t('error.generic');
 }

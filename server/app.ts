@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppEnv } from './app-env';
 import type { ServerContext } from './context';
-import { AppError } from './errors';
+import { AppError, errorKinds } from './errors';
+import type { ErrorCode } from '../shared/error-codes';
 import type { FanoutStatus } from './collab/fanout';
 import { originCheck, sessionMiddleware } from './auth/middleware';
 import { authRoutes } from './api/auth';
@@ -23,6 +24,7 @@ import { snapshotRoutes } from './api/snapshots';
 import { exportRoutes } from './api/export';
 import { historyRoutes } from './api/history';
 import { meetingRoutes } from './api/meetings';
+import { verdictRoutes } from './api/verdicts';
 import { mountHealth } from './health';
 import { mountPublicMetrics } from './metrics-endpoint';
 import { requestLog } from './request-log';
@@ -56,7 +58,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: { code: 'payload_too_large', message: `Request body over ${MAX_BODY_BYTES} bytes` } }, 413),
+      onError: (c) => c.json(errorBody('payload_too_large', { limit: MAX_BODY_BYTES }), 413),
     }),
   );
   app.use('/api/*', sessionMiddleware(ctx));
@@ -74,26 +76,39 @@ export function createApp(ctx: ServerContext, opts: AppOptions = {}): Hono<AppEn
   app.route('/api', exportRoutes());
   app.route('/api', historyRoutes());
   app.route('/api', meetingRoutes());
-  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'No such endpoint' } }, 404));
+  app.route('/api', verdictRoutes());
+  app.all('/api/*', (c) => c.json(errorBody('not_found', { what: 'endpoint' }), 404));
 
   mountClient(app, ctx.config.staticDir);
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.json({ error: { ...err.params, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } }, err.status);
+      return c.json(errorBody(err.code, err.params, err.field), err.status);
     }
     if (err instanceof HTTPException) {
       // A middleware that built its own refusal (hono's bearer-auth: a code and WWW-Authenticate) keeps it.
       if (err.res) return err.getResponse();
-      return c.json({ error: { code: 'http_error', message: err.message } }, err.status);
+      return c.json(errorBody(codeForStatus(err.status), {}), err.status);
     }
     // The request's own line (status 500, with its id) follows from request-log.
     (c.get('log') ?? ctx.log).error({ err }, 'unhandled error');
-    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side' } }, 500);
+    return c.json(errorBody('internal', {}), 500);
   });
 
   return app;
+}
+
+/** The one shape of a refusal (I18N6): a listed code, its parameters, and the offending field; never a sentence. */
+function errorBody(code: ErrorCode, params: Readonly<Record<string, string | number | readonly string[]>>, field?: string) {
+  return { error: { code, params, ...(field === undefined ? {} : { field }) } };
+}
+
+/** The code of an HTTP status a middleware refused with (its own message is not sent). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 415) return 'unsupported_media_type';
+  const kind = (Object.keys(errorKinds) as (keyof typeof errorKinds)[]).find((k) => errorKinds[k].status === status);
+  return kind ?? (status >= 500 ? 'internal' : 'invalid_input');
 }
 
 /** Serves the built client, with index.html for every client route so deep links survive a reload. */

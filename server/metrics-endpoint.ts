@@ -24,7 +24,7 @@ export function publicMetricsEnabled(config: Config): boolean {
 
 /** 401 with a code, never a sentence; compared in constant time by hono's bearer-auth. */
 function metricsAuth(token: string): MiddlewareHandler {
-  const refusal = { error: { code: 'unauthenticated' } };
+  const refusal = { error: { code: 'unauthenticated', params: {} } };
   return bearerAuth({
     token,
     noAuthenticationHeader: { message: refusal },
@@ -44,7 +44,7 @@ export function mountPublicMetrics(app: Hono<AppEnv>, config: Config, metrics: M
     app.get('/metrics', metricsAuth(config.metricsToken), (c) => scrape(c, metrics));
   } else {
     // Not the client's index.html either: a scraper pointed here learns that nothing is served.
-    app.all('/metrics', (c) => c.json({ error: { code: 'not_found' } }, 404));
+    app.all('/metrics', (c) => c.json({ error: { code: 'not_found', params: {} } }, 404));
   }
 }
 
@@ -59,10 +59,10 @@ export async function startMetricsListener(config: Config, metrics: Metrics): Pr
   const app = new Hono();
   if (config.metricsToken !== undefined) app.use('/metrics', metricsAuth(config.metricsToken));
   app.get('/metrics', (c) => scrape(c, metrics));
-  app.all('*', (c) => c.json({ error: { code: 'not_found' } }, 404));
+  app.all('*', (c) => c.json({ error: { code: 'not_found', params: {} } }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
-    return c.json({ error: { code: 'internal' } }, 500);
+    return c.json({ error: { code: 'internal', params: {} } }, 500);
   });
   const server: Server = createServer(getRequestListener(app.fetch));
   await new Promise<void>((resolve, reject) => {

@@ -1,15 +1,18 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
-import { invalid } from '../errors';
+import { AppError, invalid } from '../errors';
 
-/** Parses `value` with a shared schema, or throws 400 naming the first bad field. */
+/**
+ * Parses `value` with a shared schema, or throws 400 `invalid_input` naming the first
+ * bad field and zod's issue code (`too_big`, `invalid_type`...), never zod's English message.
+ */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'param'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue && issue.path.length > 0 ? issue.path.join('.') : where;
-  throw invalid(`${where === 'body' ? '' : `${where} `}${path}: ${issue?.message ?? 'invalid'}`.trim(), path);
+  throw invalid(path, issue?.code ?? 'invalid');
 }
 
 /**
@@ -38,19 +41,21 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   try {
     text = await c.req.text();
   } catch {
-    throw invalid('Request body is not valid JSON', 'body');
+    throw notJson();
   }
   if (text.length > 0 && !isJsonContentType(c.req.header('content-type'))) {
-    throw new HTTPException(415, { res: c.json({ error: { code: 'unsupported_media_type' } }, 415) });
+    throw new HTTPException(415, { res: c.json({ error: { code: 'unsupported_media_type', params: {} } }, 415) });
   }
   let raw: unknown;
   try {
     raw = text.length === 0 ? {} : JSON.parse(text);
   } catch {
-    throw invalid('Request body is not valid JSON', 'body');
+    throw notJson();
   }
   return validate(schema, raw, 'body');
 }
+
+const notJson = () => new AppError('invalid_input', 'invalid_json', { field: 'body', params: {} });
 
 export function params<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   return validate(schema, c.req.param(), 'param');

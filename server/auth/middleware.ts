@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { HttpBindings } from '@hono/node-server';
 import type { AppEnv, Auth } from '../app-env';
 import type { ServerContext } from '../context';
-import { forbidden, unauthenticated } from '../errors';
+import { refusal, unauthenticated } from '../errors';
 import { clientAddress } from './client-address';
 import { readSessionToken, sessionCookieName, validateSessionToken, type Session } from './session';
 
@@ -49,7 +49,7 @@ export function originCheck(ctx: ServerContext): MiddlewareHandler<AppEnv> {
   return async function originCheckMiddleware(c, next) {
     if (safeMethods.has(c.req.method)) return next();
     const origin = c.req.header('origin');
-    if (origin !== undefined && !isAllowedOrigin(ctx, origin)) throw forbidden('Cross-origin request refused');
+    if (origin !== undefined && !isAllowedOrigin(ctx, origin)) throw refusal('forbidden', 'foreign_origin', {});
     // hono's guard treats a missing Content-Type as text/plain; a request without a body has nothing to forge.
     if (c.req.header('content-type') === undefined) return next();
     let passed = false;
@@ -60,7 +60,7 @@ export function originCheck(ctx: ServerContext): MiddlewareHandler<AppEnv> {
       });
     } catch (err) {
       // The guard's own refusal (a bare "Forbidden") becomes ours; errors from the route pass through.
-      if (!passed && err instanceof HTTPException && err.status === 403) throw forbidden('Cross-origin request refused');
+      if (!passed && err instanceof HTTPException && err.status === 403) throw refusal('forbidden', 'foreign_origin', {});
       throw err;
     }
   };

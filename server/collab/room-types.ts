@@ -95,7 +95,7 @@ export const txOrigin = (origin: unknown): TxOrigin => (origin as TxOrigin | nul
  */
 export class SectionLocked extends AppError {
   constructor(readonly docId: string) {
-    super('conflict', 'The section is locked');
+    super('conflict', 'section_locked', { params: { action: 'edit' } });
     this.name = 'SectionLocked';
   }
 }

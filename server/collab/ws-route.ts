@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { ErrorCode } from '../../shared/error-codes';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { limits } from '../../shared/limits';
@@ -78,7 +79,8 @@ function destroyOnError(this: Duplex): void {
 /** Answers a refused upgrade with a plain HTTP response (a code, no sentence) and drops the socket. */
 function respond(socket: Duplex, refusal: UpgradeRefused): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: { code: refusal.code } });
+  const code: ErrorCode = refusal.code;
+  const body = JSON.stringify({ error: { code, params: {} } });
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${refusal.status} ${statusText[refusal.status]}\r\n` +

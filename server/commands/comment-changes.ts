@@ -44,7 +44,7 @@ async function checkMentions(tx: Sql, proposalId: string, mentions: readonly str
   if (unique.length === 0) return unique;
   const members = new Set((await listMembers(tx, proposalId)).map((m) => m.userId));
   const stranger = unique.find((id) => !members.has(id));
-  if (stranger !== undefined) throw invalid(`mentions: ${stranger} is not a member of this proposal`, 'mentions');
+  if (stranger !== undefined) throw refusal('invalid_input', 'mention_not_member', {}, {}, 'mentions');
   return unique;
 }
 
@@ -73,11 +73,11 @@ export async function createComment(
     await lockCount(tx, 'comments', sectionId);
     let threadId: string | null = null;
     if (input.parentId !== undefined) {
-      if (input.anchor !== undefined) throw invalid('anchor: replies are not anchored', 'anchor');
+      if (input.anchor !== undefined) throw refusal('invalid_input', 'reply_not_anchored', {}, {}, 'anchor');
       await lockComment(tx, input.parentId);
       const parent = await findComment(tx, input.parentId);
       if (!parent || parent.sectionId !== sectionId) throw notFound('Comment');
-      if (parent.parentId !== null) throw invalid('parentId: reply to the thread\'s root comment', 'parentId');
+      if (parent.parentId !== null) throw refusal('invalid_input', 'reply_to_root', {}, {}, 'parentId');
       threadId = parent.id;
       if ((await threadCommentCount(tx, parent.id)) >= limits.maxCommentsPerThread) {
         throw refusal('conflict', 'thread_comments_limit', { limit: limits.maxCommentsPerThread });
@@ -120,10 +120,10 @@ export async function updateComment(ctx: CommandContext, userId: string, comment
     const { section, actor } = await loadMemberSection(tx, userId, before.sectionId, 'Comment');
     const editing = input.body !== undefined || input.mentions !== undefined;
     if (editing && !canChangeComment(actor, 'edit', { authorId: before.authorId, deleted: before.deletedAt !== null })) {
-      throw forbidden(before.deletedAt ? 'This comment was deleted' : 'You can only edit your own comments');
+      throw before.deletedAt ? refusal('forbidden', 'comment_deleted', {}) : refusal('forbidden', 'comment_not_yours', { action: 'edit' });
     }
     if (input.resolved !== undefined) {
-      if (before.parentId !== null) throw invalid('resolved: only a thread\'s root comment resolves or reopens it', 'resolved');
+      if (before.parentId !== null) throw refusal('invalid_input', 'resolve_root_only', {}, {}, 'resolved');
       authorize(actor, 'thread.resolve', { authorId: before.authorId ?? '', section });
     }
     let added: string[] = [];
@@ -159,7 +159,7 @@ export async function deleteComment(ctx: CommandContext, userId: string, comment
     if (!before) throw notFound('Comment');
     const { actor } = await loadMemberSection(tx, userId, before.sectionId, 'Comment');
     if (before.deletedAt) return null;
-    if (!canChangeComment(actor, 'delete', { authorId: before.authorId, deleted: false })) throw forbidden('You can only delete your own comments');
+    if (!canChangeComment(actor, 'delete', { authorId: before.authorId, deleted: false })) throw refusal('forbidden', 'comment_not_yours', { action: 'delete' });
     await softDeleteComment(tx, commentId);
     return eventsFor(before, userId, [])[0] ?? null;
   });

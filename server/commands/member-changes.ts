@@ -25,7 +25,7 @@ async function assertNotLastCoordinator(tx: Sql, target: MemberRow, verb: string
   if (target.role !== 'coordinator') return;
   const coordinators = await lockCoordinators(tx, target.proposalId);
   if (coordinators.filter((id) => id !== target.userId).length === 0) {
-    throw conflict(`The last coordinator cannot be ${verb}`);
+    throw conflict('last_coordinator', { change: verb });
   }
 }
 

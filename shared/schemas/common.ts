@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { isCountryCode } from '../countries';
 
-/** Every API error body: `{ error: { code, message, field? } }`. */
+/** A refusal's parameters: counts, limits and machine tokens, never a sentence (I18N6). */
+export const errorParamsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())]));
+
+/**
+ * Every API error body: `{ error: { code, params, field? } }`; the code is one of
+ * shared/error-codes.ts and the client renders it as `error.code.<code>` (I18N6).
+ */
 export const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  error: z.object({ code: z.string(), params: errorParamsSchema.default({}), field: z.string().optional() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../client/api';
 import { errorText, type ErrorI18n } from '../../client/errors';
+import { errorCodes } from '../../shared/error-codes';
 import { localeTags, translate } from '../../shared/i18n';
 import { limits } from '../../shared/limits';
 import { localeSchema, type Locale } from '../../shared/schemas/common';
@@ -80,20 +81,39 @@ describe('SEC29 errorText: refusal codes as translated sentences', () => {
   });
 
   it('SEC29 invalid_input names its field; without one it is a sentence about the input', () => {
-    expect(errorText(refusal(400, 'invalid_input', {}, 'title'), en)).toContain('title');
-    expect(errorText(refusal(400, 'invalid_input'), en)).toBe(translate('en', 'error.invalidInput'));
+    expect(errorText(refusal(400, 'invalid_input', { field: 'title', issue: 'too_big' }, 'title'), en)).toBe('The value of “title” is not accepted.');
+    expect(errorText(refusal(400, 'invalid_input'), en)).toBe('Some of what you entered is not accepted. Check it and try again.');
   });
 
   it('SEC29 an unknown code reads as its status (403, 404, 409, 413, 415, 429, 503), else as the generic sentence', () => {
-    expect(errorText(refusal(403, 'some_new_code'), en)).toBe(translate('en', 'error.forbidden'));
-    expect(errorText(refusal(404, 'some_new_code'), en)).toBe(translate('en', 'error.notFound'));
-    expect(errorText(refusal(409, 'some_new_code'), en)).toBe(translate('en', 'error.conflict'));
-    expect(errorText(refusal(413, 'some_new_code'), en)).toBe(translate('en', 'error.payloadTooLarge'));
-    expect(errorText(refusal(415, 'some_new_code'), en)).toBe(translate('en', 'error.unsupportedMediaType'));
-    expect(errorText(refusal(429, 'too_many_sockets'), en)).toBe(translate('en', 'error.busy'));
-    expect(errorText(refusal(503, 'server_full'), en)).toBe(translate('en', 'error.busy'));
-    expect(errorText(refusal(500, 'internal'), en)).toBe(translate('en', 'error.generic'));
+    expect(errorText(refusal(403, 'some_new_code'), en)).toBe(translate('en', 'error.code.forbidden'));
+    expect(errorText(refusal(404, 'some_new_code'), en)).toBe(translate('en', 'error.code.not_found'));
+    expect(errorText(refusal(409, 'some_new_code'), en)).toBe(translate('en', 'error.code.conflict'));
+    expect(errorText(refusal(413, 'some_new_code'), en)).toBe(translate('en', 'error.code.payload_too_large'));
+    expect(errorText(refusal(415, 'some_new_code'), en)).toBe(translate('en', 'error.code.unsupported_media_type'));
+    expect(errorText(refusal(429, 'some_new_code'), en)).toBe(translate('en', 'error.busy'));
+    expect(errorText(refusal(503, 'some_new_code'), en)).toBe(translate('en', 'error.busy'));
+    expect(errorText(refusal(500, 'some_new_code'), en)).toBe(translate('en', 'error.generic'));
     expect(errorText(new Error(SERVER_MESSAGE), en)).toBe(translate('en', 'error.generic'));
     expect(errorText(new ApiError(0, 'network', 'Failed to fetch'), en)).toBe(translate('en', 'error.network'));
+  });
+
+  it('I18N6 every listed code renders its own message with its parameters in every language (no raw ICU, no leftover argument)', () => {
+    const sample: Record<string, string | number> = { limit: 3, count: 2, retryAfter: 5, used: 1048576, size: 1048576, field: 'title', issue: 'too_big', from: 'drafting', to: 'final', change: 'removed', action: 'delete', item: 'x', what: 'proposal', kind: 'approval', status: 'approved', positions: '2, 5', indexes: '1,4', index: 4, pending: 1, adding: 1 };
+    for (const locale of localeSchema.options) {
+      const i18n = i18nFor(locale);
+      for (const code of errorCodes) {
+        const text = errorText(refusal(400, code, sample, 'title'), i18n);
+        expect(text, `${locale} ${code}`).not.toMatch(/\{|\}/);
+        expect(text, `${locale} ${code}`).not.toBe(translate(locale, 'error.generic'));
+      }
+    }
+  });
+
+  it('I18N6 plurals and derived parameters: a status transition names both statuses in the language; last coordinator says which change', () => {
+    expect(errorText(refusal(409, 'status_transition', { from: 'drafting', to: 'final' }), i18nFor('it'))).toBe('Una sezione non può passare da “In stesura” a “Definitiva”.');
+    expect(errorText(refusal(409, 'last_coordinator', { change: 'demoted' }), en)).toContain('cannot be demoted');
+    expect(errorText(refusal(409, 'partner_owns_sections', { count: 1 }), i18nFor('fi'))).toContain('1 osion');
+    expect(errorText(refusal(409, 'partner_owns_sections', { count: 3 }), i18nFor('fi'))).toContain('3 osiota');
   });
 });

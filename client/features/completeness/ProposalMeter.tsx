@@ -37,7 +37,7 @@ export function ProposalMeter({ proposal, liveScores }: { proposal: Proposal; li
       </ul>
       <ul className="proposal-meter__rules">
         <li className={pages.over ? 'rule rule--fail' : 'rule rule--ok'} data-testid="page-estimate">
-          {t('meter.pages', { pages: number(pages.estimate), limit: number(pages.limit) })}
+          {t('meter.pages', { pages: pages.estimate, limit: pages.limit })}
         </li>
         <li className={partnersOk ? 'rule rule--ok' : 'rule rule--fail'} data-testid="rule-partners">
           {t('meter.partnersRule', { count: proposal.partners.length, min: rules.minPartners })}

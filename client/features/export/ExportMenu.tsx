@@ -4,6 +4,7 @@ import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
 import { preflightResponseSchema, type ExportFormat, type FillState, type PreflightResponse } from '../../../shared/schemas';
 import type { MessageKey } from '../../../shared/i18n';
+import { preflightText } from '../board/blocker-text';
 
 const formats: { format: ExportFormat; label: MessageKey }[] = [
   { format: 'docx', label: 'export.docx' },
@@ -19,8 +20,9 @@ const stateLabels: Record<FillState, MessageKey> = {
 };
 
 /**
- * Export with a preflight: each section's characters against its limits, a
- * warning line when any section is empty, short or over, then the three
+ * Export with a preflight: each section's characters against its limits, the
+ * warnings (codes rendered in the reader's language, BRD3) when any section is
+ * empty, short or over, then the three
  * downloads (plain links: the server answers with an attachment).
  */
 export function ExportMenu({ proposalId }: { proposalId: string }) {
@@ -44,7 +46,7 @@ export function ExportMenu({ proposalId }: { proposalId: string }) {
   }, [proposalId]);
 
   const href = (format: ExportFormat) => `/api/proposals/${proposalId}/export?format=${format}${notes ? '&notes=1' : ''}`;
-  const warnings = preflight?.sections.filter((s) => s.state !== 'ok') ?? [];
+  const names = new Map(preflight?.sections.map((s) => [s.sectionId, `${s.number} ${s.title}`]) ?? []);
 
   return (
     <section className="export-menu" aria-labelledby="export-menu-title" data-testid="export-menu">
@@ -53,10 +55,17 @@ export function ExportMenu({ proposalId }: { proposalId: string }) {
       {!preflight && !error && <p>{t('common.loading')}</p>}
       {preflight && (
         <>
-          {warnings.length > 0 ? (
-            <p className="export-menu__warning" role="status">
-              {t('export.warning', { count: warnings.length })}
-            </p>
+          {preflight.warnings.length > 0 ? (
+            <div className="export-menu__warning" role="status" data-testid="preflight-warnings">
+              <p>{t('preflight.count', { count: preflight.warnings.length })}</p>
+              <ul>
+                {preflight.warnings.map((w) => (
+                  <li key={w.sectionId} data-kind={w.kind} data-section-id={w.sectionId}>
+                    {names.get(w.sectionId) ?? ''}: {preflightText(t, w)}
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : (
             <p role="status">{t('export.allWithinLimits')}</p>
           )}
@@ -80,7 +89,7 @@ export function ExportMenu({ proposalId }: { proposalId: string }) {
                   <td>
                     {number(s.minChars)}–{number(s.maxChars)}
                   </td>
-                  <td>{s.state === 'over' ? t('export.overBy', { count: number(s.overBy) }) : t(stateLabels[s.state])}</td>
+                  <td>{s.state === 'over' ? t('preflight.over', { over: s.overBy, max: s.maxChars }) : t(stateLabels[s.state])}</td>
                 </tr>
               ))}
             </tbody>

@@ -49,9 +49,9 @@ export function PartnerSummary({ contributions, colours }: { contributions: read
           <strong>
             {c.country && <Flag country={c.country} />} {c.partnerName ?? t('changes.noPartner')}
           </strong>{' '}
-          <span className="diff__count diff__count--ins">{t('changes.insertedChars', { count: number(c.insertedChars) })}</span>
+          <span className="diff__count diff__count--ins">{t('changes.insertedChars', { count: c.insertedChars })}</span>
           {' · '}
-          <span className="diff__count diff__count--del">{t('changes.deletedChars', { count: number(c.deletedChars) })}</span>
+          <span className="diff__count diff__count--del">{t('changes.deletedChars', { count: c.deletedChars })}</span>
           {c.people.length > 0 && (
             <ul className="partner-summary__people">
               {c.people.map((p) => (
