@@ -147,7 +147,8 @@ export function ActivityFeed({ proposal }: { proposal: Proposal }) {
       {error && <p className="field__error">{error}</p>}
       {events === null && !error && <p className="muted">{t('common.loading')}</p>}
       {events && events.length === 0 && <p className="muted">{t('activity.none')}</p>}
-      <ol className="activity__list" aria-live="polite">
+      {/* A11Y1: the list scrolls (max-height), so it takes keyboard focus to scroll it. */}
+      <ol className="activity__list" aria-live="polite" aria-labelledby="activity-heading" tabIndex={0}>
         {(events ?? []).map((e) => (
           <li key={e.id} className="activity__item" data-action={e.action}>
             <span>{describeEvent(e, proposal, i18n)}</span>{' '}
