@@ -7,6 +7,7 @@ import { lastAuditPerSection } from '../db/activity';
 import { lastCommentAt, openThreadCounts } from '../db/comments';
 import { listPartners } from '../db/partners';
 import { listSections } from '../db/sections';
+import { verdictsByProposal } from '../db/verdicts';
 import { storedCharCounts } from '../section-stats';
 import { proposalMember } from './member-loader';
 
@@ -24,13 +25,14 @@ export function boardRoutes(): Hono<AppEnv> {
     const { mine } = c.req.valid('query');
     const ctx = c.get('ctx');
     const id = proposal.id;
-    const [sections, partners, stats, threads, audits, comments] = await Promise.all([
+    const [sections, partners, stats, threads, audits, comments, verdicts] = await Promise.all([
       listSections(ctx.db, id),
       listPartners(ctx.db, id),
       storedCharCounts(ctx.db, id),
       openThreadCounts(ctx.db, id),
       lastAuditPerSection(ctx.db, id),
       lastCommentAt(ctx.db, id),
+      verdictsByProposal(ctx.db, id),
     ]);
     const lastActivity = new Map<string, Date>();
     for (const s of sections) {
@@ -46,6 +48,7 @@ export function boardRoutes(): Hono<AppEnv> {
       lastActivity,
       today: ctx.clock().toISOString().slice(0, 10),
       onlyPartnerId: mine === '1' ? actor.membership.partnerId : null,
+      verdicts,
     });
     return c.json(board);
   });

@@ -1,9 +1,10 @@
 import type { FillState, PreflightResponse, PreflightSection, PreflightWarning } from '../../shared/schemas/export';
-import { sectionHeading, type ExportSection } from './export-source';
+import type { ExportSection } from './export-source';
 
 /**
  * The export preflight: each section's characters with spaces against its
- * budget, and a warning for every section that is empty, short or over.
+ * budget, and a warning for every section that is empty, short or over, as a
+ * code with parameters (the client names the section from its id and renders it).
  */
 
 export function fillState(chars: number, minChars: number, maxChars: number): FillState {
@@ -13,8 +14,6 @@ export function fillState(chars: number, minChars: number, maxChars: number): Fi
   return 'ok';
 }
 
-const fmt = (n: number) => n.toLocaleString('en-GB');
-
 export function preflight(sections: readonly Pick<ExportSection, 'id' | 'number' | 'title' | 'chars' | 'minChars' | 'maxChars'>[]): PreflightResponse {
   const rows: PreflightSection[] = [];
   const warnings: PreflightWarning[] = [];
@@ -22,16 +21,15 @@ export function preflight(sections: readonly Pick<ExportSection, 'id' | 'number'
     const state = fillState(s.chars, s.minChars, s.maxChars);
     const overBy = state === 'over' ? s.chars - s.maxChars : 0;
     rows.push({ sectionId: s.id, number: s.number, title: s.title, chars: s.chars, minChars: s.minChars, maxChars: s.maxChars, state, overBy });
-    const name = sectionHeading(s);
     switch (state) {
       case 'empty':
-        warnings.push({ sectionId: s.id, kind: 'empty', message: `${name} is empty` });
+        warnings.push({ sectionId: s.id, kind: 'empty', params: { min: s.minChars } });
         break;
       case 'under':
-        warnings.push({ sectionId: s.id, kind: 'under', message: `${name}: ${fmt(s.chars)} characters, under the minimum of ${fmt(s.minChars)}` });
+        warnings.push({ sectionId: s.id, kind: 'under', params: { chars: s.chars, missing: s.minChars - s.chars, min: s.minChars } });
         break;
       case 'over':
-        warnings.push({ sectionId: s.id, kind: 'over', message: `${name}: ${fmt(overBy)} characters over the limit of ${fmt(s.maxChars)}` });
+        warnings.push({ sectionId: s.id, kind: 'over', params: { over: overBy, max: s.maxChars } });
         break;
       case 'ok':
         break;

@@ -32,12 +32,14 @@ export const preflightSectionSchema = z.object({
 });
 export type PreflightSection = z.infer<typeof preflightSectionSchema>;
 
-/** One thing to look at before exporting, in plain words, tied to a section when it is about one. */
-export const preflightWarningSchema = z.object({
-  sectionId: z.string().nullable(),
-  kind: z.enum(['empty', 'under', 'over']),
-  message: z.string(),
-});
+const warningCount = z.number().int().nonnegative();
+
+/** One thing to look at before exporting, as a code with parameters (never prose), tied to its section. */
+export const preflightWarningSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('empty'), sectionId: z.string(), params: z.object({ min: warningCount }) }),
+  z.object({ kind: z.literal('under'), sectionId: z.string(), params: z.object({ chars: warningCount, missing: warningCount, min: warningCount }) }),
+  z.object({ kind: z.literal('over'), sectionId: z.string(), params: z.object({ over: warningCount, max: warningCount }) }),
+]);
 export type PreflightWarning = z.infer<typeof preflightWarningSchema>;
 
 export const preflightResponseSchema = z.object({

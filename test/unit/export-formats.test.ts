@@ -100,7 +100,7 @@ describe('EXP: export formats', () => {
     );
     expect(result.sections.map((s) => [s.state, s.overBy])).toEqual([['empty', 0], ['ok', 0], ['over', 5]]);
     expect(result.warnings.map((w) => [w.sectionId, w.kind])).toEqual([['a', 'empty'], ['c', 'over']]);
-    expect(result.warnings[1]?.message).toContain('5 characters over the limit of 20');
+    expect(result.warnings[1]).toEqual({ sectionId: 'c', kind: 'over', params: { over: 5, max: 20 } });
     expect(result.totalChars).toBe(40);
   });
 
