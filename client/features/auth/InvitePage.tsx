@@ -6,7 +6,12 @@ import { Link, navigate } from '../../router';
 import type { InvitationPreview } from '../../../shared/schemas';
 import { useSession } from './session';
 
-type Preview = { status: 'loading' } | { status: 'ready'; invitation: InvitationPreview['invitation'] } | { status: 'unavailable' } | { status: 'invalid' };
+/** `invalid` keeps the refusal: a revoked, expired or used-up link says which (TEAM6, TEAM12). */
+type Preview =
+  | { status: 'loading' }
+  | { status: 'ready'; invitation: InvitationPreview['invitation'] }
+  | { status: 'unavailable' }
+  | { status: 'invalid'; error: unknown };
 
 export function InvitePage({ token }: { token: string }) {
   const i18n = useI18n();
@@ -26,7 +31,7 @@ export function InvitePage({ token }: { token: string }) {
         if (!live) return;
         // Without a session the preview may be refused; the link can still be accepted after signing in.
         if (err instanceof ApiError && err.status === 401) setPreview({ status: 'unavailable' });
-        else setPreview({ status: 'invalid' });
+        else setPreview({ status: 'invalid', error: err });
       },
     );
     return () => {
@@ -41,7 +46,9 @@ export function InvitePage({ token }: { token: string }) {
       const { proposalId } = await api.acceptInvitation(token);
       navigate(`/proposals/${encodeURIComponent(proposalId)}`, { replace: true });
     } catch (err) {
-      setError(err instanceof ApiError && (err.status === 404 || err.status === 409 || err.status === 400) ? t('invite.invalid') : errorText(err, i18n));
+      // The refusal's own code says why (revoked, expired, used up, already a member); a bare 404 or 400 reads as an invalid link.
+      const bare = err instanceof ApiError && ((err.status === 404 && err.code === 'not_found') || err.status === 400);
+      setError(bare ? t('invite.invalid') : errorText(err, i18n));
     } finally {
       setBusy(false);
     }
@@ -52,7 +59,11 @@ export function InvitePage({ token }: { token: string }) {
       <h1>{t('invite.title')}</h1>
       <div className="card">
         {preview.status === 'loading' && <p>{t('common.loading')}</p>}
-        {preview.status === 'invalid' && <p role="alert">{t('invite.invalid')}</p>}
+        {preview.status === 'invalid' && (
+          <p role="alert" data-testid="invite-refusal">
+            {preview.error instanceof ApiError && preview.error.code !== 'not_found' && preview.error.status !== 400 ? errorText(preview.error, i18n) : t('invite.invalid')}
+          </p>
+        )}
         {preview.status === 'ready' && (
           <p data-testid="invite-preview">
             {t('invite.body', {
