@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { limits } from '../../shared/limits';
 import { auditQuerySchema, createProposalSchema } from '../../shared/schemas/domain';
 import { pageQuerySchema } from '../../shared/schemas/page';
-import { templates } from '../../shared/templates';
+import { templateParamsSchema } from '../../shared/schemas/partners';
+import { findTemplate, templates } from '../../shared/templates';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { createProposal } from '../commands/create-proposal';
@@ -19,7 +20,8 @@ import type { Actor } from '../policy';
 import { presentAuditEvent, presentProposal, presentProposalSummary } from '../presenters';
 import { loadSectionStats } from '../section-stats';
 import { loadProposalMember, proposalMember } from './member-loader';
-import { jsonBody, query } from './validate';
+import { notFound } from '../errors';
+import { jsonBody, params, query } from './validate';
 
 /** The full proposal as `actor` (a member) may see it. */
 async function presentProposalFor(ctx: ServerContext, proposal: ProposalRow, actor: Actor) {
@@ -42,6 +44,31 @@ export function proposalRoutes(): Hono<AppEnv> {
     requireAuth(c);
     return c.json({
       templates: templates.map((t) => ({ id: t.id, sections: t.sections.length, themes: t.themes.map((th) => ({ id: th.id })) })),
+    });
+  });
+
+  // What a template creates (CTRY9): its sections with budgets and criteria, themes and
+  // call rules, as ids and numbers; the client names them in the reader's language.
+  r.get('/templates/:id', (c) => {
+    requireAuth(c);
+    const { id } = params(c, templateParamsSchema);
+    const t = findTemplate(id);
+    if (!t) throw notFound('Template');
+    return c.json({
+      template: {
+        id: t.id,
+        themes: t.themes.map((th) => th.id),
+        criteria: t.criteria.map((cr) => cr.id),
+        rules: { minPartners: t.rules.minPartners, minCountries: t.rules.minCountries, pageLimit: t.rules.pageLimit },
+        sections: t.sections.map((s) => ({
+          key: s.key,
+          number: s.number,
+          criterion: s.criterion,
+          minChars: s.minChars,
+          maxChars: s.maxChars,
+          requiredItems: (s.requiredItems ?? []).map((item) => item.key),
+        })),
+      },
     });
   });
 

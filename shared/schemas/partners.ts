@@ -32,3 +32,6 @@ export const templateDetailSchema = z.object({
   }),
 });
 export type TemplateDetail = z.infer<typeof templateDetailSchema>['template'];
+
+/** A template id in a path: the templates' ids are short kebab-case words. */
+export const templateParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9-]{1,100}$/, 'must be a template id') });

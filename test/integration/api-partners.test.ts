@@ -55,7 +55,7 @@ describe('partners API', () => {
     expect((await w.coordinator.patch(`/api/sections/${section.id}`, { ownerPartnerId: extra.id })).status).toBe(200);
     const owns = await w.coordinator.delete(`/api/partners/${extra.id}`);
     expect(owns.status).toBe(409);
-    expect((owns.body as ErrorBody).error.message).toMatch(/owns 1 section/);
+    expect((owns.body as ErrorBody).error).toMatchObject({ code: 'partner_owns_sections', params: { count: 1 } });
     expect((await w.coordinator.delete(`/api/partners/${w.partners.lulea.id}`)).status).toBe(409); // has an editor
     expect((await w.coordinator.delete(`/api/partners/${w.partners.bologna.id}`)).status).toBe(409); // the lead
     expect((await w.coordinator.patch(`/api/sections/${section.id}`, { ownerPartnerId: w.partners.bologna.id })).status).toBe(200);

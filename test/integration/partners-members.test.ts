@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeCode } from '../../shared/protocol';
 import type { ErrorBody } from '../../shared/schemas/common';
 import { auditPageSchema, type AuditEvent } from '../../shared/schemas/domain';
+import { templateDetailSchema } from '../../shared/schemas/partners';
 import { addPartner, getProposal, joinAs, lulea, seedWorkshop, signUp, type UserClient, type Workshop } from '../helpers/factories';
+import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fragmentText, stockClient, typeParagraph, waitFor, type StockClient } from '../helpers/yclient';
 
@@ -18,7 +20,7 @@ const sockets: StockClient[] = [];
 beforeAll(async () => {
   server = await startTestServer();
   w = await seedWorkshop(server);
-});
+}, 180_000);
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await server?.stop();
@@ -246,5 +248,24 @@ describe('CTRY6: the last coordinator', () => {
     const [removed] = await audit(w.coordinator, w.proposal.id, 1);
     expect(removed).toMatchObject({ action: 'member.removed', data: { userId: user.id, role: 'reviewer' } });
     expect((await pia.get(`/api/proposals/${w.proposal.id}`)).status).toBe(404);
+  });
+});
+
+describe('CTRY9: what a template creates', () => {
+  it('CTRY9: GET /api/templates/:id gives sections (number, criterion, budget), themes and call rules as ids and numbers; 401, 404 and 400 otherwise', async () => {
+    const anon = new ApiClient(server.url);
+    expect((await anon.get('/api/templates/town-twinning-meeting')).status).toBe(401);
+    const res = await w.coordinator.get('/api/templates/town-twinning-meeting');
+    expect(res.status).toBe(200);
+    const { template } = templateDetailSchema.parse(res.body);
+    expect(template.sections.map((s) => s.number)).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(template.sections[2]).toEqual({ key: 'programme', number: '3', criterion: 'quality_design', minChars: 1500, maxChars: 5000, requiredItems: ['agenda'] });
+    expect(template.rules).toEqual({ minPartners: 2, minCountries: 2, pageLimit: 10 });
+    expect(template.themes).toContain('civic-participation');
+    expect(JSON.stringify(res.body)).not.toMatch(/[A-Z][a-z]+ [a-z]+/);
+    const cerv = templateDetailSchema.parse((await w.coordinator.get('/api/templates/cerv-network-of-towns')).body).template;
+    expect(cerv.sections.length).toBeGreaterThan(15);
+    expect((await w.coordinator.get('/api/templates/no-such-call')).status).toBe(404);
+    expect((await w.coordinator.get('/api/templates/NO%20SUCH')).status).toBe(400);
   });
 });

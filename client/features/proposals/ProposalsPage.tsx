@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
-import { Link, navigate } from '../../router';
-import { createProposalSchema, type ProposalSummary } from '../../../shared/schemas';
+import { Link } from '../../router';
+import type { ProposalSummary } from '../../../shared/schemas';
 import { errorText } from '../../errors';
-import { Field } from '../forms/Field';
-import { useSchemaForm } from '../forms/use-schema-form';
+import { NewProposalForm } from './NewProposalForm';
 
 export function ProposalsPage() {
   const i18n = useI18n();
@@ -68,46 +67,8 @@ export function ProposalsPage() {
             </button>
           )}
         </section>
-        <CreateProposalForm />
+        <NewProposalForm />
       </div>
     </main>
-  );
-}
-
-function CreateProposalForm() {
-  const { t } = useI18n();
-  const { errors, formError, busy, submit } = useSchemaForm(createProposalSchema, {
-    read: (data) => {
-      const s = (k: string) => String(data.get(k) ?? '');
-      return { title: s('title'), leadPartner: { name: s('partnerName'), town: s('town'), country: s('country') } };
-    },
-    async send(value) {
-      const { proposal } = await api.createProposal(value);
-      navigate(`/proposals/${encodeURIComponent(proposal.id)}`);
-    },
-    overrides: { 'leadPartner.country': t('field.invalidCountry') },
-  });
-
-  return (
-    <section aria-labelledby="create-heading" className="card proposals__create">
-      <h2 id="create-heading">{t('proposals.createTitle')}</h2>
-      <form className="form" onSubmit={submit} noValidate>
-        <Field name="title" label={t('proposals.titleLabel')} error={errors.title} required />
-        <fieldset>
-          <legend>{t('proposals.leadPartner')}</legend>
-          <Field name="partnerName" label={t('proposals.partnerName')} error={errors['leadPartner.name']} required />
-          <Field name="town" label={t('proposals.town')} error={errors['leadPartner.town']} required />
-          <Field name="country" label={t('proposals.country')} error={errors['leadPartner.country']} maxLength={2} required />
-        </fieldset>
-        {formError && (
-          <p className="form__error" role="alert">
-            {formError}
-          </p>
-        )}
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {t('proposals.create')}
-        </button>
-      </form>
-    </section>
   );
 }
