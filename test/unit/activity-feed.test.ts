@@ -10,7 +10,7 @@ const partners = [
   { id: 'p1', name: 'Comune di Bologna' },
   { id: 'p2', name: 'Tallinna Linnavalitsus' },
 ];
-const members = [{ userId: 'u2', name: 'Lena Luleå' }];
+const members = [{ userId: 'u2', name: 'Lena Luleå', role: 'editor' }];
 // describeEvent reads the title, sections, partners and members of the proposal.
 const proposal = { title: 'Reti civiche', sections: [section], partners, members } as unknown as Proposal;
 
@@ -144,6 +144,10 @@ describe('activity feed (TPL5)', () => {
       '2.1 Pertinenza del progetto moved from Not started to Drafting when its first text was saved',
     );
     expect(describeEvent(event('section.approved', { from: 'in_review', to: 'approved' }), proposal, en)).toBe('Chiara Rossi approved 2.1 Pertinenza del progetto');
+    // A partner's removal moves its members (no role in the data): the member's role is the one they hold.
+    expect(describeEvent(event('member.updated', { userId: 'u2', partnerId: { from: 'p3', to: 'p2' } }), proposal, en)).toBe(
+      'Chiara Rossi made Lena Luleå Editor for Tallinna Linnavalitsus',
+    );
     expect(describeEvent(event('section.restored', samples['section.restored']), proposal, it)).toBe(
       'Chiara Rossi ha ripristinato 2.1 Pertinenza del progetto all’istantanea «Approvata: 2.1 Pertinenza»',
     );

@@ -48,12 +48,18 @@ export function describeEvent(e: AuditEvent, proposal: Proposal, { t, date }: De
         partner: str('name') || t('activityFeed.aPartner'),
         sections: num('reassignedSections'),
         members: num('movedMembers'),
-        to: partner(data.to),
+        to: partner(data.to, str('toName')),
       });
     case 'member.joined':
       return t('audit.member.joined', { actor, role: role(data.role), partner: partner(data.partnerId) });
     case 'member.updated':
-      return t('audit.member.updated', { actor, member: member(data.userId, str('name')), role: role(after(data.role)), partner: partner(after(data.partnerId)) });
+      // A partner's removal moves its members without a role change: their role is then the one they hold.
+      return t('audit.member.updated', {
+        actor,
+        member: member(data.userId, str('name')),
+        role: role(after(data.role) ?? proposal.members.find((m) => m.userId === data.userId)?.role),
+        partner: partner(after(data.partnerId)),
+      });
     case 'member.removed':
       return t('audit.member.removed', { actor, member: member(data.userId, str('name')), role: role(data.role), partner: partner(data.partnerId) });
     case 'invitation.created':
