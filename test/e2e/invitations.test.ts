@@ -71,6 +71,12 @@ describe('invitation links in the browser', () => {
     await visitor.getByTestId('invite-refusal').filter({ hasText: 'This invitation link was revoked by the coordinator. Ask them for a new one.' }).waitFor();
     expect(await visitor.getByRole('button', { name: 'Join the proposal' }).count()).toBe(0);
     await screenshot(visitor, 'invitations-revoked-link');
+    // In Italian, the reason is Italian.
+    const italian = await browser.newContext({ baseURL: server.url, locale: 'it-IT' });
+    const lettore = await italian.newPage();
+    await lettore.goto(pathOf(revoked));
+    await lettore.getByTestId('invite-refusal').filter({ hasText: 'Questo link di invito è stato revocato dal coordinatore.' }).waitFor();
+    await italian.close();
     await visitor.goto(pathOf(first));
     await visitor.getByTestId('invite-preview').filter({ hasText: 'Luleå kommun' }).waitFor();
     expect(errors).toEqual([]);
