@@ -160,7 +160,7 @@ function assertRefused(res: JsonResponse, what: string): void {
   expect(res.status, what).toBeLessThan(500);
   const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
   expect(text, what).not.toMatch(dbErrorText);
-  if (res.status !== 431) expect(res.body, what).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  if (res.status !== 431) expect(res.body, what).toMatchObject({ error: { code: expect.any(String), params: expect.any(Object) } });
 }
 
 describe('bad input', () => {
@@ -316,7 +316,7 @@ describe('SEC23 content type', () => {
     for (const type of [...notJson, null]) {
       const res = await sendAs(client, r.method, `/api${r.path()}`, body, type);
       expect(res.status, `${r.name} as ${type}: ${JSON.stringify(res.body)}`).toBe(415);
-      expect(res.body).toEqual({ error: { code: 'unsupported_media_type' } });
+      expect(res.body).toEqual({ error: { code: 'unsupported_media_type', params: {} } });
     }
     expect(await snapshot()).toBe(before);
   });

@@ -120,7 +120,7 @@ describe('HDL: the member loader on every route that uses it', () => {
       const unknown = await get(coordinator, route.path(unknownIds(route.what)));
       expect(stranger.status).toBe(404);
       expect(unknown.status).toBe(404);
-      expect(errorBodySchema.parse(stranger.body)).toEqual({ error: { code: 'not_found', message: `${route.what} not found` } });
+      expect(errorBodySchema.parse(stranger.body)).toEqual({ error: { code: 'not_found', params: { what: route.what.toLowerCase().replace(/\s+/g, '_') } } });
       expect(unknown.body).toEqual(stranger.body);
     });
 
@@ -174,7 +174,7 @@ describe('HDL: the member loader on every route that uses it', () => {
     for (const path of [`/api/proposals/${proposal.id}/changes?since=${foreign}`, `/api/sections/${sectionId}/changes?since=${foreign}`]) {
       const res = await get(coordinator, path);
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ error: { code: 'not_found', message: 'Snapshot not found' } });
+      expect(res.body).toEqual({ error: { code: 'not_found', params: { what: 'snapshot' } } });
     }
   });
 });

@@ -15,7 +15,7 @@ const raw = (method: string, path: string, body: string | undefined, headers: Re
 
 function expectForbidden(res: JsonResponse): void {
   expect(res.status).toBe(403);
-  expect(errorBodySchema.parse(res.body).error.code).toBe('forbidden');
+  expect(errorBodySchema.parse(res.body).error.code).toBe('foreign_origin');
 }
 
 describe('csrf', () => {

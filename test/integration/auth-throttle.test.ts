@@ -25,9 +25,9 @@ const hashes = async () => (await server.ctx.metrics.passwordHashes.get()).value
 /** A 429 whose body is the code with the wait, and whose Retry-After header says the same. */
 function expectTooMany(res: JsonResponse, seconds: number): void {
   expect(res.status).toBe(429);
-  const body = res.body as { error: { code: string; retryAfter: number } };
+  const body = res.body as { error: { code: string; params: { retryAfter: number } } };
   expect(errorBodySchema.parse(body).error.code).toBe('too_many_requests');
-  expect(body.error.retryAfter).toBe(seconds);
+  expect(body.error.params.retryAfter).toBe(seconds);
   expect(res.headers.get('retry-after')).toBe(String(seconds));
 }
 
@@ -87,11 +87,11 @@ describe('signup throttle', () => {
     const before = await hashes();
     const refused = await new ApiClient(server.url).post('/api/auth/signup', { ...account, email: 'thirty-first@helsinki.example.fi' });
     expect(refused.status).toBe(429);
-    const body = refused.body as { error: { code: string; retryAfter: number } };
+    const body = refused.body as { error: { code: string; params: { retryAfter: number } } };
     expect(body.error.code).toBe('too_many_requests');
-    expect(body.error.retryAfter).toBeGreaterThan(limits.signupIpWindowMs / 1000 - 60);
-    expect(body.error.retryAfter).toBeLessThanOrEqual(limits.signupIpWindowMs / 1000);
-    expect(refused.headers.get('retry-after')).toBe(String(body.error.retryAfter));
+    expect(body.error.params.retryAfter).toBeGreaterThan(limits.signupIpWindowMs / 1000 - 60);
+    expect(body.error.params.retryAfter).toBeLessThanOrEqual(limits.signupIpWindowMs / 1000);
+    expect(refused.headers.get('retry-after')).toBe(String(body.error.params.retryAfter));
     expect(await hashes()).toBe(before);
     expect(await server.ctx.db.query(`select id from users where email = $1`, ['thirty-first@helsinki.example.fi'])).toHaveLength(0);
 

@@ -73,7 +73,7 @@ describe('signup, login, logout, me', () => {
     await signup(new ApiClient(server.url), account);
     const again = await new ApiClient(server.url).post('/api/auth/signup', { ...account, email: ` ${account.email.toUpperCase()} ` });
     expect(again.status).toBe(409);
-    expect(errorBodySchema.parse(again.body).error.code).toBe('conflict');
+    expect(errorBodySchema.parse(again.body).error.code).toBe('email_taken');
     const bad = await new ApiClient(server.url).post('/api/auth/signup', { ...newAccount(), password: 'short' });
     expect(bad.status).toBe(400);
     expect(errorBodySchema.parse(bad.body).error.field).toBe('password');
@@ -202,7 +202,7 @@ describe('origin check', () => {
     const foreign = new ApiClient(server.url, 'https://evil.example');
     const refused = await foreign.post('/api/auth/login', account);
     expect(refused.status).toBe(403);
-    expect(errorBodySchema.parse(refused.body).error.code).toBe('forbidden');
+    expect(errorBodySchema.parse(refused.body).error.code).toBe('foreign_origin');
     expect(foreign.cookie).toBeUndefined();
     expect((await new ApiClient(server.url, 'null').post('/api/auth/login', account)).status).toBe(403);
 

@@ -154,7 +154,7 @@ describe('SEC16: snapshot limits per proposal', () => {
 
     const past = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'One too many' });
     expect(past.status).toBe(413);
-    expect(past.body).toEqual({ error: { code: 'snapshot_limit', message: 'snapshot_limit', limit: limits.maxSnapshotsPerProposal } });
+    expect(past.body).toEqual({ error: { code: 'snapshot_limit', params: { limit: limits.maxSnapshotsPerProposal } } });
     expect(await manualCount(coordinator, p.id)).toBe(limits.maxSnapshotsPerProposal);
 
     // Automatic snapshots: a meeting's start and end still work at the limit, and the manual count is unchanged.
@@ -192,7 +192,7 @@ describe('SEC16: snapshot limits per proposal', () => {
     const past = await coordinator.post(`/api/proposals/${p.id}/snapshots`, { name: 'One byte past' });
     expect(past.status).toBe(413);
     expect(past.body).toEqual({
-      error: { code: 'snapshot_size_limit', message: 'snapshot_size_limit', limit: limits.maxSnapshotBytesPerProposal, used: limits.maxSnapshotBytesPerProposal, size },
+      error: { code: 'snapshot_size_limit', params: { limit: limits.maxSnapshotBytesPerProposal, used: limits.maxSnapshotBytesPerProposal, size } },
     });
   });
 });
@@ -237,7 +237,7 @@ describe('SEC16: heavy requests at once per instance', () => {
     const past = await coordinator.get(`/api/proposals/${proposalId}/export?format=md`);
     expect(past.status).toBe(429);
     expect(past.headers.get('retry-after')).toBe(String(limits.busyRetryAfterSeconds));
-    expect(past.body).toEqual({ error: { code: 'export_busy', message: 'export_busy', limit: limits.maxExportsAtOnce } });
+    expect(past.body).toEqual({ error: { code: 'export_busy', params: { limit: limits.maxExportsAtOnce } } });
     for (const res of await Promise.all(running)) expect(res.status).toBe(200);
     expect(server.ctx.work.inFlight('export')).toBe(0);
     expect((await coordinator.get(`/api/proposals/${proposalId}/export?format=html`)).status).toBe(200);
@@ -249,7 +249,7 @@ describe('SEC16: heavy requests at once per instance', () => {
     const past = await coordinator.post(`/api/proposals/${proposalId}/snapshots`, { name: 'One too many at once' });
     expect(past.status).toBe(429);
     expect(past.headers.get('retry-after')).toBe(String(limits.busyRetryAfterSeconds));
-    expect(past.body).toEqual({ error: { code: 'snapshot_busy', message: 'snapshot_busy', limit: limits.maxSnapshotJobsAtOnce } });
+    expect(past.body).toEqual({ error: { code: 'snapshot_busy', params: { limit: limits.maxSnapshotJobsAtOnce } } });
     for (const res of await Promise.all(running)) expect(res.status).toBe(201);
   });
 
@@ -312,7 +312,7 @@ describe('SEC15: snapshots taken by approval, restore and submission merge on th
     for (const status of ['drafting', 'ready_for_review', 'in_review'] as const) {
       expect((await coordinator.patch(`/api/sections/${sectionId}`, { status })).status).toBe(200);
     }
-    const heavy = coordinator.patch(`/api/sections/${sectionId}`, { status: 'approved' });
+    const heavy = coordinator.patch(`/api/sections/${sectionId}`, { status: 'approved', justification: 'Approved short for the test (VRD9)' });
     const { before, result } = await smallRequestsDuring(heavy, 10);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     expect(before).toEqual(new Array(10).fill(true));

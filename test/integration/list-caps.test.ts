@@ -104,7 +104,7 @@ async function seedRootComments(sectionId: string, n: number): Promise<void> {
 
 const refusedWith = (res: { status: number; body: unknown }, code: string, limit: number) => {
   expect(res.status).toBe(409);
-  expect(res.body).toMatchObject({ error: { code, limit } });
+  expect(res.body).toMatchObject({ error: { code, params: { limit } } });
 };
 
 describe('SEC27 caps on counts', () => {

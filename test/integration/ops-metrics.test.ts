@@ -24,7 +24,7 @@ describe('OPS: GET /metrics', () => {
     server = await startTestServer();
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found' } });
+    expect(await res.json()).toEqual({ error: { code: 'not_found', params: {} } });
     expect(server.metricsPort).toBeNull();
   });
 
@@ -41,7 +41,7 @@ describe('OPS: GET /metrics', () => {
       expect(res.status).toBe(status);
       const body = await res.text();
       expect(body).not.toContain('twinpad_');
-      expect(JSON.parse(body)).toEqual({ error: { code: 'unauthenticated' } });
+      expect(JSON.parse(body)).toEqual({ error: { code: 'unauthenticated', params: {} } });
     }
   });
 

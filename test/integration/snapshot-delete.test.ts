@@ -45,7 +45,7 @@ describe('SEC29 deleting a manual snapshot', () => {
     expect(taken.status, JSON.stringify(taken.body)).toBe(201);
     const again = await world.coordinator.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Past it again' });
     expect(again.status).toBe(413);
-    expect(again.body).toMatchObject({ error: { code: 'snapshot_limit', limit: limits.maxSnapshotsPerProposal } });
+    expect(again.body).toMatchObject({ error: { code: 'snapshot_limit', params: { limit: limits.maxSnapshotsPerProposal } } });
 
     const audit = auditPageSchema.parse((await world.coordinator.get(`/api/proposals/${world.proposal.id}/audit`)).body);
     const deleted = audit.events.find((e) => e.action === 'snapshot.deleted');
@@ -76,7 +76,7 @@ describe('SEC29 deleting a manual snapshot', () => {
     const id = await seed(kind, `Automatic ${kind}`);
     const res = await world.coordinator.delete(`/api/snapshots/${id}`);
     expect(res.status).toBe(409);
-    expect(res.body).toEqual({ error: { code: 'snapshot_not_manual', message: 'snapshot_not_manual', kind } });
+    expect(res.body).toEqual({ error: { code: 'snapshot_not_manual', params: { kind } } });
     expect(await snapshotIds()).toContain(id);
   });
 

@@ -46,7 +46,7 @@ describe('SEC12 per-user socket cap', () => {
       }
       const refused = await rawUpgrade(server.url, `/collab/${sectionIds[0]}`, upgradeHeaders(server, user.cookie));
       expect(refused.status).toBe(429);
-      expect(JSON.parse(refused.after.toString())).toEqual({ error: { code: 'too_many_sockets' } });
+      expect(JSON.parse(refused.after.toString())).toEqual({ error: { code: 'too_many_sockets', params: {} } });
       // Another user is not affected.
       const other = await userWithSections(server);
       const theirs = await open(server, other.sectionIds[0]!, other.user.cookie);
@@ -94,7 +94,7 @@ describe('SEC12 per-instance connection cap', () => {
       const sockets = small.ctx.collab.stats().sockets;
       const refused = await rawUpgrade(small.url, `/collab/${users[1]!.sectionIds[0]}`, upgradeHeaders(small, users[1]!.user.cookie));
       expect(refused.status).toBe(503);
-      expect(JSON.parse(refused.after.toString())).toEqual({ error: { code: 'server_full' } });
+      expect(JSON.parse(refused.after.toString())).toEqual({ error: { code: 'server_full', params: {} } });
       expect(refused.closedByServer).toBe(true);
       expect(small.ctx.collab.stats().sockets).toBe(sockets);
       // Even without a session: the cap is checked before any query.
