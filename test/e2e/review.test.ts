@@ -21,7 +21,7 @@ function appendParagraph(doc: Y.Doc, text: string): void {
 }
 
 async function setStatus(client: ApiClient, sectionId: string, status: SectionStatus): Promise<void> {
-  const res = await client.patch(`/api/sections/${sectionId}`, { status });
+  const res = await client.patch(`/api/sections/${sectionId}`, status === 'approved' ? { status, justification: 'Approved short for the test (VRD9)' } : { status });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(sectionResponseSchema.parse(res.body).section.status).toBe(status);
 }
@@ -175,15 +175,21 @@ describe('review loop in Chromium', () => {
     await coord.goto(sectionUrl(w.proposal.id, section.id));
     await coord.getByTestId('status-action-in_review').click();
     await coord.getByTestId('status-action-approved').waitFor();
-    // The owner still writes while the section is in review.
-    await editorOf(owner).click();
-    await owner.keyboard.type('Still writing.');
+    // VRD7: in review, the owner waits: the editor locks and says why.
+    await owner.getByTestId('lock-banner').filter({ hasText: 'This section is in review' }).waitFor({ timeout: 10_000 });
+    expect(await editorOf(owner).getAttribute('contenteditable')).toBe('false');
 
-    const approved = coord.waitForResponse((r) => r.url().endsWith(`/api/sections/${section.id}`) && r.request().method() === 'PATCH');
+    // VRD9: the text is short, so the coordinator approves with a justification.
     await coord.getByTestId('status-action-approved').click();
+    await coord.getByTestId('justification-input').fill('Bologna completes it in the annex.');
+    const approved = coord.waitForResponse(
+      (r) => r.url().endsWith(`/api/sections/${section.id}`) && r.request().method() === 'PATCH' && r.request().postData()?.includes('justification') === true,
+    );
+    await coord.getByTestId('approval-confirm').click();
     expect((await approved).status()).toBe(200);
     await waitFor(
-      async () => (await editorOf(owner).getAttribute('contenteditable')) === 'false' && (await owner.getByTestId('lock-banner').count()) === 1,
+      async () =>
+        (await editorOf(owner).getAttribute('contenteditable')) === 'false' && ((await owner.getByTestId('lock-banner').textContent()) ?? '').includes('Approved'),
       10_000,
       'owner editor locked with a banner',
       20,
@@ -191,9 +197,9 @@ describe('review loop in Chromium', () => {
     expect(await owner.getByTestId('lock-banner').textContent()).toContain('Approved');
     await screenshot(owner, 'review-approved-locked');
 
-    // The board shows the section among the approved ones, and the activity feed shows the approval.
+    // The board's grid shows the section's cell as approved, and the activity feed shows the approval.
     await coord.getByTestId('board-link').click();
-    await coord.getByTestId('board-column-approved').getByText(section.title).waitFor();
+    await coord.locator(`[data-testid="board-cell"][data-section-id="${section.id}"][data-status="approved"]`).waitFor();
     await coord.getByTestId('activity-feed').getByText(`Chiara Coordinator approved ${section.number} ${section.title}`).waitFor();
     await coord.getByTestId('submit-gate').waitFor();
     expect(await coord.getByTestId('submit-gate').getAttribute('data-ready')).toBe('false');

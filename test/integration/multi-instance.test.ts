@@ -99,20 +99,20 @@ describe('several instances (Postgres + Redis)', () => {
     }
   });
 
-  it('MI4: approving a section on A makes the owner\'s socket on B read-only', async () => {
+  it('MI4: approving a section on A makes the writing socket on B read-only (in review only the coordinator writes, VRD7)', async () => {
     const section = world.sectionIds[11]!;
     const api = world.coordinator;
     expect((await api.patch(`/api/sections/${section}`, { ownerPartnerId: world.partnerId })).status).toBe(200);
     for (const status of ['drafting', 'ready_for_review', 'in_review']) {
       expect((await api.patch(`/api/sections/${section}`, { status })).status).toBe(200);
     }
-    const owner = stockClient(b.url, section, world.editor);
+    const owner = stockClient(b.url, section, world.coordinator);
     const watcher = stockClient(a.url, section, world.coordinator);
     try {
       await waitFor(() => owner.provider.synced && watcher.provider.synced, 10_000, 'synced');
       typeParagraph(owner, 'owner writes on B');
       await waitFor(() => fragmentText(watcher.doc).includes('owner writes on B'), 5000, 'A saw the owner');
-      expect((await api.patch(`/api/sections/${section}`, { status: 'approved' })).status).toBe(200);
+      expect((await api.patch(`/api/sections/${section}`, { status: 'approved', justification: 'Approved short for the test (VRD9)' })).status).toBe(200);
       await waitFor(() => owner.closes.some((c) => c.code === closeCode.rightsChanged), 10_000, '4001 on B after the approval on A');
       // It reconnects read-only: an edit is refused with 4403 and reaches nobody.
       await waitFor(() => owner.provider.synced, 5000, 'reconnected');
