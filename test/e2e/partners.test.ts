@@ -5,7 +5,7 @@ import { contentLocale, findSectionTemplate, inLocale, templateTitle, themeLabel
 import type { Partner, Proposal } from '../../shared/schemas';
 import { addPartner, bologna, createProposal, getProposal, helsinki, joinAs, lulea, signUp, type UserClient } from '../helpers/factories';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { collectErrors, launchChromium, screenshot, signedInContext, waitFor } from './browser';
+import { axeViolations, collectErrors, launchChromium, screenshot, signedInContext, waitFor } from './browser';
 
 /**
  * CTRY4, CTRY5, CTRY8, CTRY9 in Chromium, with the whole interface in Italian: the
@@ -75,9 +75,10 @@ describe('CTRY8: the new-proposal form', () => {
     await form.getByLabel('Città').fill('Bologna');
     const country = form.getByRole('combobox', { name: 'Paese' });
     await country.fill('Ital');
-    await page.getByRole('option', { name: 'Italia' }).click();
+    await page.getByRole('listbox', { name: 'Paesi' }).getByRole('option', { name: 'Italia', exact: true }).click();
     expect(await country.inputValue()).toBe('Italia');
     await screenshot(page, 'ctry-new-proposal-it');
+    expect(await axeViolations(page)).toEqual([]);
     await form.getByRole('button', { name: 'Crea proposta' }).click();
     await page.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;
@@ -106,6 +107,7 @@ describe('CTRY4: the country picker', () => {
     expect(await country.getAttribute('aria-expanded')).toBe('true');
     const options = page.getByRole('listbox', { name: 'Paesi' }).getByRole('option');
     expect(await options.allInnerTexts()).toEqual([expect.stringContaining('Estonia')]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await country.getAttribute('aria-activedescendant')).toBe(await options.first().getAttribute('id'));
     await country.press('Enter');
     expect(await country.getAttribute('aria-expanded')).toBe('false');
@@ -172,7 +174,7 @@ describe('CTRY5: editing and removing partners and people', () => {
     expect(await country.inputValue()).toBe('Finlandia');
     await form.getByLabel('Città').fill('Espoo');
     await country.fill('Svezia');
-    await page.getByRole('option', { name: 'Svezia' }).click();
+    await page.getByRole('listbox', { name: 'Paesi' }).getByRole('option', { name: 'Svezia', exact: true }).click();
     await form.getByRole('button', { name: 'Salva' }).click();
     await page.locator(`[data-partner="${w.partners.helsinki.id}"][data-country="SE"]`).waitFor();
     const partner = (await getProposal(w.coordinator, w.proposal.id)).partners.find((p) => p.id === w.partners.helsinki.id);
@@ -198,6 +200,7 @@ describe('CTRY5: editing and removing partners and people', () => {
     expect(await dialog.getByTestId('remove-partner-sections').getByRole('listitem').count()).toBe(2);
     await dialog.getByLabel('Partner che le prende in carico').selectOption(w.partners.lulea.id);
     await screenshot(page, 'ctry-remove-partner-it');
+    expect(await axeViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Rimuovi il partner' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByText('Tallinna linn rimosso.').waitFor();

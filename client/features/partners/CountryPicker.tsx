@@ -160,7 +160,11 @@ export function CountryPicker({ name, label, defaultValue, error, required, onCh
               }}
               onMouseEnter={() => setActive(i)}
             >
-              <Flag country={o.code} /> {o.name}
+              {/* The option is named by the country's name alone; the badge beside it is decoration here. */}
+              <span aria-hidden="true">
+                <Flag country={o.code} />
+              </span>{' '}
+              {o.name}
             </li>
           ))}
       </ul>
