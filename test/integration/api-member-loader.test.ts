@@ -113,7 +113,7 @@ afterAll(async () => {
 
 describe('HDL: the member loader on every route that uses it', () => {
   for (const route of routes) {
-    it(`HDL1: ${route.name}: an unknown id and a non-member get the same 404 (not_found, "${route.what} not found"); the coordinator gets 200`, async () => {
+    it(`HDL1: ${route.name}: an unknown id and a non-member get the same 404 (not_found, what: ${route.what.toLowerCase()}); the coordinator gets 200`, async () => {
       const ok = await get(coordinator, route.path(realIds()));
       expect(ok.status).toBe(200);
       const stranger = await get(outsider, route.path(realIds()));
