@@ -56,7 +56,7 @@ describe('members API', () => {
   it('API5: the last coordinator can be neither demoted nor removed (409); with a second one, both work', async () => {
     const demote = await w.coordinator.patch(memberPath(w.coordinator.user.id), { role: 'editor' });
     expect(demote.status).toBe(409);
-    expect((demote.body as ErrorBody).error.code).toBe('conflict');
+    expect((demote.body as ErrorBody).error.code).toBe('last_coordinator');
     expect((await w.coordinator.delete(memberPath(w.coordinator.user.id))).status).toBe(409);
     // Another proposal: a second coordinator makes stepping down possible.
     const boss = await signUp(server);
