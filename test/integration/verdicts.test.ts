@@ -181,11 +181,8 @@ describe('VRD5 verdicts reset when the text changes substantially', () => {
     typeParagraph(writer, 'x'.repeat(300));
     // The first edit starts drafting (VRD6) and is counted: wait until the counter settles.
     await waitFor(async () => (await editUnits(sectionId)) >= 302, 10_000, 'the first edit counted');
-    await waitFor(
-      async () => sectionResponseSchema.parse((await world.coordinator.get(`/api/sections/${sectionId}`)).body).section.status === 'drafting',
-      5000,
-      'drafting',
-    );
+    const status = async () => (await server.database.db.query<{ status: string }>(`select status from sections where id = $1`, [sectionId]))[0]!.status;
+    await waitFor(async () => (await status()) === 'drafting', 15_000, 'drafting');
     const base = await editUnits(sectionId);
     expect((await put(world.editor, sectionId, { verdict: 'ready', note: 'Good to go' })).status).toBe(200);
     expect(verdictResetThreshold(300)).toBe(200);
