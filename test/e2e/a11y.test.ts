@@ -1,5 +1,5 @@
 // @module-tag needs-chromium
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { catalogues } from '../../shared/i18n';
@@ -64,11 +64,14 @@ describe.each<Locale>(['en', 'it'])('accessibility (%s)', (locale) => {
     await ctx.close();
   });
 
-  it(`A11Y1: proposals, workspace (comments, mention list), board, partners, history and projector have no serious or critical axe violations (${locale})`, async () => {
+  let snapshotId = '';
+  const s = () => section(0);
+  const id = () => w.proposal.id;
+
+  beforeAll(async () => {
     await setLocale(w.coordinator, locale);
-    const s = section(0);
     // Text, a snapshot and a thread, so the pages show their real content.
-    const writer = await serverReader(server.url, s.id, w.coordinator);
+    const writer = await serverReader(server.url, s().id, w.coordinator);
     try {
       const p = new Y.XmlElement('paragraph');
       p.insert(0, [new Y.XmlText(`Young people in four towns take part in local decisions (${locale}).`)]);
@@ -77,35 +80,53 @@ describe.each<Locale>(['en', 'it'])('accessibility (%s)', (locale) => {
     } finally {
       writer.destroy();
     }
-    const snap = await w.coordinator.post(`/api/proposals/${w.proposal.id}/snapshots`, { name: `Before the workshop ${locale}` });
+    const snap = await w.coordinator.post(`/api/proposals/${id()}/snapshots`, { name: `Before the workshop ${locale}` });
     expect(snap.status).toBe(201);
-    const snapshotId = snapshotResponseSchema.parse(snap.body).snapshot.id;
-    const comment = await w.coordinator.post(`/api/sections/${s.id}/comments`, { body: 'Please add the Luleå numbers.' });
+    snapshotId = snapshotResponseSchema.parse(snap.body).snapshot.id;
+    const comment = await w.coordinator.post(`/api/sections/${s().id}/comments`, { body: 'Please add the Luleå numbers.' });
     expect(comment.status).toBe(201);
+  });
 
+  /** A page of the coordinator's, in this locale. */
+  async function coordinatorPage(): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await signedInContext(browser, server.url, w.coordinator);
-    const page = await ctx.newPage();
-    const id = w.proposal.id;
-    await checkPage(page, 'proposals', '/proposals', h1);
+    return { ctx, page: await ctx.newPage() };
+  }
 
-    // The workspace with a section open and the comments panel, then the mention list open.
-    await checkPage(page, 'workspace', sectionUrl(id, s.id), async (p) => {
+  it(`A11Y1: proposals and the projector have no serious or critical axe violations (${locale})`, async () => {
+    const { ctx, page } = await coordinatorPage();
+    await checkPage(page, 'proposals', '/proposals', h1);
+    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+    await checkPage(page, 'projector', `/proposals/${id()}/present`, (p) => p.getByTestId('present-section').first().waitFor());
+    await ctx.close();
+  });
+
+  it(`A11Y1: the workspace with a section open, the comments panel and the mention list open has no serious or critical axe violations (${locale})`, async () => {
+    const { ctx, page } = await coordinatorPage();
+    await checkPage(page, 'workspace', sectionUrl(id(), s().id), async (p) => {
       await editorOf(p).waitFor();
       await p.getByTestId('comments-panel').getByTestId('thread').first().waitFor();
     });
     await page.getByTestId('comments-panel').getByRole('button', { name: catalogues[locale]['comments.onSection'] }).click();
-    const input = page.getByTestId('comment-input');
-    await input.fill('Ask @');
+    await page.getByTestId('comment-input').fill('Ask @');
     await page.getByTestId('mention-list').waitFor();
     expectClean('workspace with the mention list', await axeViolations(page));
+    await ctx.close();
+  });
 
-    await checkPage(page, 'board', `/proposals/${id}/board`, h1);
-    await checkPage(page, 'partners', `/proposals/${id}/partners`, h1);
-    await checkPage(page, 'history', `/proposals/${id}/history`, (p) => p.getByTestId('snapshot').first().waitFor());
-    await checkPage(page, 'snapshot', `/proposals/${id}/history/${snapshotId}`, (p) => p.getByTestId('snapshot-section').first().waitFor());
-    await checkPage(page, 'changes', `/proposals/${id}/changes/${snapshotId}`, h1);
-    await checkPage(page, 'section changes', `/proposals/${id}/sections/${s.id}/changes`, h1);
-    await checkPage(page, 'projector', `/proposals/${id}/present`, (p) => p.getByTestId('present-section').first().waitFor());
+  it(`A11Y1: the board and the partners page have no serious or critical axe violations (${locale})`, async () => {
+    const { ctx, page } = await coordinatorPage();
+    await checkPage(page, 'board', `/proposals/${id()}/board`, (p) => p.getByTestId('board-grid').waitFor());
+    await checkPage(page, 'partners', `/proposals/${id()}/partners`, h1);
+    await ctx.close();
+  });
+
+  it(`A11Y1: history, a snapshot, the changes since it and a section's latest changes have no serious or critical axe violations (${locale})`, async () => {
+    const { ctx, page } = await coordinatorPage();
+    await checkPage(page, 'history', `/proposals/${id()}/history`, (p) => p.getByTestId('snapshot').first().waitFor());
+    await checkPage(page, 'snapshot', `/proposals/${id()}/history/${snapshotId}`, (p) => p.getByTestId('snapshot-section').first().waitFor());
+    await checkPage(page, 'changes', `/proposals/${id()}/changes/${snapshotId}`, h1);
+    await checkPage(page, 'section changes', `/proposals/${id()}/sections/${s().id}/changes`, h1);
     await ctx.close();
   });
 });
