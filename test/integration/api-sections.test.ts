@@ -130,7 +130,9 @@ describe('sections API', () => {
     expect(res.status).toBe(200);
     const after = parse(res.body);
     expect(after.checklist).toEqual([0, 2]);
-    expect(after.completeness.score).toBeGreaterThan(before);
+    // The section has no text yet: ticks count once it has (MTR2, MTR5), and the meter says so.
+    expect(after.completeness.score).toBe(before);
+    expect(after.completeness.parts.find((x) => x.part === 'checklist')?.reason.kind).toBe('no_text');
     expect((await latest())[0]).toMatchObject({ action: 'section.checklist_changed', data: { from: [], to: [0, 2] } });
     const tooFar = await patch(w.editors.lulea, s.id, { checklist: [s.guidance.length] });
     expect(tooFar.status).toBe(400);
@@ -145,7 +147,8 @@ describe('sections API', () => {
     expect(parse(blocked.body).completeness.missing.map((m) => m.item)).toContain('blocked');
     const na = parse((await patch(w.coordinator, s.id, { blocked: null, notApplicable: { justification: 'No ethics issues' } })).body);
     expect(na).toMatchObject({ blockedReason: null, notApplicableReason: 'No ethics issues' });
-    expect(na.completeness).toEqual({ score: 100, missing: [] });
+    expect(na.completeness).toMatchObject({ score: 100, missing: [] });
+    expect(na.completeness.parts.every((x) => x.earned === x.max && x.reason.kind === 'not_applicable')).toBe(true);
     expect((await latest(2)).map((e) => e.action).sort()).toEqual(['section.not_applicable', 'section.unblocked']);
   });
 
