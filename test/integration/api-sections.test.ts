@@ -98,7 +98,7 @@ describe('sections API', () => {
     const s = sectionAt(4);
     const res = await patch(w.coordinator, s.id, { status: 'approved' });
     expect(res.status).toBe(409);
-    expect(code(res.body)).toBe('conflict');
+    expect(code(res.body)).toBe('status_transition');
     expect(parse((await w.coordinator.get(`/api/sections/${s.id}`)).body).status).toBe('not_started');
   });
 

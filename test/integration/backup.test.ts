@@ -200,10 +200,10 @@ describe('OPS: backup and restore on PGlite', () => {
     const all = lines(file);
     const header = JSON.parse(all[0]!) as { schemaVersion: number; migrations: number[] };
     const previous = header.migrations.at(-2)!;
-    // The dump as the schema before the newest migration (0012) would have it: without what 0012 adds
-    // (the signup_attempts table, login_failures.pending). A newer migration must update `added`.
+    // The dump as the schema before the newest migration (0015) would have it: without what 0015 adds
+    // (snapshots.label). A newer migration must update `added`.
     const older = join(dir, 'older.gz');
-    const atPrevious = withoutAdded(all.slice(1), { tables: ['signup_attempts'], columns: { login_failures: ['pending'] } });
+    const atPrevious = withoutAdded(all.slice(1), { tables: [], columns: { snapshots: ['label'] } });
     writeFileSync(older, gzipSync([JSON.stringify({ ...header, schemaVersion: previous, migrations: header.migrations.slice(0, -1) }), ...atPrevious].join('\n') + '\n'));
     const target = join(dir, 'from-older');
     const run = await runCommand('restore', [older], { DATA_DIR: target });

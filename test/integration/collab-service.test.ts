@@ -167,11 +167,11 @@ describe('admission through the policy', () => {
 
   it('SVC3: every refusal is one plain HTTP answer with a status and a code, never a sentence', async () => {
     const section = world.sectionIds[4]!;
-    expect(await upgradeAnswer(section, undefined)).toEqual({ status: 401, body: '{"error":{"code":"no_session"}}' });
-    expect(await upgradeAnswer(section, world.coordinator.cookie, 'https://evil.example')).toEqual({ status: 403, body: '{"error":{"code":"foreign_origin"}}' });
-    expect(await upgradeAnswer(section, world.outsider.cookie)).toEqual({ status: 403, body: '{"error":{"code":"not_member"}}' });
-    expect(await upgradeAnswer('00000000-0000-4000-8000-000000000000', world.coordinator.cookie)).toEqual({ status: 404, body: '{"error":{"code":"section_not_found"}}' });
-    expect(await upgradeAnswer('not-a-uuid', world.coordinator.cookie)).toEqual({ status: 404, body: '{"error":{"code":"section_not_found"}}' });
+    expect(await upgradeAnswer(section, undefined)).toEqual({ status: 401, body: '{"error":{"code":"no_session","params":{}}}' });
+    expect(await upgradeAnswer(section, world.coordinator.cookie, 'https://evil.example')).toEqual({ status: 403, body: '{"error":{"code":"foreign_origin","params":{}}}' });
+    expect(await upgradeAnswer(section, world.outsider.cookie)).toEqual({ status: 403, body: '{"error":{"code":"not_member","params":{}}}' });
+    expect(await upgradeAnswer('00000000-0000-4000-8000-000000000000', world.coordinator.cookie)).toEqual({ status: 404, body: '{"error":{"code":"section_not_found","params":{}}}' });
+    expect(await upgradeAnswer('not-a-uuid', world.coordinator.cookie)).toEqual({ status: 404, body: '{"error":{"code":"section_not_found","params":{}}}' });
     expect(await upgradeAnswer(section, world.reviewer.cookie)).toEqual({ status: 101, body: '' });
   });
 });

@@ -131,7 +131,7 @@ describe('history: submission', () => {
     const id = fresh.proposal.id;
     const refused = await fresh.coordinator.post(`/api/proposals/${id}/submit`, {});
     expect(refused.status).toBe(409);
-    expect(JSON.stringify(refused.body)).toContain('not approved');
+    expect(refused.body).toMatchObject({ error: { code: 'not_ready_to_submit' } });
     expect((await fresh.editors.bologna.post(`/api/proposals/${id}/submit`, {})).status).toBe(403);
     expect((await (await signUp(server)).post(`/api/proposals/${id}/submit`, {})).status).toBe(404);
 
