@@ -32,20 +32,24 @@ const toRow = (r: Stored): VerdictRow => ({
   stale: r.stale,
 });
 
-/** Every section's verdicts in a proposal (current first, then by time), by section id. */
-export async function verdictsByProposal(db: Sql, proposalId: string): Promise<Map<string, VerdictRow[]>> {
-  const rows = await db.query<Stored & Record<string, unknown>>(
+/** Verdicts with their givers (still members), current first, then by time. */
+function selectVerdicts(db: Sql, where: 's.proposal_id = $1' | 'v.section_id = $1', id: string) {
+  return db.query<Stored & Record<string, unknown>>(
     `select ${columns}
      from section_verdicts v
      join sections s on s.id = v.section_id
      join members m on m.proposal_id = s.proposal_id and m.user_id = v.user_id
      join users u on u.id = v.user_id
-     where s.proposal_id = $1
+     where ${where}
      order by v.section_id, (v.stale_at is not null), v.updated_at, v.user_id`,
-    [proposalId],
+    [id],
   );
+}
+
+/** Every section's verdicts in a proposal (current first, then by time), by section id. */
+export async function verdictsByProposal(db: Sql, proposalId: string): Promise<Map<string, VerdictRow[]>> {
   const out = new Map<string, VerdictRow[]>();
-  for (const r of rows) {
+  for (const r of await selectVerdicts(db, 's.proposal_id = $1', proposalId)) {
     const list = out.get(r.sectionId);
     if (list) list.push(toRow(r));
     else out.set(r.sectionId, [toRow(r)]);
@@ -55,17 +59,7 @@ export async function verdictsByProposal(db: Sql, proposalId: string): Promise<M
 
 /** One section's verdicts (as in `verdictsByProposal`). */
 export async function verdictsBySection(db: Sql, sectionId: string): Promise<VerdictRow[]> {
-  const rows = await db.query<Stored & Record<string, unknown>>(
-    `select ${columns}
-     from section_verdicts v
-     join sections s on s.id = v.section_id
-     join members m on m.proposal_id = s.proposal_id and m.user_id = v.user_id
-     join users u on u.id = v.user_id
-     where v.section_id = $1
-     order by (v.stale_at is not null), v.updated_at, v.user_id`,
-    [sectionId],
-  );
-  return rows.map(toRow);
+  return (await selectVerdicts(db, 'v.section_id = $1', sectionId)).map(toRow);
 }
 
 export interface NewVerdict {

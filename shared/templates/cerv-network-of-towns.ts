@@ -1,21 +1,13 @@
 import { code, text } from './localized';
-import type { CallTemplate, LocalizedText, SectionTemplate } from './types';
+import type { CallTemplate } from './types';
+import { templateSection } from './section';
 
 /**
  * CERV (Citizens, Equality, Rights and Values), strand "Network of Towns":
  * the technical description, Part B, in the order of the official form.
  * Texts in EN, IT, SV, ES, FI (the Commission's terms where it has them).
  */
-const s = (
-  key: string,
-  number: string,
-  title: LocalizedText,
-  criterion: string,
-  minChars: number,
-  maxChars: number,
-  guidance: readonly LocalizedText[],
-  extra: Partial<Pick<SectionTemplate, 'requiredItems'>> = {},
-): SectionTemplate => ({ key, number, title, criterion, minChars, maxChars, guidance, defaultOwner: 'lead', ...extra });
+const s = templateSection;
 
 export const cervNetworkOfTowns: CallTemplate = {
   id: 'cerv-network-of-towns',

@@ -1,16 +1,8 @@
 import { text } from './localized';
-import type { CallTemplate, LocalizedText, SectionTemplate } from './types';
+import type { CallTemplate } from './types';
+import { templateSection } from './section';
 
-const s = (
-  key: string,
-  number: string,
-  title: LocalizedText,
-  criterion: string,
-  minChars: number,
-  maxChars: number,
-  guidance: readonly LocalizedText[],
-  extra: Partial<Pick<SectionTemplate, 'requiredItems'>> = {},
-): SectionTemplate => ({ key, number, title, criterion, minChars, maxChars, guidance, defaultOwner: 'lead', ...extra });
+const s = templateSection;
 
 /** A generic, smaller template: one citizens' meeting between twinned towns. */
 export const townTwinningMeeting: CallTemplate = {

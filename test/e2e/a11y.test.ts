@@ -6,6 +6,7 @@ import { catalogues } from '../../shared/i18n';
 import { snapshotResponseSchema } from '../../shared/schemas';
 import type { Locale } from '../../shared/schemas';
 import type { Workshop } from '../helpers/factories';
+import { workshopSection } from '../helpers/factories';
 import type { ApiClient } from '../helpers/http';
 import type { TestServer } from '../helpers/server';
 import { axeViolations, editorOf, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium, type AxeFinding } from './browser';
@@ -22,11 +23,7 @@ let browser: Browser;
 let w: Workshop;
 workshopInChromium((suite) => ({ server, browser, w } = suite));
 
-function section(i: number) {
-  const s = w.proposal.sections[i];
-  if (!s) throw new Error(`no section ${i}`);
-  return s;
-}
+const section = (i: number) => workshopSection(w, i);
 
 /** Fails with every finding listed: rule, impact, help and the elements. */
 function expectClean(page: string, findings: AxeFinding[]): void {

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { catalogues } from '../../shared/i18n';
 import { sessionResponseSchema, type Locale } from '../../shared/schemas';
 import type { Workshop } from '../helpers/factories';
+import { workshopSection } from '../helpers/factories';
 import { ApiClient } from '../helpers/http';
 import type { TestServer } from '../helpers/server';
 import { collectErrors, editorOf, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
@@ -14,11 +15,7 @@ let browser: Browser;
 let w: Workshop;
 workshopInChromium((suite) => ({ server, browser, w } = suite));
 
-function section(i: number) {
-  const s = w.proposal.sections[i];
-  if (!s) throw new Error(`no section ${i}`);
-  return s;
-}
+const section = (i: number) => workshopSection(w, i);
 
 async function setLocale(client: ApiClient, locale: Locale): Promise<void> {
   expect((await client.patch('/api/me', { locale })).status).toBe(200);

@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { sectionResponseSchema } from '../../shared/schemas';
 import { meetingListSchema } from '../../shared/schemas/history';
 import type { Workshop } from '../helpers/factories';
+import { workshopSection } from '../helpers/factories';
 import type { TestServer } from '../helpers/server';
 import { collectErrors, editorOf, screenshot, sectionUrl, serverReader, signedInContext, waitFor, workshopInChromium } from './browser';
 
@@ -13,11 +14,7 @@ let browser: Browser;
 let w: Workshop;
 workshopInChromium((suite) => ({ server, browser, w } = suite));
 
-function sectionAt(i: number) {
-  const s = w.proposal.sections[i];
-  if (!s) throw new Error(`no section ${i}`);
-  return s;
-}
+const sectionAt = (i: number) => workshopSection(w, i);
 
 async function focusOf(projector: Page): Promise<string | null> {
   return projector.getByTestId('present').getAttribute('data-focus-section');

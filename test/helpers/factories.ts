@@ -11,6 +11,7 @@ import {
   type Partner,
   type PartnerInput,
   type Proposal,
+  type Section,
 } from '../../shared/schemas/domain';
 import { ApiClient, type JsonResponse } from './http';
 
@@ -116,6 +117,13 @@ export interface Workshop {
   /** One editor per partner, keyed like `partners`. */
   editors: { bologna: UserClient; lulea: UserClient; laCoruna: UserClient; helsinki: UserClient };
   reviewer: UserClient;
+}
+
+/** The workshop proposal's i-th section (throws when there is none). */
+export function workshopSection(w: Pick<Workshop, 'proposal'>, i: number): Section {
+  const s = w.proposal.sections[i];
+  if (!s) throw new Error(`no section ${i}`);
+  return s;
 }
 
 /**

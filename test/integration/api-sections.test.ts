@@ -4,7 +4,7 @@ import { auditPageSchema, sectionResponseSchema, type Section } from '../../shar
 import type { DomainEvent } from '../../server/events';
 import { ApiClient } from '../helpers/http';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedWorkshop, signUp, type Workshop } from '../helpers/factories';
+import { seedWorkshop, signUp, type Workshop, workshopSection } from '../helpers/factories';
 
 let server: TestServer;
 let w: Workshop;
@@ -16,11 +16,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const sectionAt = (i: number): Section => {
-  const s = w.proposal.sections[i];
-  if (!s) throw new Error(`no section ${i}`);
-  return s;
-};
+const sectionAt = (i: number): Section => workshopSection(w, i);
 const patch = (client: ApiClient, id: string, body: unknown) => client.patch(`/api/sections/${id}`, body);
 const parse = (body: unknown) => sectionResponseSchema.parse(body).section;
 const code = (body: unknown) => (body as ErrorBody).error.code;

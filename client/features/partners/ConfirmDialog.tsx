@@ -5,6 +5,8 @@ import './partners.css';
 interface ConfirmDialogProps {
   title: string;
   confirmLabel: string;
+  /** Defaults to "Cancel". */
+  cancelLabel?: string;
   /** Runs on confirm; the dialog stays open (with the error shown) when it throws. */
   onConfirm(): void | Promise<void>;
   onClose(): void;
@@ -15,10 +17,10 @@ interface ConfirmDialogProps {
 
 /**
  * A modal question before a change that cannot be undone (remove a partner, remove a
- * person): the native <dialog>, so focus moves into it, Escape closes it and the page
+ * person, revoke a link): the native <dialog>, so focus moves into it, Escape closes it and the page
  * behind is inert. The title names the dialog.
  */
-export function ConfirmDialog({ title, confirmLabel, onConfirm, onClose, error, busy, children }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, confirmLabel, cancelLabel, onConfirm, onClose, error, busy, children }: ConfirmDialogProps) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -43,7 +45,7 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onClose, error, 
         )}
         <div className="confirm-dialog__actions">
           <button type="button" className="button" onClick={onClose}>
-            {t('partnerEdit.cancel')}
+            {cancelLabel ?? t('partnerEdit.cancel')}
           </button>
           <button type="submit" className="button button--primary" disabled={busy}>
             {confirmLabel}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type FormEven
 import { call } from '../../api';
 import { errorText } from '../../errors';
 import { useI18n } from '../../i18n';
+import { ConfirmDialog } from './ConfirmDialog';
 import { parseEmailList } from '../../../shared/email-list';
 import { limits } from '../../../shared/limits';
 import { roleSchema, type Proposal, type Role } from '../../../shared/schemas';
@@ -451,10 +452,12 @@ function InvitationList({ proposal, refresh, partnerName }: { proposal: Proposal
         </button>
       )}
       {confirm && (
-        <RevokeDialog
+        <ConfirmDialog
           title={t('onboarding.revokeConfirm', { who: who(confirm) })}
+          confirmLabel={t('onboarding.revokeYes')}
+          cancelLabel={t('onboarding.revokeNo')}
           error={confirmError}
-          onConfirm={() => void revoke(confirm)}
+          onConfirm={() => revoke(confirm)}
           onClose={() => {
             setConfirm(null);
             setConfirmError(null);
@@ -462,45 +465,5 @@ function InvitationList({ proposal, refresh, partnerName }: { proposal: Proposal
         />
       )}
     </div>
-  );
-}
-
-/**
- * The question before revoking: the native modal <dialog>, so focus moves into it,
- * Escape closes it and the page behind is inert. Its title names it.
- */
-function RevokeDialog({ title, error, onConfirm, onClose }: { title: string; error: string | null; onConfirm(): void; onClose(): void }) {
-  const { t } = useI18n();
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return (
-    <dialog ref={ref} className="confirm-dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          onConfirm();
-        }}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {error && (
-          <p className="form__error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="button" className="button" onClick={onClose}>
-            {t('onboarding.revokeNo')}
-          </button>
-          <button type="submit" className="button button--primary">
-            {t('onboarding.revokeYes')}
-          </button>
-        </div>
-      </form>
-    </dialog>
   );
 }
