@@ -126,7 +126,7 @@ const plurals: ReadonlyArray<{ key: MessageKey; params?: Record<string, number>;
     },
   },
   {
-    key: 'board.threads',
+    key: 'boardGrid.threads',
     expected: {
       en: ['1 open thread', '2 open threads', '5 open threads', '21 open threads', '1,000,000 open threads'],
       it: ['1 discussione aperta', '2 discussioni aperte', '5 discussioni aperte', '21 discussioni aperte', '1.000.000 discussioni aperte'],
@@ -177,7 +177,7 @@ describe('I18N10 plurals follow each language (1, 2, 5, 21, 1,000,000)', () => {
   }
 
   it('I18N10 every count message of the core catalogue is an ICU plural in English (no "1 characters")', () => {
-    for (const key of ['count.chars', 'count.under', 'count.over', 'workspace.peopleHere', 'workspace.peopleInSection', 'conn.syncing', 'comments.resolvedCount', 'meter.threads', 'board.notReady', 'changes.insertedChars', 'changes.deletedChars', 'unsaved.split'] as const) {
+    for (const key of ['count.chars', 'count.under', 'count.over', 'workspace.peopleHere', 'workspace.peopleInSection', 'conn.syncing', 'comments.resolvedCount', 'changes.insertedChars', 'changes.deletedChars', 'unsaved.split'] as const) {
       expect(translate('en', key, { count: 1 }), key).not.toMatch(/\b1 \w+s\b/);
     }
   });
