@@ -59,7 +59,7 @@ export async function removeMember(ctx: CommandContext, actorId: string, proposa
     const target = await loadTarget(tx, actorId, proposalId, userId);
     await assertNotLastCoordinator(tx, target, 'removed');
     await deleteMember(tx, proposalId, userId);
-    await recordAudit(tx, { proposalId, actorId, action: 'member.removed', data: { userId, role: target.role, partnerId: target.partnerId } });
+    await recordAudit(tx, { proposalId, actorId, action: 'member.removed', data: { userId, name: target.name, role: target.role, partnerId: target.partnerId } });
   });
   ctx.events.publish({ type: 'member.changed', proposalId, userId });
 }

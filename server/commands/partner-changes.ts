@@ -94,7 +94,7 @@ async function handOverMembers(
       const coordinators = await lockCoordinators(tx, o.proposalId);
       if (leaving.some((m) => m.role === 'coordinator') && coordinators.length === 0) throw conflict('last_coordinator', { change: 'removed' });
       for (const m of leaving) {
-        await recordAudit(tx, { proposalId: o.proposalId, actorId: o.actorId, action: 'member.removed', data: { userId: m.userId, role: m.role, partnerId: o.from } });
+        await recordAudit(tx, { proposalId: o.proposalId, actorId: o.actorId, action: 'member.removed', data: { userId: m.userId, name: m.name, role: m.role, partnerId: o.from } });
       }
       return leaving.map((m) => m.userId);
     }

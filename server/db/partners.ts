@@ -93,7 +93,11 @@ export async function movePartnerMembers(db: Sql, from: string, to: string): Pro
 }
 
 /** Removes every member of the partner; returns who left, in user id order. */
-export async function removePartnerMembers(db: Sql, partnerId: string): Promise<{ userId: string; role: Role }[]> {
-  const rows = await db.query<{ userId: string; role: Role }>(`delete from members where partner_id = $1 returning user_id as "userId", role`, [partnerId]);
+export async function removePartnerMembers(db: Sql, partnerId: string): Promise<{ userId: string; role: Role; name: string }[]> {
+  const rows = await db.query<{ userId: string; role: Role; name: string }>(
+    `with gone as (delete from members where partner_id = $1 returning user_id, role)
+     select g.user_id as "userId", g.role, u.name from gone g join users u on u.id = g.user_id`,
+    [partnerId],
+  );
   return rows.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
 }

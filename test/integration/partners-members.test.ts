@@ -154,7 +154,7 @@ describe('CTRY5: removing a partner hands over what it owns', () => {
     await waitFor(() => socket.closes.length > 0, 10_000, 'Bo\'s socket re-checked');
     expect((await bo.get(`/api/proposals/${w.proposal.id}`)).status).toBe(404);
     const events = await audit(w.coordinator, w.proposal.id, 10);
-    expect(events.find((e) => e.action === 'member.removed' && e.data.userId === bo.user.id)?.data).toEqual({ userId: bo.user.id, role: 'editor', partnerId: boden.id });
+    expect(events.find((e) => e.action === 'member.removed' && e.data.userId === bo.user.id)?.data).toEqual({ userId: bo.user.id, name: bo.user.name, role: 'editor', partnerId: boden.id });
     expect(events.find((e) => e.action === 'partner.removed')?.data).toMatchObject({ partnerId: boden.id, reassignedSections: 1, movedMembers: 1, to: w.partners.bologna.id });
     // Bruno's socket was re-checked too (now his partner owns it): he writes.
     // (An edit typed before his socket re-checked is refused and resynced away: type until one lands.)
@@ -246,7 +246,8 @@ describe('CTRY6: the last coordinator', () => {
     });
     expect((await w.coordinator.delete(`/api/members/${w.proposal.id}/${user.id}`)).status).toBe(204);
     const [removed] = await audit(w.coordinator, w.proposal.id, 1);
-    expect(removed).toMatchObject({ action: 'member.removed', data: { userId: user.id, role: 'reviewer' } });
+    // The feed names whoever left, after they are gone (TPL5).
+    expect(removed).toMatchObject({ action: 'member.removed', data: { userId: user.id, name: user.name, role: 'reviewer' } });
     expect((await pia.get(`/api/proposals/${w.proposal.id}`)).status).toBe(404);
   });
 });
