@@ -11,8 +11,7 @@ import { findSectionById, listSections } from '../db/sections';
 import { snapshotSectionState } from '../db/snapshots';
 import { notFound } from '../errors';
 import { AuthorBook, diffStates, proposalChanges, sectionDiff } from '../history/changes';
-import { presentSection } from '../presenters';
-import { loadSectionStats } from '../section-stats';
+import { presentWithStats } from './sections';
 import { presentSnapshot } from './snapshots';
 import { proposalMember, sectionMember, snapshotMember, snapshotOf } from './member-loader';
 import { jsonBody, params } from './validate';
@@ -46,8 +45,7 @@ export function historyRoutes(): Hono<AppEnv> {
     const ctx = c.get('ctx');
     const { section, actor, backupSnapshotId } = await restoreSection(ctx, user.id, id, snapshotId);
     const fresh = (await findSectionById(ctx.db, section.id)) ?? section;
-    const stats = (await loadSectionStats(ctx.db, section.proposalId)).get(section.id) ?? { chars: 0, openThreads: 0 };
-    return c.json({ section: presentSection(fresh, actor, stats), backupSnapshotId });
+    return c.json({ section: await presentWithStats(ctx, fresh, actor), backupSnapshotId });
   });
 
   r.get('/sections/:id/changes', sectionMember({ query: changesQuerySchema }), async (c) => {

@@ -32,8 +32,8 @@ export function sectionRoutes(): Hono<AppEnv> {
   return r;
 }
 
-/** A section with its stored character count and open threads, for the meter. */
-async function presentWithStats(ctx: ServerContext, section: SectionRow, actor: Actor) {
+/** A section with its stored character count, open threads and verdicts (the meter and the header). */
+export async function presentWithStats(ctx: ServerContext, section: SectionRow, actor: Actor) {
   const stats = (await loadSectionStats(ctx.db, section.proposalId)).get(section.id) ?? { chars: 0, openThreads: 0 };
   return presentSection(section, actor, { ...stats, verdicts: await verdictsBySection(ctx.db, section.id) });
 }

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
 import { sectionResponseSchema } from '../../shared/schemas/domain';
+import { restoreResponseSchema } from '../../shared/schemas/history';
+import { snapshotResponseSchema } from '../../shared/schemas/review';
 import { verdictResponseSchema, verdictResetThreshold, type VerdictRow } from '../../shared/schemas/verdicts';
 import { openEventStream } from '../helpers/event-stream';
 import { buildWorld, getProposal, joinAs, type CollabWorld, type UserClient } from '../helpers/factories';
@@ -210,5 +212,20 @@ describe('VRD5 verdicts reset when the text changes substantially', () => {
     text.insert(10, 'fixed');
     await waitFor(async () => (await editUnits(sectionId)) === fixBase + 10, 10_000, 'the fix counted');
     expect((await sectionVerdicts(world.coordinator, sectionId)).map((v) => [v.verdict, v.stale])).toEqual([['ready', false]]);
+  });
+});
+
+describe('VRD verdicts after a restore', () => {
+  it('VRD8: the section a restore answers with carries its verdicts, as every other section read does', async () => {
+    const sectionId = world.sectionIds[6]!;
+    await draft(sectionId);
+    const snap = await world.coordinator.post(`/api/proposals/${world.proposal.id}/snapshots`, { name: 'Before the verdict' });
+    expect(snap.status).toBe(201);
+    const snapshotId = snapshotResponseSchema.parse(snap.body).snapshot.id;
+    expect((await put(world.editor, sectionId, { verdict: 'needs_changes', note: 'Name the towns.' })).status).toBe(200);
+    const restored = await world.coordinator.post(`/api/sections/${sectionId}/restore`, { snapshotId });
+    expect(restored.status).toBe(200);
+    const { section } = restoreResponseSchema.parse(restored.body);
+    expect(section.verdicts.map((v) => [v.verdict, v.note])).toEqual([['needs_changes', 'Name the towns.']]);
   });
 });
