@@ -3,6 +3,7 @@ import { sectionChars } from '../../shared/document/text-blocks';
 import { recordAudit } from '../db/audit';
 import type { Sql } from '../db/sql';
 import { addEditUnits } from '../db/verdicts';
+import { storedDocChars } from '../section-stats';
 import type { EventBus } from '../events';
 
 /**
@@ -105,8 +106,10 @@ export class EditVolume {
   /** VRD6: not_started → drafting on the first persisted edit that leaves text. */
   private async maybeStartDrafting(docId: string, userId: string | null): Promise<void> {
     if (this.started.has(docId)) return;
-    const doc = this.deps.liveDoc(docId);
-    if (!doc || sectionChars(doc) === 0) return;
+    // The room may have unloaded already (its last writer typed one line and left): count what is stored.
+    const live = this.deps.liveDoc(docId);
+    const chars = live ? sectionChars(live) : await storedDocChars(this.deps.db, docId);
+    if (chars === 0) return;
     const moved = await this.deps.db.transaction(async (tx) => {
       const [row] = await tx.query<{ proposalId: string }>(
         `update sections set status = 'drafting', updated_at = now() where id = $1 and status = 'not_started' returning proposal_id as "proposalId"`,

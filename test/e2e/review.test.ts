@@ -109,7 +109,7 @@ describe('review loop in Chromium', () => {
     await screenshot(owner, 'review-thread-owner');
     await thread(owner).getByRole('button', { name: 'Resolve' }).click();
     await rev.getByTestId('open-thread-count').filter({ hasText: '(0)' }).waitFor({ timeout: 5000 });
-    await rev.getByRole('button', { name: '1 resolved threads' }).click();
+    await rev.getByRole('button', { name: '1 resolved thread' }).click();
     await rev.locator('[data-testid="thread"][data-status="resolved"]').getByText('Resolved by Bruno Bologna').waitFor();
     // The highlight of a resolved thread is no longer drawn.
     expect(await owner.locator('.comment-anchor').count()).toBe(0);

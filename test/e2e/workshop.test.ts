@@ -261,7 +261,8 @@ describe('a workshop in Chromium', () => {
     const base = 'Saved before the approval.';
     await owner.keyboard.type(base);
     await owner.locator('[data-testid="connection-pill"][data-state="online"][data-unsynced="0"]').waitFor({ timeout: 10_000 });
-    await setStatuses(w.coordinator, section.id, ['drafting', 'ready_for_review', 'in_review']);
+    // Owners may write until review starts (VRD7): the coordinator takes it into review and approves mid-sentence.
+    await setStatuses(w.coordinator, section.id, ['drafting', 'ready_for_review']);
 
     const sentence = ' The owner keeps writing this sentence while the coordinator approves the section, one key after another, until the editor locks in front of her eyes and refuses any more keys at all.';
     let typedUntil = 0;
@@ -274,7 +275,7 @@ describe('a workshop in Chromium', () => {
       }
     })();
     await waitFor(() => typedUntil >= 20, 10_000, 'the owner is mid-sentence');
-    await setStatuses(w.coordinator, section.id, ['approved']);
+    await setStatuses(w.coordinator, section.id, ['in_review', 'approved']);
     await typing;
     expect(typedUntil, 'the owner was still typing when the editor locked').toBeLessThan(sentence.length);
 

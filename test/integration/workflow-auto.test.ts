@@ -71,6 +71,17 @@ describe('VRD6 not_started → drafting by itself', () => {
     expect(await autoDrafts(sectionId)).toEqual([{ from: 'not_started', to: 'drafting', auto: true }]);
   });
 
+  it('VRD6: a writer who types one line and leaves at once still starts the section (the room has unloaded when the edit is counted)', async () => {
+    const sectionId = world.sectionIds[9]!;
+    const a = stockClient(server.url, sectionId, world.coordinator);
+    await waitFor(() => a.provider.synced, 5000, 'synced');
+    typeParagraph(a, 'Le città della rete');
+    await waitFor(async () => (await storedText(server.database.db, sectionId)).includes('Le città della rete'), 10_000, 'stored');
+    a.destroy();
+    await waitFor(async () => (await sectionOf(world.coordinator, sectionId)).status === 'drafting', 10_000, 'drafting after the writer left');
+    expect(await autoDrafts(sectionId)).toEqual([{ from: 'not_started', to: 'drafting', auto: true }]);
+  });
+
   it('VRD6: five clients typing at once move the section once', async () => {
     const sectionId = world.sectionIds[1]!;
     const typists = [0, 1, 2, 3, 4].map(() => track(stockClient(server.url, sectionId, world.coordinator)));
