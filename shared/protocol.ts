@@ -98,8 +98,44 @@ export const closeCode = {
 } as const;
 export type CloseCode = (typeof closeCode)[keyof typeof closeCode];
 
-/** The reason text sent with a permission-denied auth message. */
-export const permissionDeniedReason = 'read-only: you cannot edit this section';
+/**
+ * The reason a close frame (or a permission-denied auth message) carries: a code,
+ * never a sentence. The client acts on the close code and translates it; the reason
+ * says which rule was hit, for logs and for tests.
+ */
+export const closeReasons = [
+  'edit_refused',
+  'section_locked',
+  'rights_changed',
+  'session_ended',
+  'not_member',
+  'section_not_found',
+  'section_repaired',
+  'going_away',
+  'load_failed',
+  'storage_failed',
+  'must_reload',
+  'malformed_frame',
+  'malformed_state_vector',
+  'text_frame',
+  'auth_from_client',
+  'awareness_too_large',
+  'awareness_not_json',
+  'awareness_not_object',
+  'document_too_large',
+  'document_too_deep',
+  'deletion_too_deep',
+  'missing_dependencies',
+  'too_much_pending',
+  'inbox_full',
+  'send_backlog',
+  'too_many_messages',
+  'too_many_sync_requests',
+] as const;
+export type CloseReason = (typeof closeReasons)[number];
+
+/** The reason sent with a permission-denied auth message. */
+export const permissionDeniedReason: CloseReason = 'edit_refused';
 
 /** One extension frame as the server sends it (see `extensionMessageType`). */
 export type ExtensionFrame =

@@ -73,12 +73,12 @@ export class RoomAwareness {
   }
 
   private applyOwn(peer: RoomPeer, entry: AwarenessEntry): Refusal | null {
-    if (Buffer.byteLength(entry.json) > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness: state too large' };
+    if (Buffer.byteLength(entry.json) > limits.maxAwarenessStateBytes) return { code: closeCode.protocolError, reason: 'awareness_too_large' };
     let state: unknown;
     try {
       state = JSON.parse(entry.json);
     } catch {
-      return { code: closeCode.protocolError, reason: 'awareness: state is not JSON' };
+      return { code: closeCode.protocolError, reason: 'awareness_not_json' };
     }
     const prev = this.states.get(entry.clientId);
     // Older or echoed states change nothing (y-protocols clock rule).
@@ -87,7 +87,7 @@ export class RoomAwareness {
       if (prev) this.remove(peer);
       return null;
     }
-    if (typeof state !== 'object' || Array.isArray(state)) return { code: closeCode.protocolError, reason: 'awareness: state is not an object' };
+    if (typeof state !== 'object' || Array.isArray(state)) return { code: closeCode.protocolError, reason: 'awareness_not_object' };
     const json = JSON.stringify({ ...(state as Record<string, unknown>), user: peer.stamp });
     const changed = prev?.json !== json;
     this.states.set(entry.clientId, { clock: entry.clock, json, owner: peer });

@@ -1,5 +1,5 @@
 import { limits } from '../../shared/limits';
-import { accessCode, closeCode, encodeExtensionFrame, type CloseCode } from '../../shared/protocol';
+import { accessCode, closeCode, encodeExtensionFrame, type CloseCode, type CloseReason } from '../../shared/protocol';
 import { FrameTurn } from './frame-turn';
 import { decodeMessage, encodePermissionDenied, ProtocolError, type ClientMessage } from './protocol';
 import type { Room } from './room';
@@ -104,14 +104,14 @@ export class Connection implements RoomPeer {
     this.onRefused?.(closeCode.sendBacklog);
     if (!this.end()) return;
     if (this.transport.terminate) this.transport.terminate();
-    else this.transport.close(closeCode.sendBacklog, 'send backlog');
+    else this.transport.close(closeCode.sendBacklog, 'send_backlog');
   }
 
   /**
    * The room's verb: the room drops this socket (its load or a commit failed, the
    * section locked, shutdown). The room forgets it itself; the socket is closed.
    */
-  kick(code: CloseCode, reason: string): void {
+  kick(code: CloseCode, reason: CloseReason): void {
     if (this.closed) return;
     this.markClosed();
     this.transport.close(code, reason.slice(0, MAX_REASON));
@@ -124,7 +124,7 @@ export class Connection implements RoomPeer {
     try {
       await this.room.whenReady();
     } catch {
-      this.close(closeCode.internalError, 'the section could not be loaded');
+      this.close(closeCode.internalError, 'load_failed');
       return;
     }
     if (this.closed) return;
@@ -135,7 +135,7 @@ export class Connection implements RoomPeer {
 
   /** A text frame from the socket: not part of the protocol. */
   receiveText(): void {
-    this.refuse({ code: closeCode.protocolError, reason: 'text frames are not part of the protocol' });
+    this.refuse({ code: closeCode.protocolError, reason: 'text_frame' });
   }
 
   /** A frame from the socket. */
@@ -148,7 +148,7 @@ export class Connection implements RoomPeer {
     }
     this.inboxBytes += frame.byteLength;
     if (this.inboxBytes > limits.maxQueuedBytesPerSocket) {
-      this.refuse({ code: closeCode.rateLimited, reason: 'too much data waiting' });
+      this.refuse({ code: closeCode.rateLimited, reason: 'inbox_full' });
       return;
     }
     (this.inbox ??= []).push(frame);
@@ -227,7 +227,7 @@ export class Connection implements RoomPeer {
   }
 
   /** Closes the socket with `code` and leaves the room. */
-  close(code: number, reason: string): void {
+  close(code: number, reason: CloseReason): void {
     if (this.end()) this.transport.close(code, reason.slice(0, MAX_REASON));
   }
 
@@ -258,7 +258,7 @@ export class Connection implements RoomPeer {
       refusal = this.dispatch(decodeMessage(frame));
     } catch (err) {
       // A frame that breaks a handler in an unforeseen way closes its socket, never the process.
-      refusal = { code: closeCode.protocolError, reason: err instanceof ProtocolError ? err.message : 'frame could not be processed' };
+      refusal = { code: closeCode.protocolError, reason: 'malformed_frame' };
     }
     if (refusal) this.refuse(refusal);
   }
@@ -289,7 +289,7 @@ export class Connection implements RoomPeer {
         return null;
       }
       case 'auth':
-        return { code: closeCode.protocolError, reason: 'clients do not send auth messages' };
+        return { code: closeCode.protocolError, reason: 'auth_from_client' };
       default: {
         const never: never = message;
         throw new ProtocolError(`unhandled message ${String(never)}`);

@@ -24,10 +24,10 @@ export class DepthGuard {
   refusal(update: Uint8Array, deletes: boolean): Refusal | null {
     const store = this.doc.store;
     const tooDeep = findTooDeep(this.doc, update, store.pendingStructs?.update ?? null);
-    if (tooDeep && !tooDeep.parked) return { code: closeCode.documentTooDeep, reason: 'document too deep' };
+    if (tooDeep && !tooDeep.parked) return { code: closeCode.documentTooDeep, reason: 'document_too_deep' };
     if (tooDeep) store.pendingStructs = null;
     if (deletes && (this.storedTooDeep ??= findTooDeepInDoc(this.doc) !== null) && deletesTallSubtree(this.doc, update)) {
-      return { code: closeCode.documentTooDeep, reason: 'deletion too deep' };
+      return { code: closeCode.documentTooDeep, reason: 'deletion_too_deep' };
     }
     return null;
   }

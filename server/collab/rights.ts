@@ -26,12 +26,12 @@ export async function recheckRights(db: Sql, conns: readonly Connection[]): Prom
     const rights = byPair.get(`${conn.userId}/${conn.sectionId}`);
     const access = rights ? roomAccess(accessOf(rights)) : null;
     if (access === null) {
-      conn.close(closeCode.notFound, rights ? 'no access to this proposal' : 'section not found');
+      conn.close(closeCode.notFound, rights ? 'not_member' : 'section_not_found');
       outcomes.set(conn, 'closed');
     } else if (access === conn.access) {
       outcomes.set(conn, 'kept');
     } else if (access === 'read-only') {
-      conn.close(closeCode.rightsChanged, 'rights changed');
+      conn.close(closeCode.rightsChanged, 'rights_changed');
       outcomes.set(conn, 'downgraded');
     } else {
       conn.upgrade();

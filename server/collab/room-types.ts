@@ -1,4 +1,4 @@
-import type { CloseCode } from '../../shared/protocol';
+import type { CloseCode, CloseReason } from '../../shared/protocol';
 import { AppError } from '../errors';
 
 /** The minimal socket a connection talks to: the real `ws` socket or an in-memory test pair. */
@@ -22,7 +22,7 @@ export interface CollabSocket {
  */
 export interface RoomVerbs<P extends RoomPeer = RoomPeer> {
   deliver(peer: P, frame: Uint8Array): void;
-  kick(peer: P, code: CloseCode, reason: string): void;
+  kick(peer: P, code: CloseCode, reason: CloseReason): void;
 }
 
 /** Who a socket's awareness state says it is; stamped by the server, never taken from the client. */
@@ -68,7 +68,7 @@ export interface RoomPeer {
 /** Why a message was refused: the connection closes with `code` (after permission-denied when set). */
 export interface Refusal {
   code: CloseCode;
-  reason: string;
+  reason: CloseReason;
   permissionDenied?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits';
-import { closeCode, permissionDeniedReason, type CloseCode } from '../../shared/protocol';
+import { closeCode, permissionDeniedReason, type CloseCode, type CloseReason } from '../../shared/protocol';
 import type { LoadedDoc } from '../db/doc-updates';
 import { RoomAwareness } from './awareness';
 import type { Fanout, Publish } from './fanout';
@@ -78,7 +78,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     this.updateLog = new RoomLog(docId, deps.storage, deps.log);
     const loading = this.load().catch((err: unknown) => {
       this.deps.log(`room ${this.docId}: load failed`, err);
-      for (const peer of [...this.peers]) this.deps.kick(peer, closeCode.internalError, 'load failed');
+      for (const peer of [...this.peers]) this.deps.kick(peer, closeCode.internalError, 'load_failed');
       this.peers.clear();
       this.unload();
       throw err;
@@ -205,7 +205,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
         ? (this.wholeDocFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
         : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
     } catch {
-      return { code: closeCode.protocolError, reason: 'malformed state vector' };
+      return { code: closeCode.protocolError, reason: 'malformed_state_vector' };
     }
     this.order.after(this.order.latest, () => this.sendTo(peer, reply));
     return null;
@@ -222,12 +222,12 @@ export class Room<P extends RoomPeer = RoomPeer> {
         break;
     }
     if (this.updateLog.docBytes + update.byteLength > limits.maxDocBytes) {
-      return { code: closeCode.documentTooLarge, reason: 'the section is too large' };
+      return { code: closeCode.documentTooLarge, reason: 'document_too_large' };
     }
     // Parked content costs a merge on every later update: only a socket still
     // catching up (before its sync step 2) may park any, up to maxPendingBytes.
     if (peer.sentSync && dependsOnMissing(info, (client) => Y.getState(this.doc.store, client))) {
-      return { code: closeCode.protocolError, reason: 'update depends on content the server never received' };
+      return { code: closeCode.protocolError, reason: 'missing_dependencies' };
     }
     const deep = (this.depth ??= new DepthGuard(this.doc)).refusal(update, info.deletes.length > 0);
     if (deep) return deep;
@@ -244,7 +244,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
       // Structs of it this update completed are integrated already; Yjs skips them on the retry.
       store.pendingStructs = parkedBefore.structs;
       store.pendingDs = parkedBefore.ds;
-      return { code: closeCode.protocolError, reason: 'too much content depends on missing updates' };
+      return { code: closeCode.protocolError, reason: 'too_much_pending' };
     }
     return null;
   }
@@ -310,7 +310,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     if (tooDeep) {
       // Yjs cannot take the edit back: the room (whose doc now holds it, unstored) is dropped; the next join loads what is stored.
       const err = new Error(`the server edit would nest the document too deep (level ${(tooDeep as TooDeep).level})`);
-      this.fail(err, 'server edit refused', 'the section must reload');
+      this.fail(err, 'server edit refused', 'must_reload');
       return Promise.reject(err);
     }
     if (this.order.latest === before) return Promise.resolve();
@@ -349,12 +349,12 @@ export class Room<P extends RoomPeer = RoomPeer> {
    * reconnect with their new rights, the next join loads exactly what is stored,
    * and a server edit waiting on the commit fails with the refusal (a conflict).
    */
-  private fail(err: unknown, what = 'commit failed', reason = 'storage failed'): void {
+  private fail(err: unknown, what = 'commit failed', reason: CloseReason = 'storage_failed'): void {
     if (this.state.kind === 'unloaded') return;
     const locked = err instanceof SectionLocked;
     if (!locked) this.deps.log(`room ${this.docId}: ${what}, closing the room`, err);
     const code = locked ? closeCode.rightsChanged : closeCode.internalError;
-    for (const peer of [...this.peers]) this.deps.kick(peer, code, locked ? 'the section is locked' : reason);
+    for (const peer of [...this.peers]) this.deps.kick(peer, code, locked ? 'section_locked' : reason);
     this.peers.clear();
     this.order.clear();
     for (const reject of this.serverEdits) reject(err);
@@ -373,7 +373,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
     try {
       apply();
     } finally {
-      if (!isIntact(this.doc)) this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'the section must reload');
+      if (!isIntact(this.doc)) this.fail(new Error('the doc was left inside a transaction'), 'Yjs was cut short', 'must_reload');
     }
   }
 
@@ -426,7 +426,7 @@ export class Room<P extends RoomPeer = RoomPeer> {
   }
 
   /** Shutdown: flush awareness, close every socket with `code`, and unload. */
-  closeAll(code: CloseCode, reason: string): void {
+  closeAll(code: CloseCode, reason: CloseReason): void {
     this.awareness.flush();
     for (const peer of [...this.peers]) this.deps.kick(peer, code, reason);
     this.peers.clear();

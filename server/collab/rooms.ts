@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { limits } from '../../shared/limits';
-import type { CloseCode } from '../../shared/protocol';
+import type { CloseCode, CloseReason } from '../../shared/protocol';
 import type { Persistence } from './persistence';
 import { localFanout, type Fanout, type Publish } from './fanout';
 import { FrameTurn } from './frame-turn';
@@ -97,7 +97,7 @@ export class RoomRegistry {
   }
 
   /** Flushes every room's pending commits, then closes every socket with `code`. */
-  async shutdown(code: CloseCode, reason: string): Promise<void> {
+  async shutdown(code: CloseCode, reason: CloseReason): Promise<void> {
     const rooms = [...this.rooms.values()];
     await Promise.all(rooms.map((r) => r.settle().catch(() => {})));
     for (const conn of [...this.connections]) conn.close(code, reason);
@@ -117,4 +117,4 @@ export class RoomRegistry {
 
 /** The rooms' verbs: plain functions (no closure per room or socket). */
 const deliverTo = (conn: Connection, frame: Uint8Array): void => conn.deliver(frame);
-const kickOut = (conn: Connection, code: CloseCode, reason: string): void => conn.kick(code, reason);
+const kickOut = (conn: Connection, code: CloseCode, reason: CloseReason): void => conn.kick(code, reason);

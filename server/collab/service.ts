@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import { limits } from '../../shared/limits';
-import { closeCode, twinpadSubprotocol, type CloseCode } from '../../shared/protocol';
+import { closeCode, twinpadSubprotocol, type CloseCode, type CloseReason } from '../../shared/protocol';
 import { validateSessionToken } from '../auth/session';
 import type { ServerContext } from '../context';
 import { loadSocketRights } from '../db/socket-rights';
@@ -59,7 +59,7 @@ export interface CollabService {
   /** This instance's view of who is in which section of the proposal. */
   presence(proposalId: string): PresenceView;
   /** Closes every socket of a section on this instance with `code`; returns how many. */
-  closeSection(sectionId: string, code: CloseCode, reason: string): number;
+  closeSection(sectionId: string, code: CloseCode, reason: CloseReason): number;
   stats(): CollabStats;
   /** Flushes every room, closes every socket with 1001, and stops. */
   close(): Promise<void>;
@@ -172,11 +172,11 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
         return;
       case 'sessions.ended':
         for (const c of registry.select((c) => c.userId === event.userId && c.sessionId !== event.keepSessionId)) {
-          c.close(closeCode.sessionEnded, 'session ended');
+          c.close(closeCode.sessionEnded, 'session_ended');
         }
         return;
       case 'session.ended':
-        for (const c of registry.select((c) => c.sessionId === event.sessionId)) c.close(closeCode.sessionEnded, 'session ended');
+        for (const c of registry.select((c) => c.sessionId === event.sessionId)) c.close(closeCode.sessionEnded, 'session_ended');
         return;
       case 'section.restored':
       case 'partner.changed':
@@ -271,7 +271,7 @@ export function createCollabService(ctx: CollabContext, opts: CollabOptions = {}
       clearInterval(keepalive);
       unsubscribe();
       await observer.close();
-      await registry.shutdown(closeCode.goingAway, 'server going away');
+      await registry.shutdown(closeCode.goingAway, 'going_away');
       await persistence.flush();
       for (const link of links.values()) link.ws.terminate();
       links.clear();

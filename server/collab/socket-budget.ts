@@ -1,10 +1,11 @@
+import type { CloseReason } from '../../shared/protocol';
 import { limits } from '../../shared/limits';
 
 /** Milliseconds since some fixed point; `Date.now` in the server, a simulated clock in tests. */
 export type Clock = () => number;
 
 /** Why a socket's budget refused a frame (the connection closes with 4008 and this reason). */
-export type BudgetRefusal = 'too many messages' | 'too many sync requests';
+export type BudgetRefusal = Extract<CloseReason, 'too_many_messages' | 'too_many_sync_requests'>;
 
 /**
  * One socket's rate limits, from shared/limits.ts: every frame spends a message
@@ -32,7 +33,7 @@ export class SocketBudget {
     const level = refill(this.messages, this.messagesAt, now, limits.messageBurst, limits.messagesPerSecond);
     this.messagesAt = now;
     this.messages = spend(level);
-    return level < 1 ? 'too many messages' : null;
+    return level < 1 ? 'too_many_messages' : null;
   }
 
   /** A sync step 1, when it is handled. */
@@ -41,7 +42,7 @@ export class SocketBudget {
     const level = refill(this.syncRequests, this.syncRequestsAt, now, limits.syncRequestBurst, limits.syncRequestsPerMinute / 60);
     this.syncRequestsAt = now;
     this.syncRequests = spend(level);
-    return level < 1 ? 'too many sync requests' : null;
+    return level < 1 ? 'too_many_sync_requests' : null;
   }
 }
 

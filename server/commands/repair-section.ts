@@ -101,7 +101,7 @@ export async function repairSection(ctx: RepairContext, sectionId: string, opts:
         data: { levelBefore, backupSnapshotId: written.backupSnapshotId },
       }),
     );
-    const closedSockets = ctx.collab.closeSection(sectionId, closeCode.documentTooDeep, 'section repaired');
+    const closedSockets = ctx.collab.closeSection(sectionId, closeCode.documentTooDeep, 'section_repaired');
     ctx.events.publish({ type: 'section.changed', proposalId: section.proposalId, sectionId });
     return { kind: 'repaired', levelBefore, backupSnapshotId: written.backupSnapshotId, closedSockets };
   }

@@ -150,7 +150,7 @@ describe('collab: hostile frames', () => {
     raw.send(updateFrame(updates[1]!));
     await waitFor(() => raw.closed !== null, 5000, 'closed');
     expect(raw.closed?.code).toBe(closeCode.protocolError);
-    expect(raw.closed?.reason).toMatch(/depends on content/);
+    expect(raw.closed?.reason).toBe('missing_dependencies');
     // Nothing parked: the missing piece alone brings exactly 'a'.
     const fixer = await rawClient(server.url, section, world.coordinator.cookie);
     fixer.send(updateFrame(updates[0]!));

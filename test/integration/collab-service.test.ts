@@ -231,7 +231,7 @@ describe('the service on the context', () => {
     const [target, other] = [world.sectionIds[7]!, world.sectionIds[8]!];
     const sockets = await Promise.all([joined(target, world.coordinator.cookie), joined(target, world.reviewer.cookie)]);
     const bystander = await joined(other, world.coordinator.cookie);
-    expect(server.ctx.collab.closeSection(target, closeCode.notFound, 'section gone')).toBe(2);
+    expect(server.ctx.collab.closeSection(target, closeCode.notFound, 'section_not_found')).toBe(2);
     await waitFor(() => sockets.every((s) => s.closed !== null), 5000, 'sockets closed');
     expect(sockets.map((s) => s.closed?.code)).toEqual([closeCode.notFound, closeCode.notFound]);
     expect(bystander.closed).toBeNull();

@@ -105,7 +105,7 @@ describe('redis fan-out', () => {
     await room.whenReady();
     expect(subscribersAtLoad).toBe(2); // the room's instance and the witness
     await waitFor(() => room.doc.getText('t').toString() === 'from the other instance', 5000, 'update from the load window applied');
-    room.closeAll(1001, 'test over');
+    room.closeAll(1001, 'going_away');
     remote.destroy();
   });
 

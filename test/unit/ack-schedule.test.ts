@@ -317,7 +317,7 @@ describe('acknowledgement schedule against the real limits (simulated clock)', (
       now += 200;
       refusal = budget.frame() ?? budget.syncRequest();
     }
-    expect(refusal).toBe('too many sync requests');
+    expect(refusal).toBe('too_many_sync_requests');
     expect(now).toBeLessThan(5_000);
   });
 
@@ -329,7 +329,7 @@ describe('acknowledgement schedule against the real limits (simulated clock)', (
       now += 1; // 1,000 frames a second
       refusal = budget.frame();
     }
-    expect(refusal).toBe('too many messages');
+    expect(refusal).toBe('too_many_messages');
     expect(now).toBeLessThan(10_000);
   });
 });

@@ -169,7 +169,7 @@ describe('doc log on both backends', () => {
       conn.receive(updateFrame(sent.shift()!));
     }
     await registry.peek(id)!.settle();
-    conn.close(closeCode.goingAway, 'bye');
+    conn.close(closeCode.goingAway, 'going_away');
     await waitFor(() => registry.peek(id) === undefined, 5000, 'room unloaded after compaction');
     const stored = (await loadDoc(t.db, id)).snapshot!;
 
@@ -217,7 +217,7 @@ describe('doc log on both backends', () => {
     Y.applyUpdate(caughtUp, Y.encodeStateAsUpdate(client));
     Y.applyUpdate(caughtUp, diff);
     expect(caughtUp.getText('t').toString()).toBe('abcd');
-    await registry.shutdown(closeCode.goingAway, 'done');
+    await registry.shutdown(closeCode.goingAway, 'going_away');
   });
 
   it("SEC7: Yjs's own follow-up transaction (origin null, as its formatting cleanup runs) is stored and relayed, and the room carries on", async () => {
@@ -236,7 +236,7 @@ describe('doc log on both backends', () => {
     await room.settle();
     expect(textOf(await loadDoc(t.db, id))).toBe('>abZ');
     expect(other.closes).toEqual([]);
-    await registry.shutdown(closeCode.goingAway, 'done');
+    await registry.shutdown(closeCode.goingAway, 'going_away');
   });
 
   it('SEC7: a doc left inside a transaction (a handler cut Yjs short) drops the room instead of growing forever; a reload has every committed update', async () => {
@@ -260,7 +260,7 @@ describe('doc log on both backends', () => {
     const again = await joinRoom(registry, conn, 'read-write');
     expect(registry.peek(id)!.stateKind).toBe('ready');
     expect(again.closes).toEqual([]);
-    await registry.shutdown(closeCode.goingAway, 'done');
+    await registry.shutdown(closeCode.goingAway, 'going_away');
   });
 
   it('COL6: updates that arrive together share one commit (group commit)', async () => {
@@ -278,7 +278,7 @@ describe('doc log on both backends', () => {
     await registry.peek(id)!.settle();
     await waitFor(async () => (await docLogStats(t.db, id)).rows < limits.compactAfterRows, 5000, 'compacted');
     expect(textOf(await loadDoc(t.db, id))).toBe(client.getText('t').toString());
-    await registry.shutdown(closeCode.goingAway, 'done');
+    await registry.shutdown(closeCode.goingAway, 'going_away');
   });
 
   it('COL8: a room that empties compacts whatever rows it has, so the next load reads one snapshot', async () => {
@@ -289,13 +289,13 @@ describe('doc log on both backends', () => {
     }
     await registry.peek(id)!.settle();
     expect((await docLogStats(t.db, id)).rows).toBe(30);
-    conn.close(closeCode.goingAway, 'bye');
+    conn.close(closeCode.goingAway, 'going_away');
     await waitFor(() => registry.peek(id) === undefined, 5000, 'room unloaded');
     expect((await docLogStats(t.db, id)).rows).toBe(0);
     const loaded = await loadDoc(t.db, id);
     expect(loaded.updates).toHaveLength(0);
     expect(textOf(loaded)).toBe('y'.repeat(30));
-    await registry.shutdown(closeCode.goingAway, 'done');
+    await registry.shutdown(closeCode.goingAway, 'going_away');
   });
 });
 
@@ -313,7 +313,7 @@ describe('what a room leaves in the log', () => {
     await type(w, limits.compactAfterRows + 1, 'a');
     await waitFor(() => release !== null, 5000, 'the busy compaction started');
     await type(w, 30, 'b');
-    w.conn.close(closeCode.goingAway, 'bye');
+    w.conn.close(closeCode.goingAway, 'going_away');
     expect(w.registry.peek(w.id)?.stateKind).toBe('unloading');
     release!();
     await waitFor(() => w.registry.peek(w.id) === undefined, 10_000, 'room unloaded');
@@ -321,14 +321,14 @@ describe('what a room leaves in the log', () => {
     const loaded = await loadDoc(t.db, w.id);
     expect(loaded.updates).toHaveLength(0);
     expect(textOf(loaded)).toBe('a'.repeat(limits.compactAfterRows + 1) + 'b'.repeat(30));
-    await w.registry.shutdown(closeCode.goingAway, 'done');
+    await w.registry.shutdown(closeCode.goingAway, 'going_away');
   });
 
   it('COL11: shutdown waits for each room to compact what it has left, so the next start loads one snapshot', async () => {
     const w = await writerInNewRoom();
     await type(w, 40, 'c');
     expect((await docLogStats(t.db, w.id)).rows).toBe(40);
-    await w.registry.shutdown(closeCode.goingAway, 'restart');
+    await w.registry.shutdown(closeCode.goingAway, 'going_away');
     expect((await docLogStats(t.db, w.id)).rows).toBe(0);
     expect(textOf(await loadDoc(t.db, w.id))).toBe('c'.repeat(40));
   });

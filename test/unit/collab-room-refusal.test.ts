@@ -93,7 +93,7 @@ describe('a refused commit', () => {
       stored.destroy();
       client.destroy();
     } finally {
-      await registry.shutdown(closeCode.goingAway, 'test over');
+      await registry.shutdown(closeCode.goingAway, 'going_away');
     }
   });
 });

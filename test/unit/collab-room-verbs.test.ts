@@ -87,7 +87,7 @@ describe('room verbs (no socket)', () => {
     await room.settle();
     expect(storage.rows).toHaveLength(1);
     expect(calls).toEqual([{ verb: 'deliver', peer: 'b', frame: update }]);
-    room.closeAll(closeCode.goingAway, 'test over');
+    room.closeAll(closeCode.goingAway, 'going_away');
   });
 
   it('SVC6: a commit the log refuses kicks every peer with 4001 through kick; shutdown kicks with 1001', async () => {
@@ -110,7 +110,7 @@ describe('room verbs (no socket)', () => {
     second.room.attach(d);
     await second.room.whenReady();
     second.calls.length = 0;
-    second.room.closeAll(closeCode.goingAway, 'server going away');
+    second.room.closeAll(closeCode.goingAway, 'going_away');
     expect(second.calls).toEqual([{ verb: 'kick', peer: 'd', code: closeCode.goingAway }]);
   });
 
@@ -126,7 +126,7 @@ describe('room verbs (no socket)', () => {
     expect(storage.rows).toHaveLength(0);
     expect(calls).toEqual([]);
     expect(room.doc.getXmlFragment('default').length).toBe(0);
-    room.closeAll(closeCode.goingAway, 'test over');
+    room.closeAll(closeCode.goingAway, 'going_away');
   });
 });
 

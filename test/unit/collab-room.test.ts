@@ -59,7 +59,7 @@ const stamp = (id: string) => ({ id, name: `User ${id}`, color: '#123456', partn
 let registry: RoomRegistry;
 let storage: MemoryStorage;
 afterEach(async () => {
-  await registry?.shutdown(closeCode.goingAway, 'test over');
+  await registry?.shutdown(closeCode.goingAway, 'going_away');
 });
 
 function setup() {

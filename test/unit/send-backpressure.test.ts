@@ -42,7 +42,7 @@ class BackloggedSocket implements CollabSocket {
 
 let registry: RoomRegistry;
 afterEach(async () => {
-  await registry?.shutdown(closeCode.goingAway, 'test over');
+  await registry?.shutdown(closeCode.goingAway, 'going_away');
 });
 
 async function joined() {
